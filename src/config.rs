@@ -1,0 +1,394 @@
+//! `book.toml`: the book's title, the chamber, the site's address and colour,
+//! the names of functions and levels, footer links, licence, the source sheet
+//! and the interface strings. Every setting has a default, so an empty file
+//! (or none at all) gives a working book.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = "book.toml";
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub book: Book,
+    pub source: Source,
+    /// Names of the functions A–F, merged over the national defaults.
+    pub functions: BTreeMap<String, String>,
+    /// Names of the levels, from level 1 (the function) down.
+    pub levels: Vec<String>,
+    /// Links in the footer, in order.
+    pub footer: Vec<Link>,
+    /// Interface strings, merged over the Italian defaults.
+    pub ui: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Book {
+    pub title: String,
+    pub chamber: String,
+    pub description: String,
+    /// The address the site is published at, for `sitemap.xml` and `404.html`.
+    pub site_url: Option<String>,
+    /// The chamber's colour, `#rrggbb`.
+    pub color: String,
+    /// The theme folder under `themes/`.
+    pub theme: String,
+    pub licence: String,
+    pub licence_url: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Source {
+    /// The sheet `import` reads when no file is given, relative to the book.
+    pub file: PathBuf,
+    /// The date the data was last updated (`AAAA-MM-GG`); when absent,
+    /// the sheet file's modification date is used.
+    pub updated: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+impl Default for Book {
+    fn default() -> Self {
+        Book {
+            title: "Mappatura dei processi".into(),
+            chamber: "Camera di commercio".into(),
+            description: "La mappatura dei processi dell'ente secondo lo schema Unioncamere: \
+                          funzioni, processi, attività, input, output e responsabili."
+                .into(),
+            site_url: None,
+            color: "#1f5f74".into(),
+            theme: "default".into(),
+            licence: "CC BY 4.0".into(),
+            licence_url: "https://creativecommons.org/licenses/by/4.0/deed.it".into(),
+        }
+    }
+}
+
+impl Default for Source {
+    fn default() -> Self {
+        Source {
+            file: PathBuf::from("data/mappatura-processi.tsv"),
+            updated: None,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            book: Book::default(),
+            source: Source::default(),
+            functions: default_functions(),
+            levels: default_levels(),
+            footer: Vec::new(),
+            ui: default_ui(),
+        }
+    }
+}
+
+pub fn default_functions() -> BTreeMap<String, String> {
+    [
+        ("A", "Organi istituzionali e segreteria generale"),
+        ("B", "Servizi di supporto"),
+        ("C", "Anagrafe e servizi di regolazione dei mercati"),
+        (
+            "D",
+            "Studio, formazione, informazione e promozione economica",
+        ),
+        (
+            "E",
+            "Progetti a valere sulla maggiorazione del diritto annuale",
+        ),
+        ("F", "Altri servizi ad imprese e territorio"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+pub fn default_levels() -> Vec<String> {
+    [
+        "Funzione istituzionale",
+        "Macro-processo",
+        "Processo",
+        "Sotto-processo",
+        "Attività",
+        "Azione",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// The interface's Italian strings; `[ui]` in `book.toml` overrides any.
+pub fn default_ui() -> BTreeMap<String, String> {
+    [
+        ("skip_to_content", "Vai al contenuto"),
+        ("breadcrumbs", "Percorso di navigazione"),
+        ("home", "Home"),
+        ("map_navigation", "Mappa dei processi"),
+        ("open_map", "Apri la mappa dei processi"),
+        ("parent", "Livello superiore"),
+        ("children", "Contenuto"),
+        ("siblings", "Pagine dello stesso livello"),
+        ("previous", "Precedente"),
+        ("next", "Successivo"),
+        ("updated", "Ultimo aggiornamento"),
+        ("processes_below", "processi"),
+        ("process_below", "processo"),
+        ("activity", "Attività"),
+        ("activities", "Attività"),
+        ("activity_sheet", "Scheda del processo"),
+        ("input", "Elementi in ingresso (input)"),
+        ("output", "Risultato atteso (output)"),
+        ("steps", "Sequenza di attività"),
+        ("responsible", "Responsabile (ruolo)"),
+        ("not_given", "non indicato nella mappatura"),
+        ("source_line", "riga {n} del foglio"),
+        ("title_in_sheet", "Come scritto nel foglio"),
+        ("name_in_sheet", "Nome riportato nel foglio"),
+        ("untitled", "Titolo non presente nella mappatura"),
+        ("author_notes", "Approfondimenti"),
+        ("functions", "Funzioni istituzionali"),
+        ("open_data", "Dati aperti"),
+        ("open_data_intro", "L'intera mappatura è scaricabile in formato aperto, riutilizzabile alle condizioni della licenza"),
+        ("download_csv", "Scarica in CSV"),
+        ("download_json", "Scarica in JSON"),
+        ("licence", "Licenza"),
+        ("not_found_title", "Pagina non trovata"),
+        ("not_found_text", "La pagina cercata non esiste o è stata spostata. Puoi ripartire dalla home o dalla mappa dei processi."),
+        ("code", "Codice"),
+        ("level", "Livello"),
+        ("all_levels", "Tutti i livelli"),
+        ("no_activities", "La mappatura non riporta attività per questa voce."),
+        ("footer_published_by", "Pubblicato da"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: impossibile leggere il file: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: configurazione non valida: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+impl Config {
+    /// Reads `book.toml` from the book folder; a missing file gives defaults.
+    pub fn load(book_dir: &Path) -> Result<Config, ConfigError> {
+        let path = book_dir.join(FILE_NAME);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(source) => return Err(ConfigError::Io { path, source }),
+        };
+        Config::parse(&path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let invalid = |offset: usize, message: String| {
+            let (line, column) = line_col(text, offset);
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+            }
+        };
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            invalid(offset, e.message().trim().to_string())
+        })?;
+        // Tables in the file add to the defaults rather than replace them.
+        let mut functions = default_functions();
+        functions.extend(std::mem::take(&mut config.functions));
+        config.functions = functions;
+        let defaults = default_ui();
+        let find = |key: &str| text.find(key).unwrap_or(0);
+        for key in config.ui.keys() {
+            if !defaults.contains_key(key) {
+                let known: Vec<&str> = defaults.keys().map(String::as_str).collect();
+                return Err(invalid(
+                    find(key),
+                    format!(
+                        "la voce [ui] «{key}» non esiste; le voci sono: {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+        let mut ui = defaults;
+        ui.extend(std::mem::take(&mut config.ui));
+        config.ui = ui;
+        for key in config.functions.keys() {
+            let ok = key.len() == 1 && key.chars().all(|c| c.is_ascii_uppercase());
+            if !ok {
+                return Err(invalid(
+                    find(key),
+                    format!("[functions]: «{key}» non è la lettera di una funzione (A, B, C…)"),
+                ));
+            }
+        }
+        if config.levels.is_empty() {
+            config.levels = default_levels();
+        }
+        if parse_color(&config.book.color).is_none() {
+            return Err(invalid(
+                find("color"),
+                format!(
+                    "[book] color = «{}»: serve un colore esadecimale come «#1f5f74»",
+                    config.book.color
+                ),
+            ));
+        }
+        if let Some(d) = &config.source.updated {
+            if crate::date::Date::parse(d).is_none() {
+                return Err(invalid(
+                    find("updated"),
+                    format!("[source] updated = «{d}»: serve una data come «2024-01-31»"),
+                ));
+            }
+        }
+        if let Some(url) = &config.book.site_url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(invalid(
+                    find("site_url"),
+                    format!("[book] site_url = «{url}»: serve un indirizzo completo come «https://www.esempio.camcom.it/processi/»"),
+                ));
+            }
+        }
+        Ok(config)
+    }
+
+    /// The name of a level (1-based), or «Livello N» past the configured ones.
+    pub fn level_name(&self, level: usize) -> String {
+        self.levels
+            .get(level.saturating_sub(1))
+            .cloned()
+            .unwrap_or_else(|| format!("Livello {level}"))
+    }
+
+    /// `site_url` with exactly one trailing slash.
+    pub fn site_url(&self) -> Option<String> {
+        self.book
+            .site_url
+            .as_ref()
+            .map(|u| format!("{}/", u.trim_end_matches('/')))
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// `#rrggbb` (or `#rgb`) to RGB.
+pub fn parse_color(s: &str) -> Option<[u8; 3]> {
+    let hex = s.strip_prefix('#')?;
+    let digits: Vec<u8> = hex
+        .chars()
+        .map(|c| c.to_digit(16).map(|d| d as u8))
+        .collect::<Option<_>>()?;
+    match digits.len() {
+        6 => Some([
+            digits[0] * 16 + digits[1],
+            digits[2] * 16 + digits[3],
+            digits[4] * 16 + digits[5],
+        ]),
+        3 => Some([digits[0] * 17, digits[1] * 17, digits[2] * 17]),
+        _ => None,
+    }
+}
+
+/// WCAG 2.1 contrast ratio between two colours.
+pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    fn lum(c: [u8; 3]) -> f64 {
+        let ch = |v: u8| {
+            let s = f64::from(v) / 255.0;
+            if s <= 0.03928 {
+                s / 12.92
+            } else {
+                ((s + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(c[0]) + 0.7152 * ch(c[1]) + 0.0722 * ch(c[2])
+    }
+    let (la, lb) = (lum(a), lum(b));
+    let (hi, lo) = if la > lb { (la, lb) } else { (lb, la) };
+    (hi + 0.05) / (lo + 0.05)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let c = Config::parse(Path::new("book.toml"), "").unwrap();
+        assert_eq!(c.functions.len(), 6);
+        assert_eq!(c.level_name(2), "Macro-processo");
+        assert_eq!(c.level_name(9), "Livello 9");
+    }
+
+    #[test]
+    fn tables_merge_over_defaults() {
+        let c = Config::parse(
+            Path::new("b"),
+            "[functions]\nA = \"Organi\"\n[ui]\nhome = \"Inizio\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.functions["A"], "Organi");
+        assert_eq!(c.functions["F"], "Altri servizi ad imprese e territorio");
+        assert_eq!(c.ui["home"], "Inizio");
+        assert_eq!(c.ui["next"], "Successivo");
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let err = Config::parse(
+            Path::new("book.toml"),
+            "[book]\ntitle = \"x\"\ncolr = \"#000\"\n",
+        )
+        .unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("book.toml:3:1: configurazione non valida"),
+            "{msg}"
+        );
+        assert!(msg.contains("colr"), "{msg}");
+        let err = Config::parse(Path::new("book.toml"), "[book]\ncolor = \"blu\"\n").unwrap_err();
+        assert!(err.to_string().starts_with("book.toml:2:1:"), "{err}");
+        let err = Config::parse(Path::new("book.toml"), "[ui]\nhoem = \"x\"\n").unwrap_err();
+        assert!(err.to_string().contains("«hoem» non esiste"), "{err}");
+    }
+
+    #[test]
+    fn contrast_ratio() {
+        assert!((contrast([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 0.01);
+        assert!(contrast(parse_color("#1f5f74").unwrap(), [255, 255, 255]) >= 4.5);
+        assert!(contrast(parse_color("#ffcc00").unwrap(), [255, 255, 255]) < 4.5);
+    }
+}

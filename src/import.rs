@@ -1,0 +1,498 @@
+//! `manuale import`: sheet → pages in `content/`, keeping what authors wrote.
+//!
+//! The whole run is planned in memory first (sheet read, tree built, every
+//! existing page parsed and merged); only when nothing failed are files
+//! written, each to a temporary name and then renamed into place. A failed
+//! import therefore leaves `content/` exactly as it was.
+
+use crate::code::Code;
+use crate::config::{Config, ConfigError};
+use crate::content::{self, Content, ContentError, Front, Page, SourceColumn, SourceInfo};
+use crate::date::Date;
+use crate::diagnostic::Diagnostic;
+use crate::mapping::{self, Map, MappingError, Role};
+use crate::source::{self, SourceError};
+use crate::steps::escape_markdown;
+use crate::view;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(transparent)]
+    Mapping(#[from] MappingError),
+    #[error("{0}\nL'import si è fermato prima di scrivere: content/ non è stato modificato.")]
+    Content(#[from] ContentError),
+    #[error("{path}: scrittura non riuscita: {source}\nL'import si è fermato: content/ non è stato modificato.")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// What an import found and did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub sheet: PathBuf,
+    pub encoding: &'static str,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Notes about pages (kept edits, archived pages).
+    pub notes: Vec<String>,
+    pub rows: usize,
+    pub processes: usize,
+    pub sections: usize,
+    pub activities: usize,
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+    pub archived: usize,
+}
+
+/// Reads a sheet and builds its tree without writing anything.
+pub fn read_map(
+    book: &Path,
+    file: Option<&Path>,
+) -> Result<(Config, PathBuf, source::Sheet, Map), ImportError> {
+    let config = Config::load(book)?;
+    let path = match file {
+        Some(f) => f.to_path_buf(),
+        None => book.join(&config.source.file),
+    };
+    let sheet = source::read(&path)?;
+    let map = mapping::build(&sheet, &config.functions)?;
+    Ok((config, path, sheet, map))
+}
+
+/// Runs an import of `file` (or the sheet named in `book.toml`) into
+/// `book/content`.
+pub fn run(book: &Path, file: Option<&Path>) -> Result<Report, ImportError> {
+    let (config, path, sheet, map) = read_map(book, file)?;
+    let date = match &config.source.updated {
+        Some(d) => Date::parse(d).map(|d| d.to_string()),
+        None => None,
+    }
+    .unwrap_or_else(|| {
+        std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .map(Date::from_system_time)
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    });
+    let content_dir = book.join("content");
+    let existing = content::load(&content_dir)?;
+    let mut report = Report {
+        sheet: path.clone(),
+        encoding: sheet.encoding,
+        diagnostics: map.diagnostics.clone(),
+        rows: map.rows,
+        ..Report::default()
+    };
+    let plan = plan(&config, &map, &existing, &path, &date, &mut report);
+    write(&content_dir, &existing, plan, &mut report)?;
+    Ok(report)
+}
+
+struct Plan {
+    /// Pages to have, by relative path.
+    pages: BTreeMap<PathBuf, String>,
+    /// Relative paths of existing pages to remove (moved or gone).
+    remove: BTreeSet<PathBuf>,
+}
+
+fn plan(
+    config: &Config,
+    map: &Map,
+    existing: &Content,
+    sheet: &Path,
+    date: &str,
+    report: &mut Report,
+) -> Plan {
+    let with_children: BTreeSet<Code> = map.nodes.keys().filter_map(Code::parent).collect();
+    let paths: BTreeMap<&Code, PathBuf> = map
+        .nodes
+        .keys()
+        .map(|c| (c, content::node_path(c, with_children.contains(c))))
+        .collect();
+    let mut fronts: BTreeMap<&Code, Front> = BTreeMap::new();
+    let mut authors: BTreeMap<&Code, String> = BTreeMap::new();
+    for (code, node) in &map.nodes {
+        let old = existing.pages.get(code);
+        let mut title = node.title.clone();
+        if code.level() == 1 {
+            if let Some(name) = config.functions.get(&code.to_string()) {
+                title = name.clone();
+            }
+        } else if node.synthetic && title.is_empty() {
+            // An author may name a section the sheet forgot.
+            title = old.map(|p| p.front.title.clone()).unwrap_or_default();
+        }
+        let same = old.is_some_and(|p| {
+            p.front.title == title
+                && p.front.rows.len() == node.records.len()
+                && p.front
+                    .rows
+                    .iter()
+                    .zip(&node.records)
+                    .all(|(a, b)| a.same_data(b))
+                && !p.front.archived
+        });
+        let updated = match old {
+            Some(p) if same && p.front.updated.is_some() => p.front.updated.clone(),
+            _ => Some(date.to_string()),
+        };
+        let mut author = old.map(|p| p.author.clone()).unwrap_or_default();
+        if let Some(p) = old.filter(|p| p.generated_edited) {
+            let kept = p.generated.clone().unwrap_or_default();
+            author = format!("{}\n{kept}\n\n{author}", content::kept_marker());
+            report.notes.push(format!(
+                "content/{}: la parte generata era stata modificata a mano: il testo modificato è stato spostato tra le note dell'autore",
+                p.path.display()
+            ));
+        }
+        fronts.insert(
+            code,
+            Front {
+                code: Some(code.clone()),
+                title,
+                updated,
+                synthetic: node.synthetic,
+                archived: false,
+                source: None,
+                rows: node.records.clone(),
+                extra: old.map(|p| p.front.extra.clone()).unwrap_or_default(),
+            },
+        );
+        authors.insert(code, author);
+        if with_children.contains(code) {
+            report.sections += 1;
+        } else {
+            report.processes += 1;
+        }
+        report.activities += node.records.iter().filter(|r| r.has_data()).count();
+    }
+    let mut pages = BTreeMap::new();
+    let mut remove = BTreeSet::new();
+    for (code, front) in &fronts {
+        let path = paths[code].clone();
+        let generated = generated_markdown(config, code, front, &fronts, &paths);
+        let page = Page {
+            path: path.clone(),
+            front: front.clone(),
+            generated: Some(generated),
+            generated_edited: false,
+            author: authors.remove(code).unwrap_or_default(),
+            author_line: 0,
+        };
+        if let Some(old) = existing.pages.get(*code) {
+            if old.path != path {
+                remove.insert(old.path.clone());
+            }
+        }
+        pages.insert(path, page.render());
+    }
+    // Pages whose code left the sheet: kept (unpublished) if an author wrote
+    // on them, removed otherwise.
+    for (code, old) in &existing.pages {
+        if map.nodes.contains_key(code) {
+            continue;
+        }
+        if old.has_author_content() {
+            let mut page = old.clone();
+            if !page.front.archived {
+                report.notes.push(format!(
+                    "content/{}: {code} non è più nel foglio; la pagina contiene testo dell'autore ed è tenuta come archiviata (non pubblicata)",
+                    old.path.display()
+                ));
+            }
+            page.front.archived = true;
+            report.archived += 1;
+            pages.insert(old.path.clone(), page.render());
+        } else {
+            remove.insert(old.path.clone());
+        }
+    }
+    // The home page: the introduction is the author's; the import keeps
+    // where the data came from, for the CSV export.
+    let home_path = PathBuf::from(content::INDEX);
+    let old_home = existing.home.as_ref();
+    let last = fronts.values().filter_map(|f| f.updated.clone()).max();
+    let home = Page {
+        path: home_path.clone(),
+        front: Front {
+            code: None,
+            title: config.book.title.clone(),
+            updated: last,
+            source: Some(source_info(map, sheet)),
+            extra: old_home.map(|p| p.front.extra.clone()).unwrap_or_default(),
+            ..Front::default()
+        },
+        generated: Some(home_markdown(config, &fronts, &paths)),
+        generated_edited: false,
+        author: old_home.map_or_else(default_intro, |p| p.author.clone()),
+        author_line: 0,
+    };
+    pages.insert(home_path, home.render());
+    remove.retain(|p| !pages.contains_key(p));
+    Plan { pages, remove }
+}
+
+fn default_intro() -> String {
+    "La mappatura descrive i processi dell'ente secondo lo schema nazionale di Unioncamere: \
+     per ogni processo indica gli elementi in ingresso, il risultato atteso, la sequenza delle \
+     attività e il ruolo responsabile."
+        .to_string()
+}
+
+fn source_info(map: &Map, sheet: &Path) -> SourceInfo {
+    let cols = &map.columns;
+    let field_of = |i: usize| -> &'static str {
+        for (role, field) in [
+            (Role::Code, "code_cell"),
+            (Role::Name, "name"),
+            (Role::Input, "input"),
+            (Role::Output, "output"),
+            (Role::Steps, "steps"),
+            (Role::Responsible, "responsible"),
+            (Role::Normalised, "code"),
+        ] {
+            if cols.index(role) == Some(i) {
+                return field;
+            }
+        }
+        "extra"
+    };
+    SourceInfo {
+        file: sheet
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        columns: cols
+            .headers
+            .iter()
+            .enumerate()
+            .filter(|(i, h)| !h.is_empty() && field_of(*i) != "code")
+            .map(|(i, h)| SourceColumn {
+                header: h.clone(),
+                field: field_of(i).to_string(),
+            })
+            .collect(),
+    }
+}
+
+fn heading_title(config: &Config, code: &Code, title: &str) -> String {
+    if title.is_empty() {
+        format!("{code} ({})", config.ui["untitled"].to_lowercase())
+    } else {
+        format!("{code} {title}")
+    }
+}
+
+/// The readable Markdown of a node, written between the markers.
+fn generated_markdown(
+    config: &Config,
+    code: &Code,
+    front: &Front,
+    fronts: &BTreeMap<&Code, Front>,
+    paths: &BTreeMap<&Code, PathBuf>,
+) -> String {
+    let ui = &config.ui;
+    let here = &paths[code];
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# {}\n",
+        escape_markdown(&heading_title(config, code, &front.title))
+    );
+    let level = config.level_name(code.level());
+    match code.parent() {
+        Some(parent) => {
+            let ptitle = fronts.get(&parent).map(|f| f.title.as_str()).unwrap_or("");
+            let _ = writeln!(
+                out,
+                "{level} · {}: [{}]({})\n",
+                ui["parent"],
+                escape_markdown(&heading_title(config, &parent, ptitle)),
+                content::relative(here, &paths[&parent])
+            );
+        }
+        None => {
+            let _ = writeln!(out, "{level}\n");
+        }
+    }
+    let rows = view::rows(code, &front.title, &front.rows, ui);
+    for note in &rows.notes {
+        if !note.name.is_empty() {
+            let _ = writeln!(
+                out,
+                "{} ({}): {}\n",
+                ui["name_in_sheet"],
+                line_label(ui, note.line),
+                escape_markdown(&note.name)
+            );
+        }
+        if let Some(cell) = &note.code_cell {
+            let _ = writeln!(
+                out,
+                "{} ({}): {}\n",
+                ui["title_in_sheet"],
+                line_label(ui, note.line),
+                escape_markdown(cell)
+            );
+        }
+    }
+    for a in &rows.activities {
+        let _ = writeln!(out, "## {}\n", escape_markdown(&a.name));
+        let _ = writeln!(out, "_{}_\n", capitalise(&line_label(ui, a.line)));
+        if let Some(cell) = &a.code_cell {
+            let _ = writeln!(out, "{}: {}\n", ui["title_in_sheet"], escape_markdown(cell));
+        }
+        for f in &a.fields {
+            let _ = writeln!(out, "### {}\n", escape_markdown(&f.label));
+            if f.missing {
+                let _ = writeln!(out, "_{}_\n", ui["not_given"]);
+            } else {
+                let _ = writeln!(out, "{}\n", f.steps.to_markdown());
+            }
+        }
+    }
+    let children: Vec<&Code> = fronts
+        .keys()
+        .copied()
+        .filter(|c| c.parent().as_ref() == Some(code))
+        .collect();
+    if !children.is_empty() {
+        let _ = writeln!(out, "## {}\n", ui["children"]);
+        for c in children {
+            let _ = writeln!(
+                out,
+                "- [{}]({})",
+                escape_markdown(&heading_title(config, c, &fronts[c].title)),
+                content::relative(here, &paths[c])
+            );
+        }
+    }
+    out.trim_end().to_string()
+}
+
+fn home_markdown(
+    config: &Config,
+    fronts: &BTreeMap<&Code, Front>,
+    paths: &BTreeMap<&Code, PathBuf>,
+) -> String {
+    let here = Path::new(content::INDEX);
+    let mut out = format!(
+        "# {}\n\n## {}\n\n",
+        escape_markdown(&config.book.title),
+        config.ui["functions"]
+    );
+    for (code, front) in fronts.iter().filter(|(c, _)| c.level() == 1) {
+        let _ = writeln!(
+            out,
+            "- [{}]({})",
+            escape_markdown(&heading_title(config, code, &front.title)),
+            content::relative(here, &paths[code])
+        );
+    }
+    out.trim_end().to_string()
+}
+
+fn line_label(ui: &BTreeMap<String, String>, line: usize) -> String {
+    ui["source_line"].replace("{n}", &line.to_string())
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// Writes the plan: every changed file to a temporary name, then renames.
+fn write(
+    dir: &Path,
+    existing: &Content,
+    plan: Plan,
+    report: &mut Report,
+) -> Result<(), ImportError> {
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut created_dirs: Vec<PathBuf> = Vec::new();
+    let result = (|| -> Result<(), ImportError> {
+        for (rel, text) in &plan.pages {
+            let target = dir.join(rel);
+            if std::fs::read(&target).is_ok_and(|old| old == text.as_bytes()) {
+                report.unchanged += 1;
+                continue;
+            }
+            let parent = target.parent().unwrap_or(dir).to_path_buf();
+            create_dirs(&parent, &mut created_dirs).map_err(|source| ImportError::Write {
+                path: parent.clone(),
+                source,
+            })?;
+            let name = target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let tmp = parent.join(format!(".{name}.manuale-tmp"));
+            std::fs::write(&tmp, text).map_err(|source| ImportError::Write {
+                path: tmp.clone(),
+                source,
+            })?;
+            staged.push((tmp, target));
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for (tmp, _) in &staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+        for d in created_dirs.iter().rev() {
+            let _ = std::fs::remove_dir(d);
+        }
+        return Err(e);
+    }
+    for (tmp, target) in &staged {
+        std::fs::rename(tmp, target).map_err(|source| ImportError::Write {
+            path: target.clone(),
+            source,
+        })?;
+        report.written += 1;
+    }
+    for rel in &plan.remove {
+        let path = dir.join(rel);
+        if std::fs::remove_file(&path).is_ok() {
+            report.removed += 1;
+        }
+        // Folders the import emptied go too; never the content folder.
+        let mut d = path.parent().map(Path::to_path_buf);
+        while let Some(p) = d {
+            if p == dir || std::fs::remove_dir(&p).is_err() {
+                break;
+            }
+            d = p.parent().map(Path::to_path_buf);
+        }
+    }
+    let _ = existing;
+    Ok(())
+}
+
+fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut missing = Vec::new();
+    let mut d = Some(dir);
+    while let Some(p) = d {
+        if p.exists() {
+            break;
+        }
+        missing.push(p.to_path_buf());
+        d = p.parent();
+    }
+    for p in missing.into_iter().rev() {
+        std::fs::create_dir(&p)?;
+        created.push(p);
+    }
+    Ok(())
+}

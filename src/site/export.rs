@@ -1,0 +1,201 @@
+//! Open data and machine-readable files: `dati/processi.json`,
+//! `dati/processi.csv` and `sitemap.xml`. The JSON and CSV fields are a
+//! public interface documented in the README: change them only additively.
+
+use super::{io, BuildError, Tree, DATA_DIR};
+use crate::config::Config;
+use crate::content::SourceColumn;
+use crate::mapping::Record;
+use crate::steps::escape_html;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Serialize)]
+struct Json<'a> {
+    processes: Vec<JsonNode<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonNode<'a> {
+    code: String,
+    title: &'a str,
+    level: usize,
+    level_name: String,
+    parent: Option<String>,
+    url: &'a str,
+    updated: Option<String>,
+    activities: Vec<JsonActivity<'a>>,
+}
+
+/// A row of the sheet that holds data, cells as read.
+#[derive(Serialize)]
+struct JsonActivity<'a> {
+    line: usize,
+    code_cell: &'a str,
+    name: &'a str,
+    input: &'a str,
+    output: &'a str,
+    steps: &'a str,
+    responsible: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extra: &'a BTreeMap<String, String>,
+}
+
+impl<'a> From<&'a Record> for JsonActivity<'a> {
+    fn from(r: &'a Record) -> Self {
+        JsonActivity {
+            line: r.line,
+            code_cell: &r.code_cell,
+            name: &r.name,
+            input: &r.input,
+            output: &r.output,
+            steps: &r.steps,
+            responsible: &r.responsible,
+            extra: &r.extra,
+        }
+    }
+}
+
+pub fn write(config: &Config, tree: &Tree, out: &Path) -> Result<(), BuildError> {
+    let dir = out.join(DATA_DIR);
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let json = Json {
+        processes: tree
+            .nodes
+            .iter()
+            .map(|n| JsonNode {
+                code: n.code.to_string(),
+                title: &n.title,
+                level: n.code.level(),
+                level_name: config.level_name(n.code.level()),
+                parent: n.code.parent().map(|p| p.to_string()),
+                url: &n.url,
+                updated: n.updated.map(|d| d.to_string()),
+                activities: n
+                    .page
+                    .front
+                    .rows
+                    .iter()
+                    .filter(|r| r.has_data())
+                    .map(JsonActivity::from)
+                    .collect(),
+            })
+            .collect(),
+    };
+    let path = dir.join("processi.json");
+    let mut text =
+        serde_json::to_string_pretty(&json).map_err(|e| BuildError::Template(e.to_string()))?;
+    text.push('\n');
+    std::fs::write(&path, text).map_err(io(&path))?;
+
+    write_csv(tree, &dir.join("processi.csv"))?;
+    if let Some(site) = config.site_url() {
+        write_sitemap(tree, &site, out)?;
+    }
+    Ok(())
+}
+
+/// One row per row of the sheet (headings included), in tree order, with
+/// the sheet's own headers after `codice`: `manuale import` reads it back.
+fn write_csv(tree: &Tree, path: &Path) -> Result<(), BuildError> {
+    let columns: Vec<SourceColumn> = tree
+        .home
+        .as_ref()
+        .and_then(|h| h.front.source.as_ref())
+        .map(|s| s.columns.clone())
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(default_columns);
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let csv_err = |e: csv::Error| BuildError::Template(format!("{}: {e}", path.display()));
+    let mut header = vec!["codice".to_string()];
+    header.extend(columns.iter().map(|c| c.header.clone()));
+    // Extra columns the source list does not name.
+    let mut extra_headers: Vec<String> = Vec::new();
+    for n in &tree.nodes {
+        for r in &n.page.front.rows {
+            for k in r.extra.keys() {
+                if !columns.iter().any(|c| &c.header == k) && !extra_headers.contains(k) {
+                    extra_headers.push(k.clone());
+                }
+            }
+        }
+    }
+    header.extend(extra_headers.iter().cloned());
+    w.write_record(&header).map_err(csv_err)?;
+    for n in &tree.nodes {
+        for r in &n.page.front.rows {
+            let mut row = vec![n.code.to_string()];
+            for c in &columns {
+                let v = match c.field.as_str() {
+                    "code_cell" => r.code_cell.as_str(),
+                    "name" => &r.name,
+                    "input" => &r.input,
+                    "output" => &r.output,
+                    "steps" => &r.steps,
+                    "responsible" => &r.responsible,
+                    _ => r.extra.get(&c.header).map_or("", String::as_str),
+                };
+                row.push(v.to_string());
+            }
+            for h in &extra_headers {
+                row.push(r.extra.get(h).cloned().unwrap_or_default());
+            }
+            w.write_record(&row).map_err(csv_err)?;
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| BuildError::Template(e.to_string()))?;
+    std::fs::write(path, bytes).map_err(io(path))
+}
+
+fn default_columns() -> Vec<SourceColumn> {
+    [
+        ("CODIFICA UNIONCAMERE", "code_cell"),
+        ("NOME PROCESSO - ATTIVITA'", "name"),
+        (
+            "Elementi in ingresso che innescano il processo -input",
+            "input",
+        ),
+        ("Risultato atteso del processo -output", "output"),
+        (
+            "Sequenza di attività che consente di raggiungere l'output",
+            "steps",
+        ),
+        ("Responsabile output (ruolo)", "responsible"),
+    ]
+    .into_iter()
+    .map(|(h, f)| SourceColumn {
+        header: h.into(),
+        field: f.into(),
+    })
+    .collect()
+}
+
+fn write_sitemap(tree: &Tree, site: &str, out: &Path) -> Result<(), BuildError> {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut entry = |url: &str, date: Option<String>| {
+        xml.push_str("  <url><loc>");
+        xml.push_str(&escape_html(&format!("{site}{url}")));
+        xml.push_str("</loc>");
+        if let Some(d) = date {
+            xml.push_str("<lastmod>");
+            xml.push_str(&d);
+            xml.push_str("</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    };
+    entry("", tree.updated().map(|d| d.to_string()));
+    for n in &tree.nodes {
+        let d = if n.children.is_empty() {
+            n.updated
+        } else {
+            n.updated_below
+        };
+        entry(&n.url, d.map(|d| d.to_string()));
+    }
+    xml.push_str("</urlset>\n");
+    let path = out.join("sitemap.xml");
+    std::fs::write(&path, xml).map_err(io(&path))
+}

@@ -1,0 +1,69 @@
+//! The navigation tree shown on every page, as plain HTML lists that work
+//! without JavaScript. It shows the functions, and opens only the path to the
+//! current page (each level's nodes along it, and the page's own children),
+//! so a page carries a few dozen links whatever the size of the map: the
+//! output grows linearly with the map, not with its square.
+
+use super::Tree;
+use crate::steps::escape_html;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+
+pub fn render(
+    tree: &Tree,
+    current: Option<usize>,
+    root: &str,
+    ui: &BTreeMap<String, String>,
+) -> String {
+    let mut open: HashSet<usize> = HashSet::new();
+    let mut p = current;
+    while let Some(i) = p {
+        open.insert(i);
+        p = tree.nodes[i].parent;
+    }
+    let mut out = String::new();
+    list(tree, &tree.roots, current, &open, root, ui, &mut out);
+    out
+}
+
+fn list(
+    tree: &Tree,
+    items: &[usize],
+    current: Option<usize>,
+    open: &HashSet<usize>,
+    root: &str,
+    ui: &BTreeMap<String, String>,
+    out: &mut String,
+) {
+    out.push_str("<ul>");
+    for &i in items {
+        let n = &tree.nodes[i];
+        let here = Some(i) == current;
+        let on_path = open.contains(&i);
+        let class = match (here, on_path) {
+            (true, _) => " class=\"corrente\"",
+            (false, true) => " class=\"aperto\"",
+            _ => "",
+        };
+        let _ = write!(out, "<li{class}><a href=\"{root}{}\"", escape_html(&n.url));
+        if here {
+            out.push_str(" aria-current=\"page\"");
+        }
+        let title = if n.title.is_empty() {
+            ui["untitled"].to_lowercase()
+        } else {
+            n.title.clone()
+        };
+        let _ = write!(
+            out,
+            "><span class=\"codice\">{}</span> {}</a>",
+            escape_html(&n.code.to_string()),
+            escape_html(&title)
+        );
+        if on_path && !n.children.is_empty() {
+            list(tree, &n.children, current, open, root, ui, out);
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
+}

@@ -1,0 +1,198 @@
+//! The theme: Tera templates and static files. The default theme is built
+//! into the binary (from `themes/default/`), so a book needs no theme folder;
+//! a book's `themes/<name>/templates/*.html` and `themes/<name>/static/*`
+//! replace or add to it file by file.
+
+use super::{io, BuildError};
+use crate::config::{self, Config};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use tera::{Context, Tera};
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
+    };
+}
+
+macro_rules! embedded_static {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!("../../themes/default/static/", $name)).as_slice())),*]
+    };
+}
+
+const TEMPLATES: &[(&str, &str)] = embedded![
+    "base.html",
+    "macros.html",
+    "index.html",
+    "section.html",
+    "process.html",
+    "404.html"
+];
+const STATIC: &[(&str, &[u8])] = embedded_static!["style.css", "favicon.svg"];
+
+pub struct Theme {
+    tera: Tera,
+    statics: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    pub fn load(book: &Path, config: &Config) -> Result<Theme, BuildError> {
+        let dir = book.join("themes").join(&config.book.theme);
+        if config.book.theme != "default" && !dir.is_dir() {
+            return Err(BuildError::Page {
+                path: book.join(config::FILE_NAME),
+                message: format!(
+                    "il tema «{}» non esiste: manca la cartella {}",
+                    config.book.theme,
+                    dir.display()
+                ),
+            });
+        }
+        let mut templates: BTreeMap<String, String> = TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let mut statics: BTreeMap<String, Vec<u8>> = STATIC
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect();
+        for (sub, is_template) in [("templates", true), ("static", false)] {
+            let base = dir.join(sub);
+            if !base.is_dir() {
+                continue;
+            }
+            for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
+                let entry =
+                    entry.map_err(|e| BuildError::Template(format!("{}: {e}", base.display())))?;
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(&base).unwrap_or(entry.path());
+                let name = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                if name.starts_with('.') {
+                    continue;
+                }
+                if is_template {
+                    let text = std::fs::read_to_string(entry.path()).map_err(io(entry.path()))?;
+                    templates.insert(name, text);
+                } else {
+                    statics.insert(name, std::fs::read(entry.path()).map_err(io(entry.path()))?);
+                }
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| BuildError::Template(template_error(&dir.join("templates"), &e)))?;
+        Ok(Theme { tera, statics })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn render<G: Serialize, P: Serialize>(
+        &self,
+        template: &str,
+        globals: &G,
+        page: &P,
+        nav: &str,
+        root: &str,
+        has_code: bool,
+        live_reload: Option<&str>,
+    ) -> Result<String, BuildError> {
+        let mut ctx =
+            Context::from_serialize(globals).map_err(|e| BuildError::Template(e.to_string()))?;
+        ctx.insert("page", page);
+        ctx.insert("nav", nav);
+        ctx.insert("root", root);
+        ctx.insert("has_code", &has_code);
+        ctx.insert("live_reload", &live_reload);
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| BuildError::Template(template_error(Path::new("themes"), &e)))
+    }
+
+    /// Writes the static files; `style.css` starts with the chamber's colours.
+    pub fn write_assets(
+        &self,
+        dir: &Path,
+        config: &Config,
+        code_css: bool,
+    ) -> Result<(), BuildError> {
+        for (name, bytes) in &self.statics {
+            let path = dir.join(name);
+            if let Some(p) = path.parent() {
+                std::fs::create_dir_all(p).map_err(io(p))?;
+            }
+            if name == "style.css" {
+                let mut css = colours(&config.book.color).into_bytes();
+                css.extend_from_slice(bytes);
+                std::fs::write(&path, css).map_err(io(&path))?;
+            } else {
+                std::fs::write(&path, bytes).map_err(io(&path))?;
+            }
+        }
+        if code_css {
+            let path = dir.join("codice.css");
+            std::fs::write(&path, code_stylesheet()).map_err(io(&path))?;
+        }
+        Ok(())
+    }
+}
+
+/// Tera's error with its causes, which say the template and line.
+fn template_error(dir: &Path, e: &tera::Error) -> String {
+    let mut msg = format!("{}: errore nei modelli: {e}", dir.display());
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+/// CSS custom properties for the chamber's colour, with a lighter tint for
+/// dark mode that keeps 4.5:1 contrast against the dark background.
+fn colours(color: &str) -> String {
+    let rgb = config::parse_color(color).unwrap_or([0x1f, 0x5f, 0x74]);
+    let dark_bg = [0x12, 0x16, 0x1a];
+    let mut light = rgb;
+    for step in 0..=20 {
+        let t = f64::from(step) / 20.0;
+        light = rgb.map(|c| (f64::from(c) + (255.0 - f64::from(c)) * t).round() as u8);
+        if config::contrast(light, dark_bg) >= 4.5 {
+            break;
+        }
+    }
+    let darker = rgb.map(|c| (f64::from(c) * 0.8).round() as u8);
+    let hex = |c: [u8; 3]| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
+    format!(
+        ":root{{--colore:{};--colore-scuro:{};--colore-chiaro:{}}}\n",
+        hex(rgb),
+        hex(darker),
+        hex(light)
+    )
+}
+
+/// Syntax colours for fenced code, light and dark.
+fn code_stylesheet() -> String {
+    use syntect::highlighting::ThemeSet;
+    use syntect::html::css_for_theme_with_class_style;
+    let themes = ThemeSet::load_defaults();
+    let light = css_for_theme_with_class_style(
+        &themes.themes["InspiredGitHub"],
+        super::markdown::CLASS_STYLE,
+    )
+    .unwrap_or_default();
+    let dark = css_for_theme_with_class_style(
+        &themes.themes["base16-ocean.dark"],
+        super::markdown::CLASS_STYLE,
+    )
+    .unwrap_or_default();
+    format!("{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
+}

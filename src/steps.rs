@@ -1,0 +1,567 @@
+//! Step lists squeezed into one cell (`1. … 2. …`, `1) …`, `a) … b) …`,
+//! `- … - …`) found and turned into nested lists.
+//!
+//! The detector only splits the text: every character of the cell survives in
+//! the intro, the markers or the item texts, so nothing a chamber wrote is
+//! lost or rewritten. Markers must count up from the first one (`1`, `2`, …
+//! or `a`, `b`, …); that is what keeps legal references such as
+//! `art. 14, comma 5`, `n. 254` or `(ex art. 44)` from being read as items.
+//! Rendering to Markdown and HTML lives here too, so that the page a chamber
+//! reads in `content/` and the published page show the same structure.
+
+use std::fmt::Write as _;
+
+/// How the items of a list are marked in the cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `1.`, `1)` or `1-`.
+    Number,
+    /// `a)` (or `A)`).
+    Letter,
+    /// `- ` at the start of each item.
+    Dash,
+}
+
+/// A cell's text: an introduction, then possibly a list.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Steps {
+    pub intro: String,
+    pub list: Option<List>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct List {
+    pub kind: Kind,
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    /// The marker as written (`3.`, `b)`, `-`).
+    pub marker: String,
+    /// Its position in the count (`3` for `3.`, `2` for `b)`).
+    pub value: u32,
+    pub body: Steps,
+}
+
+/// Where the list detector may look for dash lists without a leading dash
+/// (`Ricezione - verifica - adozione`): only in the column of the steps,
+/// where a hyphen between spaces separates steps and not parts of a name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Steps,
+    Other,
+}
+
+const MAX_DEPTH: usize = 3;
+
+/// Splits a cell into an introduction and a (possibly nested) list.
+pub fn parse(text: &str, field: Field) -> Steps {
+    parse_at(text.trim(), field, 0)
+}
+
+fn parse_at(text: &str, field: Field, depth: usize) -> Steps {
+    let plain = Steps {
+        intro: text.to_string(),
+        list: None,
+    };
+    if depth >= MAX_DEPTH {
+        return plain;
+    }
+    let candidates = [
+        find_counted(text, Kind::Number),
+        find_counted(text, Kind::Letter),
+        find_dashes(text, field == Field::Steps && depth == 0),
+    ];
+    // The list whose first marker comes first is the outer one: in
+    // `a) Budget: 1. … 2. … b) Obiettivi: 1. …` the letters hold the numbers.
+    let Some((kind, marks)) = candidates
+        .into_iter()
+        .flatten()
+        .min_by_key(|(_, marks)| marks[0].start)
+    else {
+        return plain;
+    };
+    let intro = text[..marks[0].start].trim().to_string();
+    let mut items = Vec::with_capacity(marks.len());
+    for (i, m) in marks.iter().enumerate() {
+        let end = marks.get(i + 1).map_or(text.len(), |n| n.start);
+        let body = text[m.end..end].trim();
+        items.push(Item {
+            marker: text[m.start..m.end].trim().to_string(),
+            value: m.value,
+            body: parse_at(body, field, depth + 1),
+        });
+    }
+    Steps {
+        intro,
+        list: Some(List { kind, items }),
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Mark {
+    start: usize,
+    end: usize,
+    value: u32,
+}
+
+/// A marker may follow the start of the cell, a space or punctuation, but
+/// never a letter or digit (`i4.0`, `21.`, `legge 580/93)`).
+fn boundary_before(text: &str, at: usize) -> bool {
+    text[..at]
+        .chars()
+        .next_back()
+        .is_none_or(|c| c.is_whitespace() || matches!(c, ';' | ':' | ',' | '.' | '(' | '"'))
+}
+
+/// Reads a counted marker (`12.`, `3)`, `1-`, `b)`) at byte `at`.
+fn marker_at(text: &str, at: usize, kind: Kind, style: Option<u8>) -> Option<(Mark, u8)> {
+    if !boundary_before(text, at) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let (value, mut i) = match kind {
+        Kind::Number => {
+            let mut i = at;
+            while i < bytes.len() && bytes[i].is_ascii_digit() && i - at < 3 {
+                i += 1;
+            }
+            if i == at || bytes[at] == b'0' {
+                return None;
+            }
+            (text[at..i].parse().ok()?, i)
+        }
+        Kind::Letter => {
+            let b = *bytes.get(at)?;
+            if !b.is_ascii_alphabetic() {
+                return None;
+            }
+            (u32::from(b.to_ascii_lowercase() - b'a') + 1, at + 1)
+        }
+        Kind::Dash => return None,
+    };
+    let punct = *bytes.get(i)?;
+    let allowed: &[u8] = match kind {
+        Kind::Number => b".)-",
+        _ => b")",
+    };
+    if !allowed.contains(&punct) || style.is_some_and(|s| s != punct) {
+        return None;
+    }
+    i += 1;
+    let next = bytes.get(i).copied();
+    let ok = match (kind, punct) {
+        // `1.000` and `31.12` are numbers, not markers.
+        (Kind::Number, b'.') => next.is_none_or(|n| !n.is_ascii_digit()),
+        (Kind::Number, b'-') => next.is_none_or(|n| n.is_ascii_whitespace()),
+        _ => next.is_none_or(|n| !n.is_ascii_digit()),
+    };
+    if !ok {
+        return None;
+    }
+    Some((
+        Mark {
+            start: at,
+            end: i,
+            value,
+        },
+        punct,
+    ))
+}
+
+/// Finds `1 … 2 … 3 …` (or `a … b …`) in order; a repeated marker (`3. … 3.`)
+/// also starts an item. At least two items make a list.
+fn find_counted(text: &str, kind: Kind) -> Option<(Kind, Vec<Mark>)> {
+    let mut marks: Vec<Mark> = Vec::new();
+    let mut style = None;
+    let mut pos = 0;
+    let candidates = |from: usize| {
+        text[from..]
+            .char_indices()
+            .map(move |(i, _)| from + i)
+            .filter(|&i| text.is_char_boundary(i))
+    };
+    // The first marker must be `1` or `a`.
+    for at in candidates(0) {
+        if let Some((m, p)) = marker_at(text, at, kind, None) {
+            if m.value == 1 {
+                marks.push(m);
+                style = Some(p);
+                pos = m.end;
+                break;
+            }
+        }
+    }
+    marks.first()?;
+    'outer: loop {
+        let last = marks[marks.len() - 1].value;
+        for at in candidates(pos) {
+            if let Some((m, _)) = marker_at(text, at, kind, style) {
+                if m.value == last + 1 || (m.value == last && m.value > 1) {
+                    marks.push(m);
+                    pos = m.end;
+                    continue 'outer;
+                }
+            }
+        }
+        break;
+    }
+    // `1. Nel caso…` with no `2.` is prose, not a list.
+    (marks.len() >= 2).then_some((kind, marks))
+}
+
+/// `- Studio - Focus - Confronto` (a leading dash) anywhere; `Ricezione -
+/// verifica - adozione` (three or more parts) only where `loose` allows.
+fn find_dashes(text: &str, loose: bool) -> Option<(Kind, Vec<Mark>)> {
+    let bytes = text.as_bytes();
+    let leading = text.starts_with('-') && !text.starts_with("--");
+    if !leading && !loose {
+        return None;
+    }
+    let mut marks = Vec::new();
+    if leading {
+        marks.push(Mark {
+            start: 0,
+            end: 1,
+            value: 1,
+        });
+    } else {
+        marks.push(Mark {
+            start: 0,
+            end: 0,
+            value: 1,
+        });
+    }
+    for (i, _) in text.match_indices('-').filter(|(i, _)| *i > 0) {
+        let before_space = text[..i].ends_with(char::is_whitespace);
+        let after = bytes.get(i + 1).copied();
+        // With a leading dash, ` -recupero` is an item too; otherwise only
+        // a dash between spaces separates steps (`scuola-lavoro` is a word).
+        let after_ok = if leading {
+            after.is_some_and(|a| a != b'-')
+        } else {
+            after.is_some_and(|a| a.is_ascii_whitespace())
+        };
+        if before_space && after_ok {
+            let value = marks.len() as u32 + 1;
+            marks.push(Mark {
+                start: i,
+                end: i + 1,
+                value,
+            });
+        }
+    }
+    let enough = if leading { 2 } else { 3 };
+    if marks.len() < enough {
+        return None;
+    }
+    // Every item needs text: `a - - b` is not a list.
+    let nonempty = marks.iter().enumerate().all(|(i, m)| {
+        let end = marks.get(i + 1).map_or(text.len(), |n| n.start);
+        !text[m.end..end].trim().is_empty()
+    });
+    nonempty.then_some((Kind::Dash, marks))
+}
+
+impl Steps {
+    /// Every character of the original text except the whitespace around
+    /// markers, in order: used by tests to prove nothing was dropped.
+    pub fn words(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect_words(&mut out);
+        out
+    }
+
+    fn collect_words(&self, out: &mut Vec<String>) {
+        out.extend(self.intro.split_whitespace().map(str::to_string));
+        if let Some(list) = &self.list {
+            for item in &list.items {
+                out.extend(item.marker.split_whitespace().map(str::to_string));
+                item.body.collect_words(out);
+            }
+        }
+    }
+
+    /// Markdown for a page in `content/`, readable as plain text.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        self.write_markdown(&mut out, 0);
+        out.trim_end().to_string()
+    }
+
+    fn write_markdown(&self, out: &mut String, indent: usize) {
+        let pad = " ".repeat(indent);
+        if !self.intro.is_empty() {
+            let _ = writeln!(out, "{pad}{}", escape_markdown(&self.intro));
+            if self.list.is_some() {
+                out.push('\n');
+            }
+        }
+        let Some(list) = &self.list else { return };
+        for item in &list.items {
+            let bullet = match list.kind {
+                Kind::Number => format!("{}. ", item.value),
+                Kind::Letter => format!("- {} ", item.marker),
+                Kind::Dash => "- ".to_string(),
+            };
+            let child_indent = indent + bullet.len();
+            let first = escape_markdown(&item.body.intro);
+            let _ = writeln!(out, "{pad}{bullet}{first}");
+            if let Some(sub) = &item.body.list {
+                let rest = Steps {
+                    intro: String::new(),
+                    list: Some(sub.clone()),
+                };
+                if !item.body.intro.is_empty() {
+                    out.push('\n');
+                }
+                rest.write_markdown(out, child_indent);
+            }
+        }
+    }
+
+    /// HTML for the published page; all text is escaped.
+    pub fn to_html(&self) -> String {
+        let mut out = String::new();
+        self.write_html(&mut out);
+        out
+    }
+
+    fn write_html(&self, out: &mut String) {
+        if !self.intro.is_empty() {
+            if self.list.is_some() {
+                let _ = write!(out, "<p>{}</p>", escape_html(&self.intro));
+            } else {
+                out.push_str(&escape_html(&self.intro));
+            }
+        }
+        let Some(list) = &self.list else { return };
+        let (open, close) = match list.kind {
+            Kind::Number => ("<ol>", "</ol>"),
+            Kind::Letter => ("<ol type=\"a\">", "</ol>"),
+            Kind::Dash => ("<ul>", "</ul>"),
+        };
+        out.push_str(open);
+        for (i, item) in list.items.iter().enumerate() {
+            // Keep the chamber's own numbering (`3. … 3. … 4.`).
+            let numbered = list.kind != Kind::Dash && item.value as usize != i + 1;
+            if numbered {
+                let _ = write!(out, "<li value=\"{}\">", item.value);
+            } else {
+                out.push_str("<li>");
+            }
+            item.body.write_html(out);
+            out.push_str("</li>");
+        }
+        out.push_str(close);
+    }
+}
+
+/// Escapes the characters that would turn plain text into Markdown markup.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    // A line that starts like a heading, a list or a quote stays a paragraph.
+    let needs_guard = out.starts_with('#')
+        || out.starts_with('+')
+        || out.starts_with('=')
+        || out.starts_with("- ")
+        || out.starts_with('-') && out.len() == 1
+        || {
+            let digits = out.bytes().take_while(u8::is_ascii_digit).count();
+            digits > 0 && matches!(out.as_bytes().get(digits), Some(b'.' | b')'))
+        };
+    if needs_guard {
+        if out.starts_with(|c: char| c.is_ascii_digit()) {
+            let digits = out.bytes().take_while(u8::is_ascii_digit).count();
+            out.insert(digits, '\\');
+        } else {
+            out.insert(0, '\\');
+        }
+    }
+    out
+}
+
+/// Minimal HTML escaping for text and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(s: &Steps) -> Vec<String> {
+        s.list
+            .as_ref()
+            .map(|l| l.items.iter().map(|i| i.body.intro.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    fn assert_lossless(text: &str, s: &Steps) {
+        let want: Vec<&str> = text.split_whitespace().collect();
+        let got = s.words();
+        assert_eq!(got.join(""), want.join(""), "characters lost or changed");
+    }
+
+    #[test]
+    fn numbered_steps_from_line_9() {
+        let text = "1. Predisposizione del Piano secondo le linee guida Unioncamere e Funzione Pubblica 2. Approvazione con deliberazione di Giunta 3. pubblicazione sul sito entro il 31 gennaio";
+        let s = parse(text, Field::Steps);
+        assert_eq!(
+            items(&s),
+            [
+                "Predisposizione del Piano secondo le linee guida Unioncamere e Funzione Pubblica",
+                "Approvazione con deliberazione di Giunta",
+                "pubblicazione sul sito entro il 31 gennaio"
+            ]
+        );
+        assert_lossless(text, &s);
+    }
+
+    #[test]
+    fn legal_references_are_not_markers() {
+        for text in [
+            "Prescrizione normativa (ex art. 14, comma 5 della legge 580/1993 e art. 6 D.P.R. 254/2005). L'aggiornamento avviene su richiesta",
+            "Avvio d'ufficio (D.P.R. n. 254 e D.lgs 25 novembre 2016 n. 219)",
+            "Reintegro cassa minute spese (ex art. 44)",
+            "Regolamento generale della Borsa Merci (D.M. del 12/5/1954)",
+            "Gestione sanzioni amministrative ex L. 689/81",
+            "D.lgs. 33/2013, art. 1. Pubblicazione",
+        ] {
+            let s = parse(text, Field::Steps);
+            assert!(s.list.is_none(), "{text} → {s:?}");
+            assert_eq!(s.intro, text);
+        }
+    }
+
+    #[test]
+    fn letters_hold_numbers_line_10() {
+        let text = "a) Budget: 1. raccolta indicazioni di Aree/settori coerente con bilancio e collocazione sui conti 2. Approvazione ripartizione complessiva fra Segretario Generale e dirigenti b) Obiettivi: 1. raccolta proposte Aree/ settori 2. confezionamento prime bozze 3. esame Segretario Generale 3. esame Presidente 4. Approvazione testo definitivo con deliberazione Giunta";
+        let s = parse(text, Field::Steps);
+        let list = s.list.as_ref().unwrap();
+        assert_eq!(list.kind, Kind::Letter);
+        assert_eq!(list.items.len(), 2);
+        let b = &list.items[1].body;
+        assert_eq!(b.intro, "Obiettivi:");
+        let inner = b.list.as_ref().unwrap();
+        assert_eq!(inner.kind, Kind::Number);
+        let values: Vec<u32> = inner.items.iter().map(|i| i.value).collect();
+        assert_eq!(values, [1, 2, 3, 3, 4]);
+        assert_lossless(text, &s);
+        let html = s.to_html();
+        assert!(
+            html.contains("<li value=\"3\">esame Presidente</li>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn numbers_hold_letters_line_199() {
+        let text = "1. Nel caso di richieste: a) ricevimento della domanda di chiarimento. b) Valutazione di quanto richiesto. 2. Relativamente agli eventi informativi";
+        let s = parse(text, Field::Steps);
+        let list = s.list.as_ref().unwrap();
+        assert_eq!(list.kind, Kind::Number);
+        assert_eq!(list.items[0].body.list.as_ref().unwrap().kind, Kind::Letter);
+        assert_lossless(text, &s);
+    }
+
+    #[test]
+    fn dashes_and_glued_markers() {
+        let text = "- Studio normativa di riferimento - Analisi dati - Confronto con Segretario Generale/dirigenti -Elaborazione Piano";
+        let s = parse(text, Field::Steps);
+        assert_eq!(
+            items(&s),
+            [
+                "Studio normativa di riferimento",
+                "Analisi dati",
+                "Confronto con Segretario Generale/dirigenti",
+                "Elaborazione Piano"
+            ]
+        );
+        assert_lossless(text, &s);
+
+        let text = "1.valutazione bisogni;2.sviluppo progetti in collaborazione con altri soggetti";
+        assert_eq!(
+            items(&parse(text, Field::Steps)),
+            [
+                "valutazione bisogni;",
+                "sviluppo progetti in collaborazione con altri soggetti"
+            ]
+        );
+
+        let text = "1- Analisi dei fabbisogni interni 2- Analisi delle soluzioni di mercato 3- Individuazione della soluzione";
+        assert_eq!(items(&parse(text, Field::Steps)).len(), 3);
+
+        let text = "1) visure/certificati estrazione del documento/consegna/pagamento diritti 2)parametri: istruttoria secondo delibera di Giunta";
+        assert_eq!(items(&parse(text, Field::Steps)).len(), 2);
+
+        let text = "a)BUDGET: Avvio d'ufficio b) OBIETTIVI: avvio d'ufficio";
+        assert_eq!(
+            items(&parse(text, Field::Other)),
+            ["BUDGET: Avvio d'ufficio", "OBIETTIVI: avvio d'ufficio"]
+        );
+    }
+
+    #[test]
+    fn hyphenated_words_are_not_dash_lists() {
+        let text =
+            "Richiesta- contatto per appuntamento da parte dell'ufficio - colloquio individuale";
+        assert!(parse(text, Field::Steps).list.is_none());
+        let text = "Informazione orientativa di gruppo e supporto alla transizione scuola-lavoro e università-lavoro";
+        assert!(parse(text, Field::Steps).list.is_none());
+        let text = "Ricezione istanza - verifica possesso requisiti di legge - predisposizione provvedimento";
+        assert_eq!(items(&parse(text, Field::Steps)).len(), 3);
+        assert!(parse(text, Field::Other).list.is_none());
+    }
+
+    #[test]
+    fn html_and_markdown_are_escaped() {
+        let s = parse("1. <script>alert(1)</script> 2. a & b", Field::Steps);
+        let html = s.to_html();
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("&lt;script&gt;"));
+        let md = parse("Iscrizione (*) Diritti di saggio", Field::Other).to_markdown();
+        assert_eq!(md, "Iscrizione (\\*) Diritti di saggio");
+        assert_eq!(escape_markdown("1. non una lista"), "1\\. non una lista");
+        assert_eq!(escape_markdown("# no"), "\\# no");
+    }
+
+    #[test]
+    fn markdown_keeps_structure() {
+        let s = parse(
+            "a) Budget: 1. raccolta 2. approvazione b) Obiettivi",
+            Field::Steps,
+        );
+        let md = s.to_markdown();
+        assert_eq!(
+            md,
+            "- a) Budget:\n\n     1. raccolta\n     2. approvazione\n- b) Obiettivi"
+        );
+    }
+
+    #[test]
+    fn unicode_does_not_break_scanning() {
+        let text = "è 1. à 2. ù – 3. ò";
+        let s = parse(text, Field::Steps);
+        assert_lossless(text, &s);
+        assert_eq!(items(&s), ["à", "ù –", "ò"]);
+    }
+}

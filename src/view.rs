@@ -1,0 +1,124 @@
+//! What a node's page says about its rows, decided once for both outputs:
+//! the Markdown part `import` writes into `content/` and the HTML `build`
+//! publishes. Keeping one place for it keeps the two from drifting apart.
+
+use crate::code::{self, Code};
+use crate::mapping::{normalise, Record};
+use crate::steps::{self, Field, Steps};
+use std::collections::BTreeMap;
+
+/// One field of an activity, ready to print.
+#[derive(Clone, Debug)]
+pub struct FieldView {
+    /// `input`, `output`, `steps`, `responsible` or `extra`.
+    pub key: &'static str,
+    pub label: String,
+    pub steps: Steps,
+    /// The cell was empty: the page says "not given".
+    pub missing: bool,
+}
+
+/// A row of the sheet that holds data: one activity of the process.
+#[derive(Clone, Debug)]
+pub struct ActivityView {
+    pub line: usize,
+    /// The activity's name (the node's title when the row has none).
+    pub name: String,
+    /// The code cell as written, when it says something the page's code
+    /// and title do not (a respelled code, another title, no code at all).
+    pub code_cell: Option<String>,
+    pub fields: Vec<FieldView>,
+}
+
+/// A row with no data whose name differs from the title.
+#[derive(Clone, Debug)]
+pub struct NameNote {
+    pub line: usize,
+    pub name: String,
+    pub code_cell: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RowsView {
+    pub activities: Vec<ActivityView>,
+    pub notes: Vec<NameNote>,
+}
+
+/// Splits a node's rows into activities and notes.
+pub fn rows(
+    code: &Code,
+    title: &str,
+    records: &[Record],
+    ui: &BTreeMap<String, String>,
+) -> RowsView {
+    let label = |k: &str| ui.get(k).cloned().unwrap_or_default();
+    let mut view = RowsView::default();
+    for r in records {
+        let code_cell = unusual_code_cell(code, title, &r.code_cell);
+        if r.has_data() {
+            let mut fields = Vec::new();
+            let standard = [
+                ("input", &r.input, Field::Other),
+                ("output", &r.output, Field::Other),
+                ("steps", &r.steps, Field::Steps),
+                ("responsible", &r.responsible, Field::Other),
+            ];
+            for (key, text, kind) in standard {
+                fields.push(FieldView {
+                    key,
+                    label: label(key),
+                    steps: steps::parse(text, kind),
+                    missing: text.is_empty(),
+                });
+            }
+            for (header, text) in &r.extra {
+                fields.push(FieldView {
+                    key: "extra",
+                    label: header.clone(),
+                    steps: steps::parse(text, Field::Other),
+                    missing: text.is_empty(),
+                });
+            }
+            let name = if r.name.is_empty() {
+                title.to_string()
+            } else {
+                r.name.clone()
+            };
+            view.activities.push(ActivityView {
+                line: r.line,
+                name,
+                code_cell,
+                fields,
+            });
+        } else {
+            let named = code::parse_cell(&r.name);
+            let bare = if named.code.is_some() {
+                named.title.as_str()
+            } else {
+                r.name.as_str()
+            };
+            let name_differs = !r.name.is_empty() && normalise(bare) != normalise(title);
+            if name_differs || code_cell.is_some() {
+                view.notes.push(NameNote {
+                    line: r.line,
+                    name: if name_differs {
+                        r.name.clone()
+                    } else {
+                        String::new()
+                    },
+                    code_cell,
+                });
+            }
+        }
+    }
+    view
+}
+
+/// The code cell, unless it is just the code and the title.
+fn unusual_code_cell(code: &Code, title: &str, cell: &str) -> Option<String> {
+    if cell.is_empty() {
+        return None;
+    }
+    let plain = format!("{code} {title}");
+    (cell.trim() != plain.trim() && cell.trim() != code.to_string()).then(|| cell.to_string())
+}

@@ -224,7 +224,7 @@ impl Config {
         functions.extend(std::mem::take(&mut config.functions));
         config.functions = functions;
         let defaults = default_ui();
-        let find = |key: &str| text.find(key).unwrap_or(0);
+        let find = |key: &str| key_offset(text, key);
         for key in config.ui.keys() {
             if !defaults.contains_key(key) {
                 let known: Vec<&str> = defaults.keys().map(String::as_str).collect();
@@ -295,6 +295,22 @@ impl Config {
             .as_ref()
             .map(|u| format!("{}/", u.trim_end_matches('/')))
     }
+}
+
+/// The offset of the first line that sets `key` (`key = …`), ignoring
+/// comments; 0 when the key is not written.
+fn key_offset(text: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                return offset + (line.len() - t.len());
+            }
+        }
+        offset += line.len();
+    }
+    0
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {

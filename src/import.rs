@@ -484,7 +484,7 @@ fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut missing = Vec::new();
     let mut d = Some(dir);
     while let Some(p) = d {
-        if p.exists() {
+        if p.as_os_str().is_empty() || p.exists() {
             break;
         }
         missing.push(p.to_path_buf());

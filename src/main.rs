@@ -40,9 +40,17 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `--book .` (the default) names files as `book.toml`, not `./book.toml`.
+    let here = |p: PathBuf| {
+        if p == Path::new(".") {
+            PathBuf::new()
+        } else {
+            p
+        }
+    };
     let result = match cli.command {
-        Command::Import { book, file } => run_import(&book, file.as_deref()),
-        Command::Build { book, output } => run_build(&book, output),
+        Command::Import { book, file } => run_import(&here(book), file.as_deref()),
+        Command::Build { book, output } => run_build(&here(book), output),
     };
     match result {
         Ok(code) => code,

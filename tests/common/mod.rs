@@ -1,0 +1,172 @@
+//! Helpers for the CLI tests: a copy of the bundled book in a temporary
+//! folder, the real `manuale` binary run on it, and small readers for the
+//! files it writes.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const SHEET: &str = "data/mappatura-processi.tsv";
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A book folder with the bundled `book.toml` and sheet, and no content.
+pub struct Book {
+    pub dir: tempfile::TempDir,
+}
+
+impl Book {
+    pub fn new() -> Book {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::copy(repo().join("book.toml"), dir.path().join("book.toml")).unwrap();
+        std::fs::create_dir_all(dir.path().join("data")).unwrap();
+        std::fs::copy(repo().join(SHEET), dir.path().join(SHEET)).unwrap();
+        Book { dir }
+    }
+
+    /// A book already imported from the bundled sheet.
+    pub fn imported() -> Book {
+        let b = Book::new();
+        let out = b.run(&["import"]);
+        assert!(out.status.success(), "import failed: {}", stderr(&out));
+        b
+    }
+
+    /// Imported and built into `book/`.
+    pub fn built() -> Book {
+        let b = Book::imported();
+        let out = b.run(&["build"]);
+        assert!(out.status.success(), "build failed: {}", stderr(&out));
+        b
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn join(&self, p: &str) -> PathBuf {
+        self.dir.path().join(p)
+    }
+
+    /// Runs `manuale` with the book as working directory.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_manuale"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run manuale")
+    }
+
+    pub fn read(&self, p: &str) -> String {
+        std::fs::read_to_string(self.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"))
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.read("book/dati/processi.json")).expect("valid JSON")
+    }
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Every file under `dir` with its bytes, by relative path.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if !dir.exists() {
+        return out;
+    }
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            out.insert(
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            );
+        }
+    }
+    out
+}
+
+/// The values of an attribute (`href`, `src`, `id`) in an HTML text.
+pub fn attrs(html: &str, name: &str) -> Vec<String> {
+    let needle = format!(" {name}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        rest = &rest[i + needle.len()..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        out.push(unescape(&rest[..end]));
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// The text of an HTML fragment: tags removed, entities decoded, spaces
+/// collapsed.
+pub fn text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    unescape(&out)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&amp;", "&")
+}
+
+/// The part of `html` from the element with `id` to the end of its
+/// enclosing `<section>`.
+pub fn section_by_id<'a>(html: &'a str, id: &str) -> Option<&'a str> {
+    let start = html.find(&format!("id=\"{id}\""))?;
+    let end = html[start..]
+        .find("</section>")
+        .map_or(html.len(), |e| start + e);
+    Some(&html[start..end])
+}
+
+/// The `<main>` of a page.
+pub fn main_of(html: &str) -> &str {
+    let s = html.find("<main").unwrap_or(0);
+    let e = html.find("</main>").unwrap_or(html.len());
+    &html[s..e]
+}
+
+/// Words of two or more letters or digits, with their counts.
+pub fn words(s: &str) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for w in s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2)
+    {
+        *m.entry(w.to_string()).or_insert(0) += 1;
+    }
+    m
+}

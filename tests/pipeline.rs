@@ -576,3 +576,16 @@ fn a_bad_config_is_named_by_file_and_line() {
     assert!(err.contains("#1f5f74"), "{err}");
     let _ = Path::new("");
 }
+
+#[test]
+fn build_before_import_says_what_to_do() {
+    let b = Book::new();
+    let out = b.run(&["build"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("esegui prima «manuale import»"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!b.join("book").exists());
+}

@@ -232,6 +232,12 @@ pub fn build(opts: &Options) -> Result<Report, BuildError> {
     }
     let content_dir = opts.book.join("content");
     let content = content::load(&content_dir)?;
+    if content.pages.is_empty() {
+        return Err(BuildError::Page {
+            path: content_dir,
+            message: "non ci sono pagine da pubblicare: esegui prima «manuale import» per crearle dal foglio della mappatura".into(),
+        });
+    }
     let tree = Tree::new(content, &content_dir, &mut warnings)?;
     let theme = Theme::load(&opts.book, &config)?;
     let stage = sibling(&output, "tmp");
@@ -465,10 +471,12 @@ fn render_site(
         )
     };
 
-    for (i, node) in tree.nodes.iter().enumerate() {
+    // Node pages, rendered and written on every core: on a virtual disk the
+    // time goes into creating files, and that overlaps well.
+    let render_node = |i: usize| -> Result<bool, BuildError> {
+        let node = &tree.nodes[i];
         let root = "../";
         let md = render_md(&node.page, root);
-        any_code |= md.has_code;
         let page = page_ctx(config, tree, i, md.html);
         let nav = nav::render(tree, Some(i), root, ui);
         let template = if node.children.is_empty() {
@@ -487,8 +495,39 @@ fn render_site(
         )?;
         let path = out.join(&node.url);
         std::fs::write(&path, html).map_err(io(&path))?;
-        count += 1;
+        Ok(md.has_code)
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let results: Vec<Result<bool, BuildError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let render_node = &render_node;
+                s.spawn(move || {
+                    (w..tree.nodes.len())
+                        .step_by(workers)
+                        .map(render_node)
+                        .collect::<Result<Vec<bool>, _>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(BuildError::Template(
+                        "un thread della build si è interrotto".into(),
+                    ))
+                })
+            })
+            .map(|r| r.map(|v| v.into_iter().any(|b| b)))
+            .collect()
+    });
+    for r in results {
+        any_code |= r?;
     }
+    count += tree.nodes.len();
 
     // Home page.
     let (intro, intro_code) = match &tree.home {

@@ -67,6 +67,11 @@ pub enum Kind {
     LongCell,
     /// Text above the header row.
     BeforeHeader,
+    /// The Unicode replacement character: text damaged before the sheet
+    /// reached manuale.
+    ReplacementChar,
+    /// Text that is not UTF-8, read as Windows-1252.
+    Encoding,
 }
 
 impl Kind {
@@ -90,6 +95,33 @@ impl Kind {
             Kind::ExtraColumn => "M015",
             Kind::LongCell => "M016",
             Kind::BeforeHeader => "M017",
+            Kind::ReplacementChar => "M018",
+            Kind::Encoding => "M019",
+        }
+    }
+
+    /// What the kind means, in a few words, for summaries.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Kind::CodeRespelled => "codice scritto in modo non canonico",
+            Kind::TwoCodes => "due codici nella stessa cella",
+            Kind::NoCode => "riga senza codice",
+            Kind::AncestorMissing => "antenato senza riga nel foglio",
+            Kind::DuplicateHeading => "intestazione ripetuta",
+            Kind::OutOfOrder => "riga fuori ordine",
+            Kind::TitleDiffers => "titolo diverso per lo stesso codice",
+            Kind::NameHasCode => "il nome ripete il codice",
+            Kind::NameDiffers => "nome diverso dal titolo",
+            Kind::NoResponsible => "attività senza responsabile",
+            Kind::NoSteps => "attività senza sequenza",
+            Kind::SuspiciousText => "caratteri sospetti",
+            Kind::ShiftedColumns => "celle spostate di colonna",
+            Kind::BlankLine => "riga vuota",
+            Kind::ExtraColumn => "colonna non prevista",
+            Kind::LongCell => "cella troppo lunga",
+            Kind::BeforeHeader => "testo prima dell'intestazione",
+            Kind::ReplacementChar => "carattere sostitutivo (testo già danneggiato)",
+            Kind::Encoding => "codifica non UTF-8",
         }
     }
 
@@ -98,9 +130,11 @@ impl Kind {
         match self {
             Kind::BlankLine
             | Kind::BeforeHeader
+            | Kind::Encoding
             | Kind::NameHasCode
             | Kind::NameDiffers
             | Kind::ExtraColumn => Level::Info,
+            Kind::ReplacementChar => Level::Error,
             _ => Level::Warning,
         }
     }

@@ -5,11 +5,11 @@
 //! written, each to a temporary name and then renamed into place. A failed
 //! import therefore leaves `content/` exactly as it was.
 
+use crate::check;
 use crate::code::Code;
 use crate::config::{Config, ConfigError};
 use crate::content::{self, Content, ContentError, Front, Page, SourceColumn, SourceInfo};
 use crate::date::Date;
-use crate::diagnostic::Diagnostic;
 use crate::mapping::{self, Map, MappingError, Role};
 use crate::source::{self, SourceError};
 use crate::steps::escape_markdown;
@@ -36,17 +36,12 @@ pub enum ImportError {
 }
 
 /// What an import found and did.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Report {
-    pub sheet: PathBuf,
-    pub encoding: &'static str,
-    pub diagnostics: Vec<Diagnostic>,
+    /// The sheet's diagnostics and size, as `check` reports them.
+    pub sheet: check::Report,
     /// Notes about pages (kept edits, archived pages).
     pub notes: Vec<String>,
-    pub rows: usize,
-    pub processes: usize,
-    pub sections: usize,
-    pub activities: usize,
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
@@ -57,21 +52,22 @@ pub struct Report {
 pub fn read_map(
     book: &Path,
     file: Option<&Path>,
+    sheet: Option<&str>,
 ) -> Result<(Config, PathBuf, source::Sheet, Map), ImportError> {
     let config = Config::load(book)?;
     let path = match file {
         Some(f) => f.to_path_buf(),
         None => book.join(&config.source.file),
     };
-    let sheet = source::read(&path)?;
+    let sheet = source::read(&path, sheet)?;
     let map = mapping::build(&sheet, &config.functions)?;
     Ok((config, path, sheet, map))
 }
 
 /// Runs an import of `file` (or the sheet named in `book.toml`) into
 /// `book/content`.
-pub fn run(book: &Path, file: Option<&Path>) -> Result<Report, ImportError> {
-    let (config, path, sheet, map) = read_map(book, file)?;
+pub fn run(book: &Path, file: Option<&Path>, sheet: Option<&str>) -> Result<Report, ImportError> {
+    let (config, path, sheet, map) = read_map(book, file, sheet)?;
     let date = match &config.source.updated {
         Some(d) => Date::parse(d).map(|d| d.to_string()),
         None => None,
@@ -86,11 +82,17 @@ pub fn run(book: &Path, file: Option<&Path>) -> Result<Report, ImportError> {
     let content_dir = book.join("content");
     let existing = content::load(&content_dir)?;
     let mut report = Report {
-        sheet: path.clone(),
-        encoding: sheet.encoding,
-        diagnostics: map.diagnostics.clone(),
-        rows: map.rows,
-        ..Report::default()
+        sheet: check::Report {
+            file: check::shown(&path),
+            format: sheet.format.clone(),
+            diagnostics: map.diagnostics.clone(),
+            counts: map.counts(),
+        },
+        notes: Vec::new(),
+        written: 0,
+        unchanged: 0,
+        removed: 0,
+        archived: 0,
     };
     let plan = plan(&config, &map, &existing, &path, &date, &mut report);
     write(&content_dir, &existing, plan, &mut report)?;
@@ -112,7 +114,7 @@ fn plan(
     date: &str,
     report: &mut Report,
 ) -> Plan {
-    let with_children: BTreeSet<Code> = map.nodes.keys().filter_map(Code::parent).collect();
+    let with_children = map.sections();
     let paths: BTreeMap<&Code, PathBuf> = map
         .nodes
         .keys()
@@ -168,12 +170,6 @@ fn plan(
             },
         );
         authors.insert(code, author);
-        if with_children.contains(code) {
-            report.sections += 1;
-        } else {
-            report.processes += 1;
-        }
-        report.activities += node.records.iter().filter(|r| r.has_data()).count();
     }
     let mut pages = BTreeMap::new();
     let mut remove = BTreeSet::new();

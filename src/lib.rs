@@ -5,6 +5,7 @@
 //! Markdown pages authors enrich ([`import`] merges a new sheet into them), and
 //! [`site`] renders pages to HTML and open data. [`config`] reads `book.toml`.
 
+pub mod check;
 pub mod code;
 pub mod config;
 pub mod content;

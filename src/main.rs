@@ -1,8 +1,10 @@
 //! The command line: parses arguments, runs a command, prints its report and
 //! turns errors into one clear message and a non-zero exit.
 
-use clap::{Parser, Subcommand};
-use manuale::{diagnostic::Level, import, site};
+use clap::{Parser, Subcommand, ValueEnum};
+use manuale::check::{self, shown};
+use manuale::diagnostic::Level;
+use manuale::{import, site};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -26,6 +28,23 @@ enum Command {
         book: PathBuf,
         /// Il foglio da importare (predefinito: quello indicato in book.toml)
         file: Option<PathBuf>,
+        /// Il foglio di lavoro da leggere in un file .xlsx, .xls o .ods (predefinito: il primo)
+        #[arg(long)]
+        sheet: Option<String>,
+    },
+    /// Controlla il foglio e ne segnala i difetti, senza scrivere nulla
+    Check {
+        /// Cartella del manuale (quella con book.toml)
+        #[arg(long, default_value = ".")]
+        book: PathBuf,
+        /// Il foglio da controllare (predefinito: quello indicato in book.toml)
+        file: Option<PathBuf>,
+        /// Il foglio di lavoro da leggere in un file .xlsx, .xls o .ods (predefinito: il primo)
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Formato del rapporto
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Costruisce il sito statico dalle pagine in content/
     Build {
@@ -36,6 +55,12 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -49,7 +74,15 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Import { book, file } => run_import(&here(book), file.as_deref()),
+        Command::Import { book, file, sheet } => {
+            run_import(&here(book), file.as_deref(), sheet.as_deref())
+        }
+        Command::Check {
+            book,
+            file,
+            sheet,
+            format,
+        } => run_check(&here(book), file.as_deref(), sheet.as_deref(), format),
         Command::Build { book, output } => run_build(&here(book), output),
     };
     match result {
@@ -61,25 +94,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_import(book: &Path, file: Option<&Path>) -> Result<ExitCode, String> {
-    let report = import::run(book, file).map_err(|e| e.to_string())?;
-    let shown = shown(&report.sheet);
-    for d in &report.diagnostics {
-        eprintln!("{}\n", d.render(&shown));
-    }
+fn run_import(book: &Path, file: Option<&Path>, sheet: Option<&str>) -> Result<ExitCode, String> {
+    let report = import::run(book, file, sheet).map_err(|e| e.to_string())?;
+    eprint!("{}", report.sheet.render_text());
     for n in &report.notes {
         eprintln!("nota: {n}");
     }
-    let warnings = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.level() >= Level::Warning)
-        .count();
-    let infos = report.diagnostics.len() - warnings;
-    println!(
-        "Importato {shown} ({}): {} righe, {} processi, {} sezioni, {} attività; {warnings} avvisi, {infos} note.",
-        report.encoding, report.rows, report.processes, report.sections, report.activities
-    );
     println!(
         "content/: {} pagine scritte, {} invariate, {} rimosse{}.",
         report.written,
@@ -92,6 +112,36 @@ fn run_import(book: &Path, file: Option<&Path>) -> Result<ExitCode, String> {
         }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_check(
+    book: &Path,
+    file: Option<&Path>,
+    sheet: Option<&str>,
+    format: Format,
+) -> Result<ExitCode, String> {
+    let report = match check::run(book, file, sheet) {
+        Ok(r) => r,
+        Err(e) => {
+            if let Format::Json = format {
+                let json = serde_json::json!({ "error": e.to_string() });
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&json).unwrap_or_default()
+                );
+            }
+            return Err(e.to_string());
+        }
+    };
+    match format {
+        Format::Text => print!("{}", report.render_text()),
+        Format::Json => print!("{}", report.render_json()),
+    }
+    Ok(if report.count(Level::Error) > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn run_build(book: &Path, output: Option<PathBuf>) -> Result<ExitCode, String> {
@@ -112,10 +162,4 @@ fn run_build(book: &Path, output: Option<PathBuf>) -> Result<ExitCode, String> {
     );
     println!("Aprilo nel browser: {}", shown(&index));
     Ok(ExitCode::SUCCESS)
-}
-
-/// A path as the user would type it: without a leading `./`.
-fn shown(path: &Path) -> String {
-    let p = path.strip_prefix(".").unwrap_or(path);
-    p.display().to_string()
 }

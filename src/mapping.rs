@@ -131,6 +131,41 @@ pub struct Map {
     pub rows: usize,
 }
 
+/// How big a map is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Rows of the sheet holding something (blank lines excluded).
+    pub rows: usize,
+    /// Nodes without children.
+    pub processes: usize,
+    /// Nodes with children (functions included).
+    pub sections: usize,
+    /// Rows holding data.
+    pub activities: usize,
+}
+
+impl Map {
+    /// The codes that have children.
+    pub fn sections(&self) -> BTreeSet<Code> {
+        self.nodes.keys().filter_map(Code::parent).collect()
+    }
+
+    pub fn counts(&self) -> Counts {
+        let sections = self.sections();
+        Counts {
+            rows: self.rows,
+            processes: self.nodes.len() - sections.len(),
+            sections: sections.len(),
+            activities: self
+                .nodes
+                .values()
+                .flat_map(|n| &n.records)
+                .filter(|r| r.has_data())
+                .count(),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum MappingError {
     #[error(
@@ -148,7 +183,7 @@ const HEADER_SEARCH: usize = 30;
 /// Builds the tree from a sheet. `functions` names the roots A–F.
 pub fn build(sheet: &Sheet, functions: &BTreeMap<String, String>) -> Result<Map, MappingError> {
     let columns = find_columns(sheet).ok_or_else(|| MappingError::NoHeader {
-        path: sheet.path.display().to_string(),
+        path: sheet.name(),
         looked: HEADER_SEARCH,
     })?;
     let mut b = Builder {
@@ -159,6 +194,12 @@ pub fn build(sheet: &Sheet, functions: &BTreeMap<String, String>) -> Result<Map,
         rows: 0,
     };
     b.report_columns(sheet);
+    if sheet.guessed_encoding {
+        b.diags.push(
+            Diagnostic::new(Kind::Encoding, 1, "il file non è in UTF-8: letto come Windows-1252 (il testo delimitato di Excel in italiano)")
+                .action("controlla che le lettere accentate sulle pagine siano giuste; salvare il foglio come «Testo Unicode» o UTF-8 evita il dubbio"),
+        );
+    }
     let mut last: Option<Code> = None;
     let mut pending: Vec<Record> = Vec::new();
     for row in &sheet.rows {
@@ -377,7 +418,7 @@ impl Builder {
         if cell.code.is_none() {
             if written.is_none() {
                 self.diags.push(
-                    Diagnostic::new(Kind::NoCode, line, "riga senza codice")
+                    Diagnostic::new(Kind::NoCode, line, no_code_message(&record.code_cell))
                         .column(code_col)
                         .cell(&record.code_cell)
                         .action(format!(
@@ -545,9 +586,14 @@ impl Builder {
         for (i, cell) in row.cells.iter().enumerate() {
             let header = self.columns.headers.get(i).cloned().unwrap_or_default();
             if let Some((word, what)) = suspicious(cell) {
+                let kind = if what.starts_with("carattere sostitutivo") {
+                    Kind::ReplacementChar
+                } else {
+                    Kind::SuspiciousText
+                };
                 self.diags.push(
                     Diagnostic::new(
-                        Kind::SuspiciousText,
+                        kind,
                         row.line,
                         format!("{what} nella parola «{word}» (colonna «{header}»)"),
                     )
@@ -707,6 +753,24 @@ impl Builder {
 
 const LONG_CELL: usize = 5000;
 const LONG_WORD: usize = 80;
+
+/// "No code", and what the cell seems to hold instead.
+fn no_code_message(cell: &str) -> String {
+    let numbers: String = cell
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    if numbers.contains('.') && numbers.starts_with(|c: char| c.is_ascii_digit()) {
+        format!(
+            "riga senza codice: «{}» sembra un codice senza la lettera della funzione (A–F)",
+            numbers.trim_end_matches('.')
+        )
+    } else if cell.is_empty() {
+        "riga senza codice: la prima colonna è vuota".to_string()
+    } else {
+        "riga senza codice".to_string()
+    }
+}
 
 /// Words shared by two texts, for the row with two codes.
 fn overlap(a: &str, b: &str) -> usize {
@@ -949,6 +1013,24 @@ mod tests {
         let n = &m.nodes[&"A1.1".parse().unwrap()];
         assert_eq!(n.records.len(), 2);
         assert!(kinds(&m).contains(&(3, "M003")));
+    }
+
+    #[test]
+    fn malformed_codes_are_explained() {
+        let m = map(&format!(
+            "{HEAD}A1.1 P\tP\ti\to\ts\tr\n1.1.2 Senza lettera\tx\ti\to\ts\tr\n"
+        ));
+        let d = m
+            .diagnostics
+            .iter()
+            .find(|d| d.kind == Kind::NoCode)
+            .unwrap();
+        assert!(
+            d.message
+                .contains("«1.1.2» sembra un codice senza la lettera"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub enum Kind {
     Letter,
     /// `- ` at the start of each item.
     Dash,
+    /// One item per line of a cell (Alt+Enter in the spreadsheet).
+    Lines,
 }
 
 /// A cell's text: an introduction, then possibly a list.
@@ -73,6 +75,16 @@ fn parse_at(text: &str, field: Field, depth: usize) -> Steps {
         find_counted(text, Kind::Letter),
         find_dashes(text, field == Field::Steps && depth == 0),
     ];
+    // Lines of their own (Alt+Enter between steps) are items, unless the
+    // lines are already numbered or lettered.
+    if text.contains('\n') && candidates[0].is_none() && candidates[1].is_none() {
+        if let Some(list) = lines(text, field, depth) {
+            return Steps {
+                intro: String::new(),
+                list: Some(list),
+            };
+        }
+    }
     // The list whose first marker comes first is the outer one: in
     // `a) Budget: 1. … 2. … b) Obiettivi: 1. …` the letters hold the numbers.
     let Some((kind, marks)) = candidates
@@ -97,6 +109,36 @@ fn parse_at(text: &str, field: Field, depth: usize) -> Steps {
         intro,
         list: Some(List { kind, items }),
     }
+}
+
+/// One item per non-empty line; a leading bullet (`-`, `•`, `*`, `–`) is
+/// the item's marker.
+fn lines(text: &str, field: Field, depth: usize) -> Option<List> {
+    let items: Vec<Item> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, l)| {
+            let bullet = l
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '-' | '•' | '*' | '–' | '·'));
+            let (marker, body) = match bullet {
+                Some(b) => (b.to_string(), l[b.len_utf8()..].trim()),
+                None => (String::new(), l),
+            };
+            Item {
+                marker,
+                value: i as u32 + 1,
+                body: parse_at(body, field, depth + 1),
+            }
+        })
+        .collect();
+    (items.len() >= 2).then_some(List {
+        kind: Kind::Lines,
+        items,
+    })
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -139,7 +181,7 @@ fn marker_at(text: &str, at: usize, kind: Kind, style: Option<u8>) -> Option<(Ma
             }
             (u32::from(b.to_ascii_lowercase() - b'a') + 1, at + 1)
         }
-        Kind::Dash => return None,
+        Kind::Dash | Kind::Lines => return None,
     };
     let punct = *bytes.get(i)?;
     let allowed: &[u8] = match kind {
@@ -303,7 +345,7 @@ impl Steps {
             let bullet = match list.kind {
                 Kind::Number => format!("{}. ", item.value),
                 Kind::Letter => format!("- {} ", item.marker),
-                Kind::Dash => "- ".to_string(),
+                Kind::Dash | Kind::Lines => "- ".to_string(),
             };
             let child_indent = indent + bullet.len();
             let first = escape_markdown(&item.body.intro);
@@ -340,12 +382,13 @@ impl Steps {
         let (open, close) = match list.kind {
             Kind::Number => ("<ol>", "</ol>"),
             Kind::Letter => ("<ol type=\"a\">", "</ol>"),
-            Kind::Dash => ("<ul>", "</ul>"),
+            Kind::Dash | Kind::Lines => ("<ul>", "</ul>"),
         };
         out.push_str(open);
         for (i, item) in list.items.iter().enumerate() {
             // Keep the chamber's own numbering (`3. … 3. … 4.`).
-            let numbered = list.kind != Kind::Dash && item.value as usize != i + 1;
+            let numbered =
+                matches!(list.kind, Kind::Number | Kind::Letter) && item.value as usize != i + 1;
             if numbered {
                 let _ = write!(out, "<li value=\"{}\">", item.value);
             } else {
@@ -555,6 +598,26 @@ mod tests {
             md,
             "- a) Budget:\n\n     1. raccolta\n     2. approvazione\n- b) Obiettivi"
         );
+    }
+
+    #[test]
+    fn line_breaks_in_a_cell_are_items() {
+        let text = "Ricezione istanza\nVerifica requisiti (art. 5)\n\n- Adozione provvedimento";
+        let s = parse(text, Field::Steps);
+        assert_eq!(s.list.as_ref().unwrap().kind, Kind::Lines);
+        assert_eq!(
+            items(&s),
+            [
+                "Ricezione istanza",
+                "Verifica requisiti (art. 5)",
+                "Adozione provvedimento"
+            ]
+        );
+        assert_lossless(text, &s);
+        assert_eq!(s.to_html(), "<ul><li>Ricezione istanza</li><li>Verifica requisiti (art. 5)</li><li>Adozione provvedimento</li></ul>");
+        // Numbered lines stay a numbered list.
+        let s = parse("1. uno\n2. due", Field::Steps);
+        assert_eq!(s.list.unwrap().kind, Kind::Number);
     }
 
     #[test]

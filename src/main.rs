@@ -46,6 +46,13 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Legge un foglio di calcolo in un processo a parte (uso interno)
+    #[command(name = "__foglio", hide = true)]
+    ReadWorkbook {
+        file: PathBuf,
+        #[arg(long)]
+        sheet: Option<String>,
+    },
     /// Costruisce il sito statico dalle pagine in content/
     Build {
         /// Cartella del manuale (quella con book.toml)
@@ -65,6 +72,9 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Ok(exe) = std::env::current_exe() {
+        manuale::source::isolate_workbooks(exe);
+    }
     // `--book .` (the default) names files as `book.toml`, not `./book.toml`.
     let here = |p: PathBuf| {
         if p == Path::new(".") {
@@ -84,6 +94,9 @@ fn main() -> ExitCode {
             format,
         } => run_check(&here(book), file.as_deref(), sheet.as_deref(), format),
         Command::Build { book, output } => run_build(&here(book), output),
+        Command::ReadWorkbook { file, sheet } => {
+            return ExitCode::from(manuale::source::serve_child(&file, sheet.as_deref()) as u8);
+        }
     };
     match result {
         Ok(code) => code,

@@ -12,7 +12,7 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 /// One row of the sheet, with its cells trimmed of surrounding whitespace.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Row {
     /// 1-based line of the file (or row of the spreadsheet) where it starts.
     pub line: usize,
@@ -332,7 +332,174 @@ fn sniff_delimiter(text: &str, hint: Option<u8>) -> u8 {
 }
 
 /// Reads a worksheet of an `.xlsx`, `.xls` or `.ods` workbook.
+///
+/// calamine 0.31 can panic on a damaged file (fuzzing found an out-of-range
+/// slice in its `.xls` container reader): such a panic is caught here and
+/// becomes an error naming the file, with the panic message kept quiet.
 fn workbook(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, SourceError> {
+    if let Some(exe) = ISOLATION.get() {
+        return isolated(exe, path, sheet);
+    }
+    in_process(path, bytes, sheet)
+}
+
+fn in_process(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, SourceError> {
+    match quiet_panics(|| read_workbook(path, bytes, sheet)) {
+        Ok(result) => result,
+        Err(detail) => Err(SourceError::Workbook {
+            path: path.to_path_buf(),
+            message: format!("il file è danneggiato ({detail}); riaprilo e salvalo di nuovo dal foglio di calcolo"),
+        }),
+    }
+}
+
+/// The program that reads workbooks in a child process, when set.
+static ISOLATION: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Memory a child reading a workbook may use.
+const CHILD_MEMORY: u64 = 3 << 30;
+
+/// Reads workbooks in a child process (`exe __foglio FILE [--sheet NAME]`)
+/// with its memory capped: a damaged file can make calamine ask for
+/// terabytes (fuzzing found one), and an allocation failure aborts a
+/// process; the child's death then becomes an error message, not ours.
+pub fn isolate_workbooks(exe: PathBuf) {
+    let _ = ISOLATION.set(exe);
+}
+
+/// What the child prints on stdout, as JSON.
+#[derive(serde::Serialize, serde::Deserialize)]
+enum ChildAnswer {
+    Sheet {
+        rows: Vec<Row>,
+        format: String,
+        worksheet: Option<String>,
+    },
+    NoSuchSheet {
+        sheet: String,
+        available: String,
+    },
+    Empty,
+    Other {
+        message: String,
+    },
+}
+
+/// The child's side: read the workbook, answer in JSON. Returns the exit code.
+pub fn serve_child(path: &Path, sheet: Option<&str>) -> i32 {
+    // SAFETY: setrlimit only reads the struct it is given.
+    unsafe {
+        let limit = libc::rlimit {
+            rlim_cur: CHILD_MEMORY,
+            rlim_max: CHILD_MEMORY,
+        };
+        libc::setrlimit(libc::RLIMIT_AS, &limit);
+    }
+    let answer = match std::fs::read(path) {
+        Err(e) => ChildAnswer::Other {
+            message: e.to_string(),
+        },
+        Ok(bytes) => match in_process(path, &bytes, sheet) {
+            Ok(s) => ChildAnswer::Sheet {
+                rows: s.rows,
+                format: s.format,
+                worksheet: s.worksheet,
+            },
+            Err(SourceError::NoSuchSheet {
+                sheet, available, ..
+            }) => ChildAnswer::NoSuchSheet { sheet, available },
+            Err(SourceError::Empty { .. }) => ChildAnswer::Empty,
+            Err(e) => ChildAnswer::Other {
+                message: e
+                    .to_string()
+                    .split_once(": ")
+                    .map_or(e.to_string(), |(_, m)| m.to_string()),
+            },
+        },
+    };
+    match serde_json::to_writer(std::io::stdout().lock(), &answer) {
+        Ok(()) => 0,
+        Err(_) => 1,
+    }
+}
+
+fn isolated(exe: &Path, path: &Path, sheet: Option<&str>) -> Result<Sheet, SourceError> {
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("__foglio").arg(path);
+    if let Some(s) = sheet {
+        cmd.arg("--sheet").arg(s);
+    }
+    let damaged = |why: &str| SourceError::Workbook {
+        path: path.to_path_buf(),
+        message: format!(
+            "il file è danneggiato ({why}); riaprilo e salvalo di nuovo dal foglio di calcolo"
+        ),
+    };
+    let out = cmd
+        .stderr(std::process::Stdio::null())
+        .output()
+        .map_err(|source| SourceError::Io {
+            path: exe.to_path_buf(),
+            source,
+        })?;
+    let answer: ChildAnswer = match serde_json::from_slice(&out.stdout) {
+        Ok(a) if out.status.success() => a,
+        _ => return Err(damaged("la lettura si è interrotta: il file chiede più memoria di quanta ne serva a un foglio vero")),
+    };
+    match answer {
+        ChildAnswer::Sheet {
+            rows,
+            format,
+            worksheet,
+        } => Ok(Sheet {
+            path: path.to_path_buf(),
+            rows,
+            format,
+            guessed_encoding: false,
+            worksheet,
+        }),
+        ChildAnswer::NoSuchSheet { sheet, available } => Err(SourceError::NoSuchSheet {
+            path: path.to_path_buf(),
+            sheet,
+            available,
+        }),
+        ChildAnswer::Empty => Err(SourceError::Empty {
+            path: path.to_path_buf(),
+        }),
+        ChildAnswer::Other { message } => Err(SourceError::Workbook {
+            path: path.to_path_buf(),
+            message,
+        }),
+    }
+}
+
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into `Err(message)` without printing it.
+fn quiet_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    result.map_err(|e| {
+        e.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "errore interno del lettore".into())
+    })
+}
+
+fn read_workbook(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, SourceError> {
     use calamine::Reader;
     let mut wb =
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| {
@@ -555,6 +722,22 @@ mod tests {
         assert_eq!(iso_date("2024-01-31T00:00:00"), "31/01/2024");
         assert_eq!(iso_date("2024-01-31T14:30:00"), "31/01/2024 14:30");
         assert_eq!(iso_date("boh"), "boh");
+    }
+
+    #[test]
+    fn a_damaged_xls_is_an_error_not_a_panic() {
+        // Found by `cargo fuzz run sheet`: calamine's .xls reader panics on it.
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/danneggiato.xls"
+        ))
+        .unwrap();
+        let err = parse(Path::new("d.xls"), &bytes).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("d.xls: il foglio di calcolo non si apre: il file è danneggiato"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -22,6 +22,10 @@ pub struct Config {
     pub footer: Vec<Link>,
     /// Interface strings, merged over the Italian defaults.
     pub ui: BTreeMap<String, String>,
+    /// The responsible roles the search filters by: a label and the words
+    /// that name it in the responsible column (`PO` in capitals matches the
+    /// whole word only; lower-case keywords match inside words too).
+    pub roles: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize, serde::Serialize)]
@@ -92,6 +96,7 @@ impl Default for Config {
             levels: default_levels(),
             footer: Vec::new(),
             ui: default_ui(),
+            roles: default_roles(),
         }
     }
 }
@@ -113,6 +118,48 @@ pub fn default_functions() -> BTreeMap<String, String> {
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+pub fn default_roles() -> BTreeMap<String, Vec<String>> {
+    [
+        ("Segretario generale", &["segretario generale", "SG"][..]),
+        ("Dirigente", &["dirigent"][..]),
+        (
+            "Posizione organizzativa (PO)",
+            &[
+                "PO",
+                "P.O",
+                "posizione organizzativa",
+                "posizioni organizzative",
+            ][..],
+        ),
+        (
+            "Operatori e addetti",
+            &["operator", "addett", "estensore"][..],
+        ),
+        ("Giunta", &["giunta"][..]),
+        ("Consiglio", &["consiglio"][..]),
+        ("Presidente", &["presidente"][..]),
+        ("Conservatore del Registro imprese", &["conservatore"][..]),
+        ("Ispettori", &["ispettor"][..]),
+        ("Commissioni", &["commission"][..]),
+        ("Responsabile anticorruzione (RPCT)", &["RPCT"][..]),
+        (
+            "Organismi e gruppi di lavoro",
+            &[
+                "gruppo di lavoro",
+                "delegazion",
+                "comitato",
+                "deputazione",
+                "collegio",
+                "OIV",
+                "UCPD",
+            ][..],
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
     .collect()
 }
 
@@ -171,6 +218,21 @@ pub fn default_ui() -> BTreeMap<String, String> {
         ("all_levels", "Tutti i livelli"),
         ("no_activities", "La mappatura non riporta attività per questa voce."),
         ("footer_published_by", "Pubblicato da"),
+        ("search_label", "Cerca nella mappatura"),
+        ("search_help", "Parole o codice (per esempio C2.5.3.1). Con le frecce si scorrono i risultati, Esc chiude."),
+        ("search_none", "Nessun risultato per «{q}»."),
+        ("search_one", "1 risultato per «{q}»."),
+        ("search_many", "{n} risultati per «{q}»."),
+        ("search_over", "Più di {n} risultati per «{q}»."),
+        ("search_more", "Sono mostrati i primi {n} di {total}: aggiungi parole o scegli un filtro per restringere."),
+        ("search_more_over", "Sono mostrati i primi {n}: aggiungi parole o scegli un filtro per restringere."),
+        ("search_offline", "La ricerca funziona sul sito pubblicato: con le pagine aperte dal disco non è disponibile. Usa la mappa dei processi."),
+        ("search_error", "La ricerca non ha risposto. Riprova, oppure usa la mappa dei processi."),
+        ("search_function", "Funzione"),
+        ("search_all_functions", "Tutte le funzioni"),
+        ("search_role", "Responsabile"),
+        ("search_all_roles", "Tutti i responsabili"),
+        ("search_results", "Risultati della ricerca"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -248,6 +310,9 @@ impl Config {
                     format!("[functions]: «{key}» non è la lettera di una funzione (A, B, C…)"),
                 ));
             }
+        }
+        if config.roles.is_empty() {
+            config.roles = default_roles();
         }
         if config.levels.is_empty() {
             config.levels = default_levels();

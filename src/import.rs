@@ -11,6 +11,7 @@ use crate::config::{Config, ConfigError};
 use crate::content::{self, Content, ContentError, Front, Page, SourceColumn, SourceInfo};
 use crate::date::Date;
 use crate::mapping::{self, Map, MappingError, Role};
+use crate::parallel;
 use crate::source::{self, SourceError};
 use crate::steps::escape_markdown;
 use crate::view;
@@ -95,7 +96,7 @@ pub fn run(book: &Path, file: Option<&Path>, sheet: Option<&str>) -> Result<Repo
         archived: 0,
     };
     let plan = plan(&config, &map, &existing, &path, &date, &mut report);
-    write(&content_dir, &existing, plan, &mut report)?;
+    write(&content_dir, plan, &mut report)?;
     Ok(report)
 }
 
@@ -356,10 +357,14 @@ fn generated_markdown(
             }
         }
     }
+    // A subtree is contiguous in code order: its children are the nodes one
+    // level down before the subtree ends.
     let children: Vec<&Code> = fronts
-        .keys()
-        .copied()
-        .filter(|c| c.parent().as_ref() == Some(code))
+        .range::<&Code, _>(code..)
+        .skip(1)
+        .map(|(c, _)| *c)
+        .take_while(|c| c.is_below(code))
+        .filter(|c| c.level() == code.level() + 1)
         .collect();
     if !children.is_empty() {
         let _ = writeln!(out, "## {}\n", ui["children"]);
@@ -409,55 +414,61 @@ fn capitalise(s: &str) -> String {
 }
 
 /// Writes the plan: every changed file to a temporary name, then renames.
-fn write(
-    dir: &Path,
-    existing: &Content,
-    plan: Plan,
-    report: &mut Report,
-) -> Result<(), ImportError> {
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let mut created_dirs: Vec<PathBuf> = Vec::new();
-    let result = (|| -> Result<(), ImportError> {
-        for (rel, text) in &plan.pages {
+fn write(dir: &Path, plan: Plan, report: &mut Report) -> Result<(), ImportError> {
+    let werr = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ImportError::Write { path, source }
+    };
+    let pages: Vec<(&PathBuf, &String)> = plan.pages.iter().collect();
+    let changed = parallel::map(&pages, |(rel, text)| {
+        !std::fs::read(dir.join(rel)).is_ok_and(|old| old == text.as_bytes())
+    });
+    report.unchanged = changed.iter().filter(|c| !**c).count();
+    // (target, temporary name, text) of every file that changes.
+    let todo: Vec<(PathBuf, PathBuf, &String)> = pages
+        .iter()
+        .zip(&changed)
+        .filter(|(_, c)| **c)
+        .map(|((rel, text), _)| {
             let target = dir.join(rel);
-            if std::fs::read(&target).is_ok_and(|old| old == text.as_bytes()) {
-                report.unchanged += 1;
-                continue;
-            }
-            let parent = target.parent().unwrap_or(dir).to_path_buf();
-            create_dirs(&parent, &mut created_dirs).map_err(|source| ImportError::Write {
-                path: parent.clone(),
-                source,
-            })?;
             let name = target
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let tmp = parent.join(format!(".{name}.manuale-tmp"));
-            std::fs::write(&tmp, text).map_err(|source| ImportError::Write {
-                path: tmp.clone(),
-                source,
-            })?;
-            staged.push((tmp, target));
-        }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        for (tmp, _) in &staged {
+            let tmp = target.with_file_name(format!(".{name}.manuale-tmp"));
+            (target, tmp, *text)
+        })
+        .collect();
+    let mut created_dirs: Vec<PathBuf> = Vec::new();
+    let undo = |created_dirs: &[PathBuf]| {
+        for (_, tmp, _) in &todo {
             let _ = std::fs::remove_file(tmp);
         }
         for d in created_dirs.iter().rev() {
             let _ = std::fs::remove_dir(d);
         }
+    };
+    for (target, _, _) in &todo {
+        let parent = target.parent().unwrap_or(dir);
+        if let Err(e) = create_dirs(parent, &mut created_dirs).map_err(werr(parent)) {
+            undo(&created_dirs);
+            return Err(e);
+        }
+    }
+    let written = parallel::map(&todo, |(_, tmp, text)| {
+        std::fs::write(tmp, text).map_err(werr(tmp))
+    });
+    if let Some(Err(e)) = written.into_iter().find(Result::is_err) {
+        undo(&created_dirs);
         return Err(e);
     }
-    for (tmp, target) in &staged {
-        std::fs::rename(tmp, target).map_err(|source| ImportError::Write {
-            path: target.clone(),
-            source,
-        })?;
-        report.written += 1;
+    let renamed = parallel::map(&todo, |(target, tmp, _)| {
+        std::fs::rename(tmp, target).map_err(werr(target))
+    });
+    if let Some(Err(e)) = renamed.into_iter().find(Result::is_err) {
+        return Err(e);
     }
+    report.written = todo.len();
     for rel in &plan.remove {
         let path = dir.join(rel);
         if std::fs::remove_file(&path).is_ok() {
@@ -472,7 +483,6 @@ fn write(
             d = p.parent().map(Path::to_path_buf);
         }
     }
-    let _ = existing;
     Ok(())
 }
 

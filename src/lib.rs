@@ -13,6 +13,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod import;
 pub mod mapping;
+pub mod parallel;
 pub mod site;
 pub mod source;
 pub mod steps;

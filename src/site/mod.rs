@@ -10,6 +10,7 @@
 mod export;
 pub mod markdown;
 mod nav;
+pub mod search;
 mod theme;
 
 use crate::code::Code;
@@ -328,6 +329,9 @@ struct Globals<'a> {
     updated_text: Option<String>,
     data_json: String,
     data_csv: String,
+    /// The values of the search filters: functions, and the roles in use.
+    search_functions: Vec<String>,
+    search_roles: Vec<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -438,6 +442,12 @@ fn render_site(
         updated_text: updated.map(|d| d.italian()),
         data_json: format!("{DATA_DIR}/processi.json"),
         data_csv: format!("{DATA_DIR}/processi.csv"),
+        search_functions: tree
+            .roots
+            .iter()
+            .map(|&r| search::function_label(&tree.nodes[r]))
+            .collect(),
+        search_roles: search::roles_in_use(config, tree),
     };
     // Link targets for authors' Markdown.
     let page_files: BTreeMap<PathBuf, String> = tree
@@ -497,33 +507,8 @@ fn render_site(
         std::fs::write(&path, html).map_err(io(&path))?;
         Ok(md.has_code)
     };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let results: Vec<Result<bool, BuildError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                let render_node = &render_node;
-                s.spawn(move || {
-                    (w..tree.nodes.len())
-                        .step_by(workers)
-                        .map(render_node)
-                        .collect::<Result<Vec<bool>, _>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(BuildError::Template(
-                        "un thread della build si è interrotto".into(),
-                    ))
-                })
-            })
-            .map(|r| r.map(|v| v.into_iter().any(|b| b)))
-            .collect()
-    });
+    let indices: Vec<usize> = (0..tree.nodes.len()).collect();
+    let results = crate::parallel::map(&indices, |&i| render_node(i));
     for r in results {
         any_code |= r?;
     }
@@ -576,6 +561,7 @@ fn render_site(
 
     theme.write_assets(&out.join(ASSETS_DIR), config, any_code)?;
     export::write(config, tree, out)?;
+    search::write(config, tree, out)?;
     if !tree.assets.is_empty() {
         for rel in &tree.assets {
             let from = content_dir.join(rel);

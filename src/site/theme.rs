@@ -30,7 +30,7 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "process.html",
     "404.html"
 ];
-const STATIC: &[(&str, &[u8])] = embedded_static!["style.css", "favicon.svg"];
+const STATIC: &[(&str, &[u8])] = embedded_static!["style.css", "favicon.svg", "ricerca.js"];
 
 pub struct Theme {
     tera: Tera,

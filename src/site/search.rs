@@ -1,0 +1,350 @@
+//! Search, built at `build` time, in process: a Pagefind index of every
+//! node (Italian stemming, accent folding, filters, an index split in chunks
+//! so a browser downloads only what a query needs) and a code index of our
+//! own, because Pagefind reads `C2.5.3.1` as the word `c2531`, which cannot
+//! tell `C2.1.1.1` from `C2.11.1` nor list what lies under `C2.5`.
+//!
+//! Written under `ricerca/`: `pagefind/` (Pagefind's bundle, without its UI)
+//! and `codici/` (`indice.json` names the chunks; each chunk holds the codes
+//! of one subtree, in tree order). The page side is `assets/ricerca.js`.
+
+use super::{io, BuildError, Tree};
+use crate::config::Config;
+use crate::steps::escape_html;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Folder of the search files in the site.
+pub const DIR: &str = "ricerca";
+/// Largest number of codes in one chunk of the code index.
+const CHUNK: usize = 400;
+
+/// What a build's search index weighs.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Builds and writes the search index of the tree.
+pub fn write(config: &Config, tree: &Tree, out: &Path) -> Result<Stats, BuildError> {
+    let mut stats = Stats::default();
+    let pagefind_dir = out.join(DIR).join("pagefind");
+    for (name, bytes) in pagefind_files(config, tree)? {
+        let path = pagefind_dir.join(&name);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(io(p))?;
+        }
+        stats.files += 1;
+        stats.bytes += bytes.len() as u64;
+        std::fs::write(&path, bytes).map_err(io(&path))?;
+    }
+    for (name, text) in code_index(config, tree) {
+        let path = out.join(DIR).join("codici").join(name);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(io(p))?;
+        }
+        stats.files += 1;
+        stats.bytes += text.len() as u64;
+        std::fs::write(&path, text).map_err(io(&path))?;
+    }
+    Ok(stats)
+}
+
+/// The responsible roles a cell names, for the filter: the labels of
+/// `[roles]` in `book.toml` whose keywords occur in it.
+pub fn roles(config: &Config, responsible: &str) -> Vec<String> {
+    let folded = crate::mapping::fold(responsible);
+    config
+        .roles
+        .iter()
+        .filter(|(_, keys)| {
+            keys.iter().any(|k| {
+                // Keywords in capitals (`PO`, `P.O`) are whole words, case
+                // and all; others match anywhere, accents and case aside.
+                if k.chars().any(char::is_lowercase) {
+                    folded.contains(&crate::mapping::fold(k))
+                } else {
+                    contains_word(responsible, k)
+                }
+            })
+        })
+        .map(|(label, _)| label.clone())
+        .collect()
+}
+
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// How a function is named in the filter.
+pub fn function_label(root: &super::Node) -> String {
+    format!("{} {}", root.code, root.title).trim().to_string()
+}
+
+/// The roles of `[roles]` that some row names, in the order of `book.toml`.
+pub fn roles_in_use(config: &Config, tree: &Tree) -> Vec<String> {
+    let mut used = BTreeSet::new();
+    for n in &tree.nodes {
+        for r in &n.page.front.rows {
+            used.extend(roles(config, &r.responsible));
+        }
+    }
+    used.into_iter().collect()
+}
+
+/// Everything a result shows, kept with the code index and as Pagefind meta.
+struct Entry {
+    code: String,
+    title: String,
+    url: String,
+    path: String,
+    function: String,
+    roles: Vec<String>,
+}
+
+fn entries(config: &Config, tree: &Tree) -> Vec<Entry> {
+    tree.nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let mut path = Vec::new();
+            let mut p = n.parent;
+            while let Some(pi) = p {
+                let a = &tree.nodes[pi];
+                path.push(format!("{} {}", a.code, a.title).trim().to_string());
+                p = a.parent;
+            }
+            path.reverse();
+            let root = {
+                let mut r = i;
+                while let Some(p) = tree.nodes[r].parent {
+                    r = p;
+                }
+                &tree.nodes[r]
+            };
+            let mut roles: BTreeSet<String> = BTreeSet::new();
+            for r in &n.page.front.rows {
+                roles.extend(self::roles(config, &r.responsible));
+            }
+            Entry {
+                code: n.code.to_string(),
+                title: n.title.clone(),
+                url: n.url.clone(),
+                path: path.join(" › "),
+                function: function_label(root),
+                roles: roles.into_iter().collect(),
+            }
+        })
+        .collect()
+}
+
+/// Pagefind's bundle: one record per node, from a small HTML document that
+/// holds what a citizen searches (title, activities, the author's text) and
+/// not the navigation, so a page is not found for the links it carries.
+fn pagefind_files(config: &Config, tree: &Tree) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    use pagefind::api::PagefindIndex;
+    use pagefind::options::PagefindServiceConfig;
+    let entries = entries(config, tree);
+    let docs: Vec<(String, String)> = tree
+        .nodes
+        .iter()
+        .zip(&entries)
+        .map(|(n, e)| (n.url.clone(), document(n, e)))
+        .collect();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(search_error)?;
+    runtime.block_on(async move {
+        let options = PagefindServiceConfig::builder()
+            .force_language("it".to_string())
+            .build();
+        let mut index = PagefindIndex::new(Some(options)).map_err(search_error)?;
+        for (url, html) in docs {
+            index
+                .add_html_file(None, Some(url), html)
+                .await
+                .map_err(search_error)?;
+        }
+        let files = index.get_files().await.map_err(search_error)?;
+        let mut out: Vec<(String, Vec<u8>)> = files
+            .into_iter()
+            .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+            .filter(|(name, _)| wanted(name))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    })
+}
+
+/// Pagefind's errors (`anyhow`) as a build error.
+fn search_error(e: impl std::fmt::Display) -> BuildError {
+    BuildError::Template(format!("indice di ricerca: {e}"))
+}
+
+/// Pagefind's own search UI and playground are not used: only the engine.
+fn wanted(name: &str) -> bool {
+    !(name.starts_with("pagefind-ui")
+        || name.starts_with("pagefind-modular-ui")
+        || name.starts_with("pagefind-component-ui")
+        || name.starts_with("pagefind-highlight")
+        || name.starts_with("playground")
+        || name.starts_with("wasm.unknown"))
+}
+
+/// The document Pagefind indexes for a node.
+fn document(n: &super::Node, e: &Entry) -> String {
+    let mut body = String::new();
+    body.push_str(&format!(
+        "<h1>{} {}</h1>",
+        escape_html(&e.code),
+        escape_html(&e.title)
+    ));
+    for r in &n.page.front.rows {
+        if !r.name.is_empty() && r.name != e.title {
+            body.push_str(&format!("<h2>{}</h2>", escape_html(&r.name)));
+        }
+        for text in [&r.input, &r.output, &r.steps, &r.responsible] {
+            if !text.is_empty() {
+                body.push_str(&format!("<p>{}</p>", escape_html(text)));
+            }
+        }
+        for text in r.extra.values() {
+            body.push_str(&format!("<p>{}</p>", escape_html(text)));
+        }
+    }
+    if !n.page.author.trim().is_empty() {
+        body.push_str(&format!("<p>{}</p>", escape_html(&n.page.author)));
+    }
+    let mut hidden = String::new();
+    for (key, value) in [
+        ("codice", &e.code),
+        ("titolo", &e.title),
+        ("url", &e.url),
+        ("percorso", &e.path),
+    ] {
+        hidden.push_str(&format!(
+            "<span data-pagefind-meta=\"{key}\">{}</span>",
+            escape_html(value)
+        ));
+    }
+    hidden.push_str(&format!(
+        "<span data-pagefind-filter=\"funzione\">{}</span>",
+        escape_html(&e.function)
+    ));
+    for r in &e.roles {
+        hidden.push_str(&format!(
+            "<span data-pagefind-filter=\"responsabile\">{}</span>",
+            escape_html(r)
+        ));
+    }
+    format!(
+        "<!DOCTYPE html><html lang=\"it\"><head><title>{} {}</title></head><body><main>{body}</main><div data-pagefind-ignore>{hidden}</div></body></html>",
+        escape_html(&e.code),
+        escape_html(&e.title)
+    )
+}
+
+#[derive(Serialize)]
+struct CodeEntry<'a> {
+    /// Code, title, URL, path of parents, function, roles.
+    c: &'a str,
+    t: &'a str,
+    u: &'a str,
+    p: &'a str,
+    f: &'a str,
+    r: &'a [String],
+}
+
+/// The code index: chunks of whole subtrees of at most [`CHUNK`] codes,
+/// named after their root, and `indice.json` listing the roots.
+fn code_index(config: &Config, tree: &Tree) -> BTreeMap<String, String> {
+    let entries = entries(config, tree);
+    // Subtree sizes, to cut chunks.
+    let mut size = vec![1usize; tree.nodes.len()];
+    for i in (0..tree.nodes.len()).rev() {
+        if let Some(p) = tree.nodes[i].parent {
+            size[p] += size[i];
+        }
+    }
+    // A node roots a chunk if it is a function, or if its parent's subtree
+    // is too big to share one.
+    let mut chunk_of = vec![0usize; tree.nodes.len()];
+    let mut roots = Vec::new();
+    for i in 0..tree.nodes.len() {
+        let own = match tree.nodes[i].parent {
+            None => true,
+            Some(p) => {
+                size[p] > CHUNK && size[i] > 1 || size[p] > CHUNK && tree.nodes[p].parent.is_none()
+            }
+        };
+        chunk_of[i] = if own {
+            roots.push(i);
+            i
+        } else {
+            chunk_of[tree.nodes[i].parent.unwrap_or(i)]
+        };
+    }
+    let mut files = BTreeMap::new();
+    for &r in &roots {
+        let items: Vec<CodeEntry> = (0..tree.nodes.len())
+            .filter(|&i| chunk_of[i] == r)
+            .map(|i| {
+                let e = &entries[i];
+                CodeEntry {
+                    c: &e.code,
+                    t: &e.title,
+                    u: &e.url,
+                    p: &e.path,
+                    f: &e.function,
+                    r: &e.roles,
+                }
+            })
+            .collect();
+        let name = format!("{}.json", tree.nodes[r].code);
+        files.insert(name, serde_json::to_string(&items).unwrap_or_default());
+    }
+    let index: Vec<String> = roots
+        .iter()
+        .map(|&r| tree.nodes[r].code.to_string())
+        .collect();
+    files.insert(
+        "indice.json".into(),
+        serde_json::to_string(&index).unwrap_or_default(),
+    );
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_from_real_cells() {
+        let c = Config::default();
+        assert_eq!(
+            roles(&c, "PO Settore e Operatore incaricato Settore"),
+            ["Operatori e addetti", "Posizione organizzativa (PO)"]
+        );
+        assert_eq!(
+            roles(
+                &c,
+                "P.O. per la progettazione; il dirigente per l'autorizzazione"
+            ),
+            ["Dirigente", "Posizione organizzativa (PO)"]
+        );
+        assert_eq!(
+            roles(&c, "RPCT (Segretario Generale)"),
+            ["Responsabile anticorruzione (RPCT)", "Segretario generale"]
+        );
+        assert!(roles(&c, "Ispettore metrico incaricato").contains(&"Ispettori".to_string()));
+        // "PO" inside a word is not a PO.
+        assert!(roles(&c, "POSTA e TEMPO").is_empty());
+    }
+}

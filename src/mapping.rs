@@ -843,7 +843,12 @@ fn suspicious(cell: &str) -> Option<(String, &'static str)> {
             None
         };
         if let Some(what) = what {
-            let start = cell[..i].rfind(char::is_whitespace).map_or(0, |p| p + 1);
+            // Whitespace may be wider than a byte (a no-break space).
+            let start = cell[..i]
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(0, |(p, c)| p + c.len_utf8());
             let end = cell[i..]
                 .find(char::is_whitespace)
                 .map_or(cell.len(), |p| i + p);
@@ -1075,6 +1080,11 @@ mod tests {
         assert_eq!(word, "iscrिवibilità");
         assert!(suspicious("Attività, proprietà, perché “così” – sì").is_none());
         assert!(suspicious("perchÃ© no").is_some());
+        // Found by fuzzing: a no-break space before the word.
+        let (word, _) = suspicious("a ruolo co\u{a0}‹‹–‰ß emissione\u{FFFD}").unwrap();
+        assert_eq!(word, "emissione\u{FFFD}");
+        let (word, _) = suspicious("co\u{a0}x\u{FFFD}").unwrap();
+        assert_eq!(word, "x\u{FFFD}");
     }
 
     #[test]

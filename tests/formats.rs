@@ -206,6 +206,21 @@ fn line_breaks_inside_quoted_cells() {
 }
 
 #[test]
+fn a_sheet_the_fuzzer_found_is_read_without_panic() {
+    // A no-break space before a word with a replacement character made the
+    // report of suspicious text slice inside a character.
+    let b = Book::new();
+    std::fs::copy(
+        repo().join("tests/fixtures/spazio-unificatore.tsv"),
+        b.join("s.tsv"),
+    )
+    .unwrap();
+    let out = b.run(&["check", "s.tsv"]);
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    assert!(out.status.code().is_some_and(|c| c <= 1));
+}
+
+#[test]
 fn bad_files_get_one_clear_message_and_change_nothing() {
     let b = Book::imported();
     let before = snapshot(&b.join("content"));

@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod import;
 pub mod mapping;
 pub mod parallel;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod steps;

@@ -46,6 +46,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Costruisce il manuale e lo mostra nel browser, aggiornandolo a ogni salvataggio
+    Serve {
+        /// Cartella del manuale (quella con book.toml)
+        #[arg(long, default_value = ".")]
+        book: PathBuf,
+        /// Porta del server (predefinita: la prima libera da 3000; 0 = una qualunque)
+        #[arg(long)]
+        port: Option<u16>,
+        /// Indirizzo su cui ascoltare (predefinito: 127.0.0.1, solo questo computer)
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+        /// Apre l'anteprima nel browser
+        #[arg(long)]
+        open: bool,
+    },
     /// Legge un foglio di calcolo in un processo a parte (uso interno)
     #[command(name = "__foglio", hide = true)]
     ReadWorkbook {
@@ -94,6 +109,19 @@ fn main() -> ExitCode {
             format,
         } => run_check(&here(book), file.as_deref(), sheet.as_deref(), format),
         Command::Build { book, output } => run_build(&here(book), output),
+        Command::Serve {
+            book,
+            port,
+            host,
+            open,
+        } => manuale::serve::run(manuale::serve::Options {
+            book: here(book),
+            port,
+            host,
+            open,
+        })
+        .map(|()| ExitCode::SUCCESS)
+        .map_err(|e| e.to_string()),
         Command::ReadWorkbook { file, sheet } => {
             return ExitCode::from(manuale::source::serve_child(&file, sheet.as_deref()) as u8);
         }

@@ -213,39 +213,150 @@ pub fn page_url(code: &Code) -> String {
 
 /// Builds the site.
 pub fn build(opts: &Options) -> Result<Report, BuildError> {
-    let config = Config::load(&opts.book)?;
-    let output = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| opts.book.join("book"));
-    check_output(&output)?;
-    let mut warnings = Vec::new();
-    if let Some(rgb) = config::parse_color(&config.book.color) {
-        let ratio = config::contrast(rgb, [255, 255, 255]);
-        if ratio < 4.5 {
-            warnings.push(format!(
-                "{}: il colore {} ha contrasto {ratio:.2}:1 con il bianco, sotto il minimo 4.5:1 di WCAG AA: \
-                 il testo bianco su quel colore non è leggibile da tutti. Scegli una tinta più scura",
-                opts.book.join(config::FILE_NAME).display(),
-                config.book.color
-            ));
+    let loaded = Loaded::load(opts)?;
+    full_build(opts, loaded).map(|(report, _)| report)
+}
+
+/// Everything a build reads, loaded and checked.
+struct Loaded {
+    config: Config,
+    config_text: String,
+    tree: Tree,
+    theme: Theme,
+    content_dir: PathBuf,
+    output: PathBuf,
+    warnings: Vec<String>,
+}
+
+impl Loaded {
+    fn load(opts: &Options) -> Result<Loaded, BuildError> {
+        let config = Config::load(&opts.book)?;
+        let config_text =
+            std::fs::read_to_string(opts.book.join(config::FILE_NAME)).unwrap_or_default();
+        let output = opts
+            .output
+            .clone()
+            .unwrap_or_else(|| opts.book.join("book"));
+        check_output(&output)?;
+        let mut warnings = Vec::new();
+        if let Some(rgb) = config::parse_color(&config.book.color) {
+            let ratio = config::contrast(rgb, [255, 255, 255]);
+            if ratio < 4.5 {
+                warnings.push(format!(
+                    "{}: il colore {} ha contrasto {ratio:.2}:1 con il bianco, sotto il minimo 4.5:1 di WCAG AA: \
+                     il testo bianco su quel colore non è leggibile da tutti. Scegli una tinta più scura",
+                    opts.book.join(config::FILE_NAME).display(),
+                    config.book.color
+                ));
+            }
+        }
+        let content_dir = opts.book.join("content");
+        let content = content::load(&content_dir)?;
+        if content.pages.is_empty() {
+            return Err(BuildError::Page {
+                path: content_dir,
+                message: "non ci sono pagine da pubblicare: esegui prima «manuale import» per crearle dal foglio della mappatura".into(),
+            });
+        }
+        let tree = Tree::new(content, &content_dir, &mut warnings)?;
+        let theme = Theme::load(&opts.book, &config)?;
+        Ok(Loaded {
+            config,
+            config_text,
+            tree,
+            theme,
+            content_dir,
+            output,
+            warnings,
+        })
+    }
+
+    /// What each page depends on, to tell what an edit changed.
+    fn snapshot(&self) -> Snapshot {
+        use std::hash::{Hash, Hasher};
+        let hash = |parts: &[&dyn std::fmt::Debug]| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for p in parts {
+                format!("{p:?}").hash(&mut h);
+            }
+            h.finish()
+        };
+        let home_front = self.tree.home.as_ref().map(|h| &h.front);
+        let structure: Vec<u64> = self
+            .tree
+            .nodes
+            .iter()
+            .map(|n| {
+                hash(&[
+                    &n.code,
+                    &n.page.path,
+                    &n.page.front,
+                    &n.page.generated_edited,
+                ])
+            })
+            .collect();
+        Snapshot {
+            global: hash(&[
+                &self.config_text,
+                &structure,
+                &home_front,
+                &self.tree.assets,
+            ]),
+            theme: self.theme.fingerprint,
+            authors: self
+                .tree
+                .nodes
+                .iter()
+                .map(|n| hash(&[&n.page.author]))
+                .collect(),
+            home_author: hash(&[&self.tree.home.as_ref().map(|h| &h.author)]),
         }
     }
-    let content_dir = opts.book.join("content");
-    let content = content::load(&content_dir)?;
-    if content.pages.is_empty() {
-        return Err(BuildError::Page {
-            path: content_dir,
-            message: "non ci sono pagine da pubblicare: esegui prima «manuale import» per crearle dal foglio della mappatura".into(),
-        });
-    }
-    let tree = Tree::new(content, &content_dir, &mut warnings)?;
-    let theme = Theme::load(&opts.book, &config)?;
+}
+
+/// What the pages of a built site depend on: the structure (config, codes,
+/// titles, rows, dates), the theme, and each page's own author text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    global: u64,
+    theme: u64,
+    authors: Vec<u64>,
+    home_author: u64,
+}
+
+/// What [`update`] did.
+#[derive(Debug)]
+pub enum Update {
+    /// The whole site was built again.
+    Full(Report),
+    /// Only these many pages were written again, in place.
+    Pages(usize),
+}
+
+fn full_build(opts: &Options, loaded: Loaded) -> Result<(Report, Snapshot), BuildError> {
+    let snapshot = loaded.snapshot();
+    let Loaded {
+        config,
+        tree,
+        theme,
+        content_dir,
+        output,
+        warnings,
+        ..
+    } = loaded;
     let stage = sibling(&output, "tmp");
     if stage.exists() {
         std::fs::remove_dir_all(&stage).map_err(io(&stage))?;
     }
-    let result = render_site(&config, &tree, &theme, &content_dir, &stage, opts);
+    let result = render_site(
+        &config,
+        &tree,
+        &theme,
+        &content_dir,
+        &stage,
+        opts,
+        &Scope::All,
+    );
     let pages = match result {
         Ok(n) => n,
         Err(e) => {
@@ -254,11 +365,104 @@ pub fn build(opts: &Options) -> Result<Report, BuildError> {
         }
     };
     swap(&stage, &output)?;
-    Ok(Report {
-        output,
-        pages,
-        warnings,
-    })
+    Ok((
+        Report {
+            output,
+            pages,
+            warnings,
+        },
+        snapshot,
+    ))
+}
+
+/// Rebuilds what changed since `previous` (the snapshot of the site now in
+/// the output folder): only the pages whose author text changed, or every
+/// page when only the theme changed (the search index and open data stay),
+/// or everything otherwise. Used by `serve`, where a save must show fast
+/// even on a national map.
+pub fn update(
+    opts: &Options,
+    previous: Option<&Snapshot>,
+) -> Result<(Update, Snapshot), BuildError> {
+    let loaded = Loaded::load(opts)?;
+    let snapshot = loaded.snapshot();
+    let output = loaded.output.clone();
+    let same_structure =
+        previous.is_some_and(|p| p.global == snapshot.global && output.join(MARKER).is_file());
+    let Some(previous) = previous.filter(|_| same_structure) else {
+        let (report, snapshot) = full_build(opts, loaded)?;
+        return Ok((Update::Full(report), snapshot));
+    };
+    let scope = if previous.theme != snapshot.theme {
+        Scope::Pages {
+            nodes: None,
+            home: true,
+        }
+    } else {
+        let nodes: HashSet<usize> = (0..snapshot.authors.len())
+            .filter(|&i| previous.authors.get(i) != Some(&snapshot.authors[i]))
+            .collect();
+        Scope::Pages {
+            nodes: Some(nodes),
+            home: previous.home_author != snapshot.home_author,
+        }
+    };
+    let n = render_site(
+        &loaded.config,
+        &loaded.tree,
+        &loaded.theme,
+        &loaded.content_dir,
+        &output,
+        opts,
+        &scope,
+    )?;
+    Ok((Update::Pages(n), snapshot))
+}
+
+/// Which files a render writes.
+enum Scope {
+    /// A whole new site, into an empty folder.
+    All,
+    /// Pages of a site already there, each replaced atomically: these nodes
+    /// (all when `None`) and the home page if `home`; with all nodes, the
+    /// theme's assets too.
+    Pages {
+        nodes: Option<HashSet<usize>>,
+        home: bool,
+    },
+}
+
+impl Scope {
+    fn node(&self, i: usize) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Pages { nodes, .. } => nodes.as_ref().is_none_or(|n| n.contains(&i)),
+        }
+    }
+    fn home(&self) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Pages { home, .. } => *home,
+        }
+    }
+    fn all_pages(&self) -> bool {
+        matches!(self, Scope::All | Scope::Pages { nodes: None, .. })
+    }
+}
+
+/// Writes a file; in place, through a temporary name and a rename, so a
+/// page being served is never seen half written.
+fn write_file(path: &Path, bytes: &[u8], in_place: bool) -> Result<(), BuildError> {
+    if !in_place {
+        return std::fs::write(path, bytes).map_err(io(path));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.manuale-tmp"));
+    std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io(path))
 }
 
 /// `path` may be replaced if it does not exist, is empty, or holds the marker.
@@ -427,10 +631,14 @@ fn render_site(
     content_dir: &Path,
     out: &Path,
     opts: &Options,
+    scope: &Scope,
 ) -> Result<usize, BuildError> {
     let ui = &config.ui;
+    let in_place = !matches!(scope, Scope::All);
     std::fs::create_dir_all(out.join(PAGES_DIR)).map_err(io(out))?;
-    std::fs::write(out.join(MARKER), MARKER_TEXT).map_err(io(out))?;
+    if !in_place {
+        std::fs::write(out.join(MARKER), MARKER_TEXT).map_err(io(out))?;
+    }
     let updated = tree.updated();
     let globals = Globals {
         book: &config.book,
@@ -504,15 +712,21 @@ fn render_site(
             opts.live_reload.as_deref(),
         )?;
         let path = out.join(&node.url);
-        std::fs::write(&path, html).map_err(io(&path))?;
+        write_file(&path, html.as_bytes(), in_place)?;
         Ok(md.has_code)
     };
-    let indices: Vec<usize> = (0..tree.nodes.len()).collect();
+    let indices: Vec<usize> = (0..tree.nodes.len()).filter(|&i| scope.node(i)).collect();
     let results = crate::parallel::map(&indices, |&i| render_node(i));
     for r in results {
         any_code |= r?;
     }
-    count += tree.nodes.len();
+    count += indices.len();
+    if !scope.home() {
+        if any_code {
+            theme.write_code_css(&out.join(ASSETS_DIR))?;
+        }
+        return Ok(count);
+    }
 
     // Home page.
     let (intro, intro_code) = match &tree.home {
@@ -548,8 +762,14 @@ fn render_site(
         intro_code,
         opts.live_reload.as_deref(),
     )?;
-    std::fs::write(out.join("index.html"), html).map_err(io(out))?;
+    write_file(&out.join("index.html"), html.as_bytes(), in_place)?;
     count += 1;
+    if !scope.all_pages() {
+        if any_code {
+            theme.write_code_css(&out.join(ASSETS_DIR))?;
+        }
+        return Ok(count);
+    }
 
     // 404: served at any depth, so its links start from the site's address
     // when it is known.
@@ -557,9 +777,13 @@ fn render_site(
     let nf = serde_json::json!({"kind": "not-found", "title": ui["not_found_title"]});
     let nav = nav::render(tree, None, &root404, ui);
     let html = theme.render("404.html", &globals, &nf, &nav, &root404, false, None)?;
-    std::fs::write(out.join("404.html"), html).map_err(io(out))?;
+    write_file(&out.join("404.html"), html.as_bytes(), in_place)?;
 
     theme.write_assets(&out.join(ASSETS_DIR), config, any_code)?;
+    if in_place {
+        // A new theme over a site already built: the data stays.
+        return Ok(count);
+    }
     export::write(config, tree, out)?;
     search::write(config, tree, out)?;
     if !tree.assets.is_empty() {

@@ -157,29 +157,38 @@ fn pagefind_files(config: &Config, tree: &Tree) -> Result<Vec<(String, Vec<u8>)>
         .zip(&entries)
         .map(|(n, e)| (n.url.clone(), document(n, e)))
         .collect();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(search_error)?;
-    runtime.block_on(async move {
-        let options = PagefindServiceConfig::builder()
-            .force_language("it".to_string())
-            .build();
-        let mut index = PagefindIndex::new(Some(options)).map_err(search_error)?;
-        for (url, html) in docs {
-            index
-                .add_html_file(None, Some(url), html)
-                .await
-                .map_err(search_error)?;
-        }
-        let files = index.get_files().await.map_err(search_error)?;
-        let mut out: Vec<(String, Vec<u8>)> = files
-            .into_iter()
-            .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
-            .filter(|(name, _)| wanted(name))
-            .collect();
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(out)
+    // Pagefind's API is async. Its runtime runs on a thread of its own, so a
+    // build works the same from the CLI and from inside `serve`'s runtime.
+    let index = move || -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(search_error)?;
+        runtime.block_on(async move {
+            let options = PagefindServiceConfig::builder()
+                .force_language("it".to_string())
+                .build();
+            let mut index = PagefindIndex::new(Some(options)).map_err(search_error)?;
+            for (url, html) in docs {
+                index
+                    .add_html_file(None, Some(url), html)
+                    .await
+                    .map_err(search_error)?;
+            }
+            let files = index.get_files().await.map_err(search_error)?;
+            let mut out: Vec<(String, Vec<u8>)> = files
+                .into_iter()
+                .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+                .filter(|(name, _)| wanted(name))
+                .collect();
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+            Ok(out)
+        })
+    };
+    std::thread::scope(|s| s.spawn(index).join()).unwrap_or_else(|_| {
+        Err(BuildError::Template(
+            "indice di ricerca: il thread si è interrotto".into(),
+        ))
     })
 }
 

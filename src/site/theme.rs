@@ -35,6 +35,8 @@ const STATIC: &[(&str, &[u8])] = embedded_static!["style.css", "favicon.svg", "r
 pub struct Theme {
     tera: Tera,
     statics: BTreeMap<String, Vec<u8>>,
+    /// A hash of every template and static file, to notice a theme edit.
+    pub fingerprint: u64,
 }
 
 impl Theme {
@@ -86,6 +88,13 @@ impl Theme {
                 }
             }
         }
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            templates.hash(&mut h);
+            statics.hash(&mut h);
+            h.finish()
+        };
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's own escaping also turns `/` into `&#x2F;`, which bloats
@@ -93,7 +102,11 @@ impl Theme {
         tera.set_escape_fn(crate::steps::escape_html);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| BuildError::Template(template_error(&dir.join("templates"), &e)))?;
-        Ok(Theme { tera, statics })
+        Ok(Theme {
+            tera,
+            statics,
+            fingerprint,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -140,10 +153,16 @@ impl Theme {
             }
         }
         if code_css {
-            let path = dir.join("codice.css");
-            std::fs::write(&path, code_stylesheet()).map_err(io(&path))?;
+            self.write_code_css(dir)?;
         }
         Ok(())
+    }
+
+    /// The stylesheet of highlighted code, for pages that have some.
+    pub fn write_code_css(&self, dir: &Path) -> Result<(), BuildError> {
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let path = dir.join("codice.css");
+        std::fs::write(&path, code_stylesheet()).map_err(io(&path))
     }
 }
 

@@ -1,0 +1,305 @@
+//! `manuale serve` from outside: what it listens on, what it serves and what
+//! it refuses, with raw HTTP requests so no client tidies the paths first.
+
+mod common;
+
+use common::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    url: String,
+    port: u16,
+    folder: String,
+    output: String,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Server {
+    /// Waits for a line containing `text` on stdout or stderr.
+    fn wait_for(&mut self, text: &str, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while !self.output.contains(text) {
+            match self
+                .lines
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
+                Ok(l) => {
+                    self.output.push_str(&l);
+                    self.output.push('\n');
+                }
+                Err(_) => return false,
+            }
+        }
+        true
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(b: &Book, args: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_manuale"))
+        .arg("serve")
+        .args(args)
+        .current_dir(b.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for stream in [Box::new(stdout) as Box<dyn Read + Send>, Box::new(stderr)] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+    }
+    let mut output = String::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (mut url, mut folder) = (None, None);
+    while url.is_none() || folder.is_none() {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|_| panic!("serve did not start:\n{output}"));
+        output.push_str(&line);
+        output.push('\n');
+        if let Some(u) = line.strip_prefix("Anteprima su ") {
+            url = Some(u.trim().to_string());
+        }
+        if let Some(f) = line.strip_prefix("Cartella dell'anteprima: ") {
+            folder = Some(f.trim().to_string());
+        }
+    }
+    let url = url.unwrap();
+    let port = url
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    Server {
+        child,
+        url,
+        port,
+        folder: folder.unwrap(),
+        output,
+        lines: rx,
+    }
+}
+
+/// Sends a raw request line and returns (status, content type, body).
+fn get(port: u16, target: &str) -> (u16, String, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
+    let ctype = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-type: ")
+                .map(String::from)
+        })
+        .unwrap_or_default();
+    (status, ctype, body.to_string())
+}
+
+#[test]
+fn serves_the_site_and_nothing_outside_it() {
+    let b = Book::imported();
+    std::fs::write(b.join("segreto.txt"), "PAROLA-SEGRETA").unwrap();
+    let s = start(&b, &["--port", "0"]);
+    assert!(
+        s.url.starts_with("http://127.0.0.1:"),
+        "loopback by default: {}",
+        s.url
+    );
+
+    let (status, ctype, body) = get(s.port, "/processi/C2.5.3.1.html");
+    assert_eq!(status, 200);
+    assert_eq!(ctype, "text/html; charset=utf-8");
+    assert!(
+        body.contains("__manuale/live.js"),
+        "the preview reloads by itself"
+    );
+    for (path, want) in [
+        ("/assets/style.css", "text/css; charset=utf-8"),
+        ("/assets/ricerca.js", "text/javascript; charset=utf-8"),
+        ("/dati/processi.json", "application/json"),
+        ("/dati/processi.csv", "text/csv; charset=utf-8"),
+        ("/assets/favicon.svg", "image/svg+xml"),
+        ("/", "text/html; charset=utf-8"),
+    ] {
+        let (status, ctype, _) = get(s.port, path);
+        assert_eq!((status, ctype.as_str()), (200, want), "{path}");
+    }
+
+    // Ways out of the site, raw on the wire.
+    for attack in [
+        "/../segreto.txt",
+        "/%2e%2e/segreto.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/processi/..%2F..%2Fsegreto.txt",
+        "/processi/%2e%2e%5c%2e%2e%5csegreto.txt",
+        "/processi/....//....//segreto.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/.manuale-build",
+        "/%00",
+    ] {
+        let (status, _, body) = get(s.port, attack);
+        assert!(
+            status == 403 || status == 404 || status == 400,
+            "{attack}: {status}"
+        );
+        assert!(
+            !body.contains("PAROLA-SEGRETA") && !body.contains("root:"),
+            "{attack} leaked a file"
+        );
+    }
+    // A symbolic link inside the preview that leads out of it.
+    std::os::unix::fs::symlink(
+        b.join("segreto.txt"),
+        std::path::Path::new(&s.folder).join("fuga.html"),
+    )
+    .unwrap();
+    let (status, _, body) = get(s.port, "/fuga.html");
+    assert_eq!(status, 404);
+    assert!(!body.contains("PAROLA-SEGRETA"));
+    // No directory listing.
+    let (status, _, body) = get(s.port, "/processi/");
+    assert_eq!(status, 404);
+    assert!(!body.contains("C2.5.3.1.html"));
+    // Unknown pages get the site's 404 page.
+    let (status, _, body) = get(s.port, "/processi/Z9.html");
+    assert_eq!(status, 404);
+    assert!(body.contains("Pagina non trovata"));
+}
+
+#[test]
+fn a_taken_port_gets_a_clear_message_or_the_next_one() {
+    let b = Book::imported();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let out = Command::new(env!("CARGO_BIN_EXE_manuale"))
+        .args(["serve", "--port", &port.to_string()])
+        .current_dir(b.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("la porta {port} di 127.0.0.1 è già in uso")),
+        "{err}"
+    );
+    assert!(err.contains("--port"), "{err}");
+    // Without --port, 3000 taken means 3001 (or the next free one).
+    let held = TcpListener::bind("127.0.0.1:3000");
+    let s = start(&b, &[]);
+    if held.is_ok() {
+        assert_ne!(s.port, 3000);
+    }
+    assert!((3000..=3020).contains(&s.port), "{}", s.url);
+}
+
+#[test]
+fn another_host_only_when_asked_and_with_a_warning() {
+    let b = Book::imported();
+    let mut s = start(&b, &["--port", "0", "--host", "0.0.0.0"]);
+    assert!(
+        s.wait_for(
+            "visibile da altri computer della rete",
+            Duration::from_secs(5)
+        ),
+        "{}",
+        s.output
+    );
+    let (status, _, _) = get(s.port, "/index.html");
+    assert_eq!(status, 200);
+    let mut s2 = start(&b, &["--port", "0"]);
+    assert!(!s2.wait_for("visibile da altri computer", Duration::from_secs(1)));
+}
+
+/// The pages `serve` rewrites in place are the pages a full build makes.
+#[test]
+fn partial_updates_give_the_same_pages_as_a_full_build() {
+    use manuale::site::{self, Update};
+    let b = Book::imported();
+    let opts = |out: &str| site::Options {
+        book: b.path().to_path_buf(),
+        output: Some(b.join(out)),
+        live_reload: Some(manuale::serve::LIVE_JS.into()),
+    };
+    let html = |dir: &str| -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+        snapshot(&b.join(dir))
+            .into_iter()
+            .filter(|(p, _)| p.extension().is_some_and(|e| e == "html"))
+            .collect()
+    };
+    let (first, snap) = site::update(&opts("anteprima"), None).unwrap();
+    assert!(matches!(first, Update::Full(_)));
+    // An author's edit: one page.
+    let page = b.join("content/C/C2/C2.6/C2.6.1/C2.6.1.1.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        format!("{text}\nTesto nuovo con `codice` e [un collegamento](C2.6.3.1).\n"),
+    )
+    .unwrap();
+    let (second, snap) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
+    assert!(matches!(second, Update::Pages(1)), "{second:?}");
+    site::build(&opts("completa")).unwrap();
+    assert_eq!(html("anteprima"), html("completa"));
+    // A template edit: every page, and still the same as a full build.
+    std::fs::create_dir_all(b.join("themes/default/templates")).unwrap();
+    std::fs::copy(
+        repo().join("themes/default/templates/process.html"),
+        b.join("themes/default/templates/process.html"),
+    )
+    .unwrap();
+    let tpl = b.join("themes/default/templates/process.html");
+    let t = std::fs::read_to_string(&tpl)
+        .unwrap()
+        .replace("</article>", "<p>Nota del modello</p></article>");
+    std::fs::write(&tpl, t).unwrap();
+    let (third, snap) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
+    assert!(matches!(third, Update::Pages(n) if n > 300), "{third:?}");
+    site::build(&opts("completa")).unwrap();
+    assert_eq!(html("anteprima"), html("completa"));
+    // Nothing changed: nothing written.
+    let (fourth, snap) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
+    assert!(matches!(fourth, Update::Pages(0)), "{fourth:?}");
+    // A title changed in the sheet: everything again.
+    let sheet = b.read(SHEET).replace(
+        "C2.6 REGISTRO NAZIONALE DEI PROTESTI",
+        "C2.6 REGISTRO DEI PROTESTI",
+    );
+    std::fs::write(b.join(SHEET), sheet).unwrap();
+    assert!(b.run(&["import"]).status.success());
+    let (fifth, _) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
+    assert!(matches!(fifth, Update::Full(_)), "{fifth:?}");
+}

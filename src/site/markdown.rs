@@ -123,6 +123,12 @@ pub fn render(markdown: &str, links: &Links) -> Rendered {
     }
     let mut raw = String::new();
     html::push_html(&mut raw, events.into_iter());
+    // Table alignment becomes a class: inline styles break under a strict
+    // Content-Security-Policy.
+    let raw = raw
+        .replace(" style=\"text-align: left\"", " class=\"allinea-sinistra\"")
+        .replace(" style=\"text-align: center\"", " class=\"allinea-centro\"")
+        .replace(" style=\"text-align: right\"", " class=\"allinea-destra\"");
     Rendered {
         html: sanitizer().clean(&raw).to_string(),
         has_code,
@@ -144,17 +150,18 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("code", ["class"])
             .add_tag_attributes("pre", ["class"])
             .add_tag_attributes("div", ["class"])
-            .add_tag_attributes("td", ["style"])
-            .add_tag_attributes("th", ["style"])
+            .add_tag_attributes("td", ["class"])
+            .add_tag_attributes("th", ["class"])
             .add_tag_attributes("ol", ["start", "type"])
             .add_tag_attributes("li", ["value"])
-            .attribute_filter(|element, attribute, value| {
-                // Table alignment is the only inline style pulldown-cmark writes.
-                if attribute == "style" && (element == "td" || element == "th") {
-                    let ok = matches!(
-                        value,
-                        "text-align: left" | "text-align: center" | "text-align: right"
-                    );
+            .attribute_filter(|_, attribute, value| {
+                // Classes only for highlighted code and table alignment.
+                if attribute == "class" {
+                    let ok = value.split_whitespace().all(|c| {
+                        c.starts_with("hl-")
+                            || c.starts_with("allinea-")
+                            || c.starts_with("language-")
+                    });
                     return ok.then(|| value.into());
                 }
                 Some(value.into())
@@ -297,6 +304,16 @@ mod tests {
         let r = render_plain("```\n<b>\n```\n");
         assert!(!r.has_code);
         assert!(r.html.contains("&lt;b&gt;"));
+    }
+
+    #[test]
+    fn tables_align_with_classes_not_styles() {
+        let r = render_plain("| a | b |\n|:--|--:|\n| 1 | 2 |\n");
+        assert!(r.html.contains("class=\"allinea-sinistra\""), "{}", r.html);
+        assert!(r.html.contains("class=\"allinea-destra\""), "{}", r.html);
+        assert!(!r.html.contains("style="), "{}", r.html);
+        let r = render_plain("<p class=\"evil\">x</p>");
+        assert!(!r.html.contains("evil"), "{}", r.html);
     }
 
     #[test]

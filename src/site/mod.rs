@@ -32,6 +32,8 @@ pub const DATA_DIR: &str = "dati";
 pub const ASSETS_DIR: &str = "assets";
 /// Folder of attachments copied from `content/`.
 pub const MEDIA_DIR: &str = "contenuti";
+/// The page with the whole manual, for printing.
+pub const PRINT_PAGE: &str = "stampa.html";
 /// The file that marks a folder as built by `manuale`.
 pub const MARKER: &str = ".manuale-build";
 const MARKER_TEXT: &str = "Cartella generata da «manuale build». Viene sostituita per intero a ogni build: non metterci altri file.\n";
@@ -204,6 +206,13 @@ impl Tree {
             None => &self.roots,
         }
     }
+}
+
+/// The path of an absolute URL: `https://x.it/a/b/` → `/a/b/`.
+fn url_path(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.find('/')
+        .map_or_else(|| "/".to_string(), |i| rest[i..].to_string())
 }
 
 /// The site URL of a node's page, relative to the site root.
@@ -533,6 +542,7 @@ struct Globals<'a> {
     updated_text: Option<String>,
     data_json: String,
     data_csv: String,
+    print_page: &'static str,
     /// The values of the search filters: functions, and the roles in use.
     search_functions: Vec<String>,
     search_roles: Vec<String>,
@@ -573,6 +583,17 @@ struct ActivityCtx {
     name: String,
     code_cell: Option<String>,
     fields: Vec<FieldCtx>,
+}
+
+/// A node on the page of the whole manual.
+#[derive(Serialize)]
+struct PrintNode {
+    id: String,
+    /// The heading level of its title (h2 for a function… h6).
+    heading: usize,
+    is_function: bool,
+    is_process: bool,
+    page: PageCtx,
 }
 
 #[derive(Serialize)]
@@ -650,6 +671,7 @@ fn render_site(
         updated_text: updated.map(|d| d.italian()),
         data_json: format!("{DATA_DIR}/processi.json"),
         data_csv: format!("{DATA_DIR}/processi.csv"),
+        print_page: PRINT_PAGE,
         search_functions: tree
             .roots
             .iter()
@@ -773,11 +795,52 @@ fn render_site(
 
     // 404: served at any depth, so its links start from the site's address
     // when it is known.
-    let root404 = config.site_url().unwrap_or_default();
+    // The path of the site's address (`/trasparenza/processi/`): the page
+    // then works at any depth, on the real host and on a test one.
+    let root404 = config.site_url().map(|u| url_path(&u)).unwrap_or_default();
     let nf = serde_json::json!({"kind": "not-found", "title": ui["not_found_title"]});
     let nav = nav::render(tree, None, &root404, ui);
     let html = theme.render("404.html", &globals, &nf, &nav, &root404, false, None)?;
     write_file(&out.join("404.html"), html.as_bytes(), in_place)?;
+
+    // The whole manual on one page, to print or save as PDF.
+    let print_nodes: Vec<PrintNode> = tree
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let md = render_md(&n.page, "");
+            any_code |= md.has_code;
+            let p = page_ctx(config, tree, i, md.html);
+            PrintNode {
+                id: format!("p-{}", n.code),
+                heading: (n.code.level() + 1).min(6),
+                is_function: n.code.level() == 1,
+                is_process: n.children.is_empty(),
+                page: p,
+            }
+        })
+        .collect();
+    let print = serde_json::json!({
+        "kind": "print",
+        "title": ui["print_title"],
+        "toc": nav::toc(tree, ui),
+        "nodes": print_nodes,
+        "updated": globals.updated,
+        "updated_text": globals.updated_text,
+    });
+    let nav = nav::render(tree, None, "", ui);
+    let html = theme.render(
+        "print.html",
+        &globals,
+        &print,
+        &nav,
+        "",
+        any_code,
+        opts.live_reload.as_deref(),
+    )?;
+    write_file(&out.join(PRINT_PAGE), html.as_bytes(), in_place)?;
+    count += 1;
 
     theme.write_assets(&out.join(ASSETS_DIR), config, any_code)?;
     if in_place {

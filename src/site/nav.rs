@@ -67,3 +67,34 @@ fn list(
     }
     out.push_str("</ul>");
 }
+
+/// The table of contents of the whole manual, as nested lists of links to
+/// the sections of the print page (`#p-CODE`).
+pub fn toc(tree: &Tree, ui: &BTreeMap<String, String>) -> String {
+    fn items(tree: &Tree, list: &[usize], ui: &BTreeMap<String, String>, out: &mut String) {
+        out.push_str("<ul>");
+        for &i in list {
+            let n = &tree.nodes[i];
+            let title = if n.title.is_empty() {
+                ui["untitled"].to_lowercase()
+            } else {
+                n.title.clone()
+            };
+            let _ = write!(
+                out,
+                "<li><a href=\"#p-{}\"><span class=\"codice\">{}</span> {}</a>",
+                escape_html(&n.code.to_string()),
+                escape_html(&n.code.to_string()),
+                escape_html(&title)
+            );
+            if !n.children.is_empty() {
+                items(tree, &n.children, ui, out);
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>");
+    }
+    let mut out = String::new();
+    items(tree, &tree.roots, ui, &mut out);
+    out
+}

@@ -28,9 +28,19 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "index.html",
     "section.html",
     "process.html",
-    "404.html"
+    "404.html",
+    "print.html"
 ];
-const STATIC: &[(&str, &[u8])] = embedded_static!["style.css", "favicon.svg", "ricerca.js"];
+const STATIC: &[(&str, &[u8])] = embedded_static![
+    "style.css",
+    "favicon.svg",
+    "ricerca.js",
+    "fonts/titillium-web-latin-400-normal.woff2",
+    "fonts/titillium-web-latin-400-italic.woff2",
+    "fonts/titillium-web-latin-600-normal.woff2",
+    "fonts/titillium-web-latin-700-normal.woff2",
+    "fonts/OFL.txt",
+];
 
 pub struct Theme {
     tera: Tera,
@@ -178,26 +188,34 @@ fn template_error(dir: &Path, e: &tera::Error) -> String {
     msg
 }
 
-/// CSS custom properties for the chamber's colour, with a lighter tint for
-/// dark mode that keeps 4.5:1 contrast against the dark background.
+/// CSS custom properties for the chamber's colour: the colour itself (the
+/// header, on which text is white), a darker one for hover, and link colours
+/// that keep 4.5:1 against the lightest background of each mode: darkened if
+/// needed in light mode, lightened in dark mode.
 fn colours(color: &str) -> String {
     let rgb = config::parse_color(color).unwrap_or([0x1f, 0x5f, 0x74]);
-    let dark_bg = [0x12, 0x16, 0x1a];
-    let mut light = rgb;
-    for step in 0..=20 {
-        let t = f64::from(step) / 20.0;
-        light = rgb.map(|c| (f64::from(c) + (255.0 - f64::from(c)) * t).round() as u8);
-        if config::contrast(light, dark_bg) >= 4.5 {
-            break;
+    let toward = |target: f64, bg: [u8; 3]| {
+        let mut c = rgb;
+        for step in 0..=40 {
+            let t = f64::from(step) / 40.0;
+            c = rgb.map(|v| (f64::from(v) + (target - f64::from(v)) * t).round() as u8);
+            if config::contrast(c, bg) >= 4.6 {
+                break;
+            }
         }
-    }
+        c
+    };
+    // The lightest backgrounds links sit on: the tinted bands of each mode.
+    let light_link = toward(0.0, [0xf2, 0xf4, 0xf5]);
+    let dark_link = toward(255.0, [0x1d, 0x23, 0x29]);
     let darker = rgb.map(|c| (f64::from(c) * 0.8).round() as u8);
     let hex = |c: [u8; 3]| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
     format!(
-        ":root{{--colore:{};--colore-scuro:{};--colore-chiaro:{}}}\n",
+        ":root{{--colore:{};--colore-scuro:{};--colore-link:{};--colore-chiaro:{}}}\n",
         hex(rgb),
         hex(darker),
-        hex(light)
+        hex(light_link),
+        hex(dark_link)
     )
 }
 

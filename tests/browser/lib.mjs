@@ -30,7 +30,9 @@ const TYPES = {
 };
 
 /** Serves `dir` at http://127.0.0.1:PORT{prefix}, like a chamber's web server. */
-export async function serve(dir, prefix = '/amministrazione-trasparente/mappatura/') {
+export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+export async function serve(dir, prefix = '/amministrazione-trasparente/mappatura/', headers = {}) {
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     let path = decodeURIComponent(url.pathname);
@@ -41,10 +43,10 @@ export async function serve(dir, prefix = '/amministrazione-trasparente/mappatur
     try { if (statSync(file).isDirectory()) file = join(file, 'index.html'); } catch { /* 404 below */ }
     try {
       const body = readFileSync(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'content-length': body.length });
+      res.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'content-length': body.length });
       res.end(body);
     } catch {
-      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+      res.writeHead(404, { ...headers, 'content-type': 'text/html; charset=utf-8' });
       res.end(readFileSync(join(dir, '404.html')));
     }
   });
@@ -61,10 +63,13 @@ export async function launch() {
   });
 }
 
-/** A page that records console errors and failed requests. */
-export async function openPage(browser, url, viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport });
+/** A page that records console errors, failed requests and requests that
+ * leave the site. */
+export async function openPage(browser, url, viewport = { width: 1280, height: 900 }, options = {}) {
+  const page = await browser.newPage({ viewport, ...options });
   page.problems = [];
+  const origin = new URL(url).origin;
+  page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) page.problems.push(`outside the site: ${r.url()}`); });
   page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => page.problems.push(`failed: ${r.url()}`));

@@ -128,12 +128,10 @@ if (box) {
     fillSelect(selFunction, counts.funzione, selFunction.value);
     fillSelect(selRole, counts.responsabile, selRole.value);
     panel.hidden = false;
-    input.setAttribute('aria-expanded', 'true');
   };
 
   const close = () => {
     panel.hidden = true;
-    input.setAttribute('aria-expanded', 'false');
   };
 
   const LIMIT = 20;

@@ -44,6 +44,9 @@ pub struct Report {
     /// Notes about pages (kept edits, archived pages).
     pub notes: Vec<String>,
     pub written: usize,
+    /// The files this import wrote or removed (for `serve`, which must not
+    /// take them for an author's edit).
+    pub touched: Vec<PathBuf>,
     pub unchanged: usize,
     pub removed: usize,
     pub archived: usize,
@@ -91,6 +94,7 @@ pub fn run(book: &Path, file: Option<&Path>, sheet: Option<&str>) -> Result<Repo
         },
         notes: Vec::new(),
         written: 0,
+        touched: Vec::new(),
         unchanged: 0,
         removed: 0,
         archived: 0,
@@ -469,10 +473,14 @@ fn write(dir: &Path, plan: Plan, report: &mut Report) -> Result<(), ImportError>
         return Err(e);
     }
     report.written = todo.len();
+    report
+        .touched
+        .extend(todo.iter().map(|(target, _, _)| target.clone()));
     for rel in &plan.remove {
         let path = dir.join(rel);
         if std::fs::remove_file(&path).is_ok() {
             report.removed += 1;
+            report.touched.push(path.clone());
         }
         // Folders the import emptied go too; never the content folder.
         let mut d = path.parent().map(Path::to_path_buf);

@@ -239,18 +239,25 @@ fn open_browser(url: &str) {
 }
 
 /// Builds (after an import when the sheet changed) what the change needs,
-/// and tells the pages.
+/// and tells the pages. Returns the files an import wrote, with what it
+/// wrote in them.
 fn rebuild(
     book: &Path,
     site_dir: &Path,
     state: &AppState,
     sheet_changed: bool,
     snapshot: &mut Option<site::Snapshot>,
-) {
+) -> Vec<(PathBuf, Option<Vec<u8>>)> {
     let started = Instant::now();
+    let mut own = Vec::new();
     let result = (|| -> Result<site::Update, String> {
         if sheet_changed {
             let report = crate::import::run(book, None, None).map_err(|e| e.to_string())?;
+            own = report
+                .touched
+                .iter()
+                .map(|p| (p.clone(), std::fs::read(p).ok()))
+                .collect();
             eprint!("{}", report.sheet.summary());
             println!(
                 "Importato il foglio: {} pagine scritte, {} invariate.",
@@ -273,7 +280,7 @@ fn rebuild(
     })();
     let signal = {
         let Ok(mut shared) = state.shared.lock() else {
-            return;
+            return own;
         };
         match result {
             Ok(update) => {
@@ -293,7 +300,7 @@ fn rebuild(
                 };
                 // Nothing to show, and no error to take away: stay quiet.
                 if !changed && shared.error.is_none() {
-                    return;
+                    return own;
                 }
                 shared.version += 1;
                 shared.error = None;
@@ -307,6 +314,7 @@ fn rebuild(
         }
     };
     let _ = state.signals.send(signal);
+    own
 }
 
 /// What a change touches.
@@ -353,30 +361,41 @@ fn watch(
             .map_err(|e| ServeError::Watch(format!("{}: {e}", dir.display())))?;
     }
     std::thread::spawn(move || {
-        let classify = |c: &mut Changes, event: &notify::Event| {
-            if matches!(event.kind, notify::EventKind::Access(_)) {
-                return;
-            }
-            let sheet = sheet_path(&book_abs);
-            for p in &event.paths {
-                if p.starts_with(&site_dir) || is_own_temp(p) {
-                    continue;
+        // The files an import wrote, with their bytes: an event for one of
+        // them is the import's own, unless the file has changed since.
+        let mut own: std::collections::HashMap<PathBuf, Option<Vec<u8>>> =
+            std::collections::HashMap::new();
+        let classify =
+            |c: &mut Changes,
+             event: &notify::Event,
+             own: &std::collections::HashMap<PathBuf, Option<Vec<u8>>>| {
+                if matches!(event.kind, notify::EventKind::Access(_)) {
+                    return;
                 }
-                if *p == sheet {
-                    c.sheet = true;
-                    c.any = true;
-                } else if p.starts_with(book_abs.join("content"))
-                    || p.starts_with(book_abs.join("themes"))
-                    || p.file_name().is_some_and(|n| n == crate::config::FILE_NAME)
-                {
-                    c.any = true;
+                let sheet = sheet_path(&book_abs);
+                for p in &event.paths {
+                    if p.starts_with(&site_dir) || is_own_temp(p) {
+                        continue;
+                    }
+                    if *p == sheet {
+                        c.sheet = true;
+                        c.any = true;
+                    } else if p.starts_with(book_abs.join("content")) {
+                        let import_wrote = own
+                            .get(p)
+                            .is_some_and(|bytes| *bytes == std::fs::read(p).ok());
+                        c.any |= !import_wrote;
+                    } else if p.starts_with(book_abs.join("themes"))
+                        || p.file_name().is_some_and(|n| n == crate::config::FILE_NAME)
+                    {
+                        c.any = true;
+                    }
                 }
-            }
-        };
+            };
         while let Ok(first) = rx.recv() {
             let mut changes = Changes::default();
             if let Ok(e) = &first {
-                classify(&mut changes, e);
+                classify(&mut changes, e, &own);
             }
             // Editors save in several steps (temporary file, rename): wait
             // for the burst to end.
@@ -384,18 +403,15 @@ fn watch(
             while let Ok(next) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
             {
                 if let Ok(e) = &next {
-                    classify(&mut changes, e);
+                    classify(&mut changes, e, &own);
                 }
                 deadline = Instant::now() + DEBOUNCE;
             }
             if !changes.any {
                 continue;
             }
-            rebuild(&book_abs, &site_dir, &state, changes.sheet, &mut snapshot);
-            if changes.sheet {
-                // The import's own writes to content/ are not a new change.
-                while rx.recv_timeout(DEBOUNCE).is_ok() {}
-            }
+            let written = rebuild(&book_abs, &site_dir, &state, changes.sheet, &mut snapshot);
+            own = written.into_iter().collect();
         }
     });
     Ok(watcher)

@@ -260,6 +260,15 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
             .filter(|(p, _)| p.extension().is_some_and(|e| e == "html"))
             .collect()
     };
+    // The names of the pages that differ, not their bytes.
+    let differ = |a: &str, c: &str| -> Vec<std::path::PathBuf> {
+        let (a, c) = (html(a), html(c));
+        a.keys()
+            .chain(c.keys())
+            .filter(|k| a.get(*k) != c.get(*k))
+            .cloned()
+            .collect()
+    };
     let (first, snap) = site::update(&opts("anteprima"), None).unwrap();
     assert!(matches!(first, Update::Full(_)));
     // An author's edit: one page.
@@ -271,9 +280,13 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
     )
     .unwrap();
     let (second, snap) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
-    assert!(matches!(second, Update::Pages(1)), "{second:?}");
+    // The page, and the print page that holds every page.
+    assert!(matches!(second, Update::Pages(2)), "{second:?}");
     site::build(&opts("completa")).unwrap();
-    assert_eq!(html("anteprima"), html("completa"));
+    assert_eq!(
+        differ("anteprima", "completa"),
+        Vec::<std::path::PathBuf>::new()
+    );
     // A template edit: every page, and still the same as a full build.
     std::fs::create_dir_all(b.join("themes/default/templates")).unwrap();
     std::fs::copy(
@@ -289,7 +302,10 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
     let (third, snap) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
     assert!(matches!(third, Update::Pages(n) if n > 300), "{third:?}");
     site::build(&opts("completa")).unwrap();
-    assert_eq!(html("anteprima"), html("completa"));
+    assert_eq!(
+        differ("anteprima", "completa"),
+        Vec::<std::path::PathBuf>::new()
+    );
     // Nothing changed: nothing written.
     let (fourth, snap) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
     assert!(matches!(fourth, Update::Pages(0)), "{fourth:?}");

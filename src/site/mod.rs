@@ -743,7 +743,53 @@ fn render_site(
         any_code |= r?;
     }
     count += indices.len();
+    // The whole manual on one page, to print or save as PDF: written again
+    // by every update, since it holds every page's text.
+    let render_print = || -> Result<bool, BuildError> {
+        let mut has_code = false;
+        let print_nodes: Vec<PrintNode> = tree
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let md = render_md(&n.page, "");
+                has_code |= md.has_code;
+                PrintNode {
+                    id: format!("p-{}", n.code),
+                    heading: (n.code.level() + 1).min(6),
+                    is_function: n.code.level() == 1,
+                    is_process: n.children.is_empty(),
+                    page: page_ctx(config, tree, i, md.html),
+                }
+            })
+            .collect();
+        let print = serde_json::json!({
+            "kind": "print",
+            "title": ui["print_title"],
+            "toc": nav::toc(tree, ui),
+            "nodes": print_nodes,
+            "updated": globals.updated,
+            "updated_text": globals.updated_text,
+        });
+        let nav = nav::render(tree, None, "", ui);
+        let html = theme.render(
+            "print.html",
+            &globals,
+            &print,
+            &nav,
+            "",
+            has_code,
+            opts.live_reload.as_deref(),
+        )?;
+        write_file(&out.join(PRINT_PAGE), html.as_bytes(), in_place)?;
+        Ok(has_code)
+    };
+
     if !scope.home() {
+        if count > 0 {
+            any_code |= render_print()?;
+            count += 1;
+        }
         if any_code {
             theme.write_code_css(&out.join(ASSETS_DIR))?;
         }
@@ -787,6 +833,8 @@ fn render_site(
     write_file(&out.join("index.html"), html.as_bytes(), in_place)?;
     count += 1;
     if !scope.all_pages() {
+        any_code |= render_print()?;
+        count += 1;
         if any_code {
             theme.write_code_css(&out.join(ASSETS_DIR))?;
         }
@@ -803,43 +851,7 @@ fn render_site(
     let html = theme.render("404.html", &globals, &nf, &nav, &root404, false, None)?;
     write_file(&out.join("404.html"), html.as_bytes(), in_place)?;
 
-    // The whole manual on one page, to print or save as PDF.
-    let print_nodes: Vec<PrintNode> = tree
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let md = render_md(&n.page, "");
-            any_code |= md.has_code;
-            let p = page_ctx(config, tree, i, md.html);
-            PrintNode {
-                id: format!("p-{}", n.code),
-                heading: (n.code.level() + 1).min(6),
-                is_function: n.code.level() == 1,
-                is_process: n.children.is_empty(),
-                page: p,
-            }
-        })
-        .collect();
-    let print = serde_json::json!({
-        "kind": "print",
-        "title": ui["print_title"],
-        "toc": nav::toc(tree, ui),
-        "nodes": print_nodes,
-        "updated": globals.updated,
-        "updated_text": globals.updated_text,
-    });
-    let nav = nav::render(tree, None, "", ui);
-    let html = theme.render(
-        "print.html",
-        &globals,
-        &print,
-        &nav,
-        "",
-        any_code,
-        opts.live_reload.as_deref(),
-    )?;
-    write_file(&out.join(PRINT_PAGE), html.as_bytes(), in_place)?;
+    any_code |= render_print()?;
     count += 1;
 
     theme.write_assets(&out.join(ASSETS_DIR), config, any_code)?;

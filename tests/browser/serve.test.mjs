@@ -91,6 +91,24 @@ test('a broken edit shows the error with file and line, then recovers', async ()
   assert.equal(await page.locator('#manuale-errore').count(), 0);
 });
 
+test('a template error and a malformed sheet show too, then recover', async () => {
+  const tpl = join(dir, 'themes/default/templates/process.html');
+  const goodTpl = readFileSync(tpl, 'utf8');
+  writeFileSync(tpl, goodTpl.replace('{% block main %}', '{% block main %}{{ page.title | filtro_inesistente }}'));
+  const overlay = page.locator('#manuale-errore');
+  await overlay.waitFor({ timeout: 30000 });
+  assert.match(await overlay.textContent(), /process\.html/);
+  writeFileSync(tpl, goodTpl);
+  await overlay.waitFor({ state: 'detached', timeout: 30000 }).catch(async (e) => { throw new Error(`template fix: ${await overlay.textContent()}\n${output.slice(-1500)}`); });
+  const sheet = join(dir, 'data/mappatura-processi.tsv');
+  const goodSheet = readFileSync(sheet);
+  writeFileSync(sheet, Buffer.from('non è una mappatura\nniente colonne\n'));
+  await overlay.waitFor({ timeout: 30000 });
+  assert.match(await overlay.textContent(), /mappatura-processi\.tsv: manca la riga di intestazione/);
+  writeFileSync(sheet, goodSheet);
+  await overlay.waitFor({ state: 'detached', timeout: 30000 }).catch(async (e) => { throw new Error(`sheet fix: ${await overlay.textContent()}\n${output.slice(-1500)}`); });
+});
+
 test('editors that save through a temporary file and a rename work', async () => {
   const tmp = join(dir, 'content/C/C2/C2.6/C2.6.1/.C2.6.1.1.md.swp');
   writeFileSync(tmp, readFileSync(page_md(), 'utf8').replace('Nota corretta in anteprima', 'Nota salvata con rinomina'));

@@ -49,23 +49,27 @@ fn list(
         if here {
             out.push_str(" aria-current=\"page\"");
         }
-        let title = if n.title.is_empty() {
-            ui["untitled"].to_lowercase()
-        } else {
-            n.title.clone()
-        };
-        let _ = write!(
-            out,
-            "><span class=\"codice\">{}</span> {}</a>",
-            escape_html(&n.code.to_string()),
-            escape_html(&title)
-        );
+        let _ = write!(out, ">{}</a>", link_text(n, ui));
         if on_path && !n.children.is_empty() {
             list(tree, &n.children, current, open, root, ui, out);
         }
         out.push_str("</li>");
     }
     out.push_str("</ul>");
+}
+
+/// A node's code and title as the text of a link, escaped.
+fn link_text(n: &super::Node, ui: &BTreeMap<String, String>) -> String {
+    let title = if n.title.is_empty() {
+        ui["untitled"].to_lowercase()
+    } else {
+        n.title.clone()
+    };
+    format!(
+        "<span class=\"codice\">{}</span> {}",
+        escape_html(&n.code.to_string()),
+        escape_html(&title)
+    )
 }
 
 /// The table of contents of the whole manual, as nested lists of links to
@@ -75,17 +79,11 @@ pub fn toc(tree: &Tree, ui: &BTreeMap<String, String>) -> String {
         out.push_str("<ul>");
         for &i in list {
             let n = &tree.nodes[i];
-            let title = if n.title.is_empty() {
-                ui["untitled"].to_lowercase()
-            } else {
-                n.title.clone()
-            };
             let _ = write!(
                 out,
-                "<li><a href=\"#p-{}\"><span class=\"codice\">{}</span> {}</a>",
+                "<li><a href=\"#p-{}\">{}</a>",
                 escape_html(&n.code.to_string()),
-                escape_html(&n.code.to_string()),
-                escape_html(&title)
+                link_text(n, ui)
             );
             if !n.children.is_empty() {
                 items(tree, &n.children, ui, out);

@@ -219,7 +219,7 @@ pub fn build(sheet: &Sheet, functions: &BTreeMap<String, String>) -> Result<Map,
         }
         b.rows += 1;
         let record = b.record(row);
-        b.check_cells(row, &record);
+        b.check_cells(row);
         let normalised = b
             .columns
             .index(Role::Normalised)
@@ -582,7 +582,7 @@ impl Builder {
     }
 
     /// Suspicious characters and overlong text, cell by cell.
-    fn check_cells(&mut self, row: &Row, _record: &Record) {
+    fn check_cells(&mut self, row: &Row) {
         for (i, cell) in row.cells.iter().enumerate() {
             let header = self.columns.headers.get(i).cloned().unwrap_or_default();
             if let Some((word, what)) = suspicious(cell) {

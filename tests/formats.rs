@@ -75,7 +75,7 @@ fn windows_1252_is_read_and_said() {
     let text = bundled_text().replace("िव", "??");
     let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
     assert!(!unmappable);
-    assert!(bytes.iter().any(|&b| b == 0xE0), "à must be one byte");
+    assert!(bytes.contains(&0xE0), "à must be one byte");
     let b = Book::new();
     std::fs::write(b.join("windows.txt"), &bytes).unwrap();
     let check = b.run(&["check", "windows.txt"]);

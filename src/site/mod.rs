@@ -911,7 +911,6 @@ fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: String) -> Page
     let prev = pos.checked_sub(1).map(|j| link(tree, siblings[j], ui));
     let next = siblings.get(pos + 1).map(|&j| link(tree, j, ui));
     let rows = view::rows(&n.code, &n.title, &n.page.front.rows, ui);
-    let code_slug = n.code.to_string();
     let activities = rows
         .activities
         .into_iter()
@@ -950,7 +949,6 @@ fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: String) -> Page
     } else {
         n.updated_below
     };
-    let _ = code_slug;
     PageCtx {
         kind: if n.children.is_empty() {
             "process"

@@ -289,9 +289,7 @@ fn code_index(config: &Config, tree: &Tree) -> BTreeMap<String, String> {
     for i in 0..tree.nodes.len() {
         let own = match tree.nodes[i].parent {
             None => true,
-            Some(p) => {
-                size[p] > CHUNK && size[i] > 1 || size[p] > CHUNK && tree.nodes[p].parent.is_none()
-            }
+            Some(p) => size[p] > CHUNK && (size[i] > 1 || tree.nodes[p].parent.is_none()),
         };
         chunk_of[i] = if own {
             roots.push(i);

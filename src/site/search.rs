@@ -31,7 +31,9 @@ pub struct Stats {
 pub fn write(config: &Config, tree: &Tree, out: &Path) -> Result<Stats, BuildError> {
     let mut stats = Stats::default();
     let pagefind_dir = out.join(DIR).join("pagefind");
-    for (name, bytes) in pagefind_files(config, tree)? {
+    // What each result shows, worked out once for both indexes.
+    let entries = entries(config, tree);
+    for (name, bytes) in pagefind_files(tree, &entries)? {
         let path = pagefind_dir.join(&name);
         if let Some(p) = path.parent() {
             std::fs::create_dir_all(p).map_err(io(p))?;
@@ -40,7 +42,7 @@ pub fn write(config: &Config, tree: &Tree, out: &Path) -> Result<Stats, BuildErr
         stats.bytes += bytes.len() as u64;
         std::fs::write(&path, bytes).map_err(io(&path))?;
     }
-    for (name, text) in code_index(config, tree) {
+    for (name, text) in code_index(tree, &entries) {
         let path = out.join(DIR).join("codici").join(name);
         if let Some(p) = path.parent() {
             std::fs::create_dir_all(p).map_err(io(p))?;
@@ -147,14 +149,13 @@ fn entries(config: &Config, tree: &Tree) -> Vec<Entry> {
 /// Pagefind's bundle: one record per node, from a small HTML document that
 /// holds what a citizen searches (title, activities, the author's text) and
 /// not the navigation, so a page is not found for the links it carries.
-fn pagefind_files(config: &Config, tree: &Tree) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+fn pagefind_files(tree: &Tree, entries: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
-    let entries = entries(config, tree);
     let docs: Vec<(String, String)> = tree
         .nodes
         .iter()
-        .zip(&entries)
+        .zip(entries)
         .map(|(n, e)| (n.url.clone(), document(n, e)))
         .collect();
     // Pagefind's API is async. Its runtime runs on a thread of its own, so a
@@ -273,8 +274,7 @@ struct CodeEntry<'a> {
 
 /// The code index: chunks of whole subtrees of at most [`CHUNK`] codes,
 /// named after their root, and `indice.json` listing the roots.
-fn code_index(config: &Config, tree: &Tree) -> BTreeMap<String, String> {
-    let entries = entries(config, tree);
+fn code_index(tree: &Tree, entries: &[Entry]) -> BTreeMap<String, String> {
     // Subtree sizes, to cut chunks.
     let mut size = vec![1usize; tree.nodes.len()];
     for i in (0..tree.nodes.len()).rev() {

@@ -69,7 +69,7 @@ test('results show path and snippet, and screen readers hear the count', async (
   assert.match(await status.textContent(), new RegExp(`^${shown} risultat[oi] per «metalli preziosi»`));
 });
 
-const counted = () => page.waitForFunction(() => [...document.querySelectorAll('select[name="funzione"] option')].some((o) => /\(\d+\)$/.test(o.textContent)));
+const counted = () => page.waitForFunction(() => [...document.querySelectorAll('select[name="funzione"] option')].some((o) => !o.hidden && /\([1-9]\d*\)$/.test(o.textContent)));
 
 test('filters by function and responsible role, with counts', async () => {
   await search(page, 'rilascio');

@@ -95,6 +95,7 @@ if (box) {
   // which happens when someone first reaches for a filter: on a national
   // map that data weighs more than the rest of a first query.
   let filtersWanted = false;
+  let filtersReady = false;
   const fillSelect = (select, counts, chosen) => {
     if (!counts) return;
     for (const option of select.options) {
@@ -108,7 +109,13 @@ if (box) {
   const wantFilters = () => {
     if (filtersWanted || offline) return;
     filtersWanted = true;
-    loadPagefind().then((pf) => pf.filters()).then(run).catch(() => {});
+    loadPagefind()
+      .then((pf) => pf.filters())
+      .then(() => {
+        filtersReady = true;
+        run();
+      })
+      .catch(() => {});
   };
 
   const render = (q, items, total, counts, complete = true) => {
@@ -172,7 +179,8 @@ if (box) {
       if (mine !== seq) return;
       const items = [...byCode, ...words].slice(0, LIMIT);
       const total = code ? byCode.length + words.length : search.results.length + byCode.length;
-      const counts = code ? countCodes(codes) : filtersWanted ? search.filters : {};
+      // Counts only once the filter data is in: before, they would read 0.
+      const counts = code ? countCodes(codes) : filtersReady ? search.filters : {};
       render(q, items, Math.max(total, items.length), counts, lookup.complete);
     } catch (e) {
       if (mine === seq) status.textContent = text('error');

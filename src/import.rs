@@ -5,15 +5,14 @@
 //! written, each to a temporary name and then renamed into place. A failed
 //! import therefore leaves `content/` exactly as it was.
 
-use crate::check;
 use crate::code::Code;
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::content::{self, Content, ContentError, Front, Page, SourceColumn, SourceInfo};
 use crate::date::Date;
-use crate::mapping::{self, Map, MappingError, Role};
+use crate::mapping::{Map, Role};
 use crate::parallel;
-use crate::source::{self, SourceError};
-use crate::steps::escape_markdown;
+use crate::reading::{self, ReadError};
+use crate::text::{self, escape_markdown};
 use crate::view;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -22,11 +21,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error(transparent)]
-    Source(#[from] SourceError),
-    #[error(transparent)]
-    Mapping(#[from] MappingError),
+    Read(#[from] ReadError),
     #[error("{0}\nL'import si è fermato prima di scrivere: content/ non è stato modificato.")]
     Content(#[from] ContentError),
     #[error("{path}: scrittura non riuscita: {source}\nL'import si è fermato: content/ non è stato modificato.")]
@@ -40,7 +35,7 @@ pub enum ImportError {
 #[derive(Debug)]
 pub struct Report {
     /// The sheet's diagnostics and size, as `check` reports them.
-    pub sheet: check::Report,
+    pub sheet: reading::Report,
     /// Notes about pages (kept edits, archived pages).
     pub notes: Vec<String>,
     pub written: usize,
@@ -52,26 +47,14 @@ pub struct Report {
     pub archived: usize,
 }
 
-/// Reads a sheet and builds its tree without writing anything.
-pub fn read_map(
-    book: &Path,
-    file: Option<&Path>,
-    sheet: Option<&str>,
-) -> Result<(Config, PathBuf, source::Sheet, Map), ImportError> {
-    let config = Config::load(book)?;
-    let path = match file {
-        Some(f) => f.to_path_buf(),
-        None => book.join(&config.source.file),
-    };
-    let sheet = source::read(&path, sheet)?;
-    let map = mapping::build(&sheet, &config.functions)?;
-    Ok((config, path, sheet, map))
-}
-
 /// Runs an import of `file` (or the sheet named in `book.toml`) into
 /// `book/content`.
 pub fn run(book: &Path, file: Option<&Path>, sheet: Option<&str>) -> Result<Report, ImportError> {
-    let (config, path, sheet, map) = read_map(book, file, sheet)?;
+    let reading = reading::read(book, file, sheet)?;
+    let sheet_report = reading.report();
+    let reading::Reading {
+        config, path, map, ..
+    } = reading;
     let date = match &config.source.updated {
         Some(d) => Date::parse(d).map(|d| d.to_string()),
         None => None,
@@ -86,12 +69,7 @@ pub fn run(book: &Path, file: Option<&Path>, sheet: Option<&str>) -> Result<Repo
     let content_dir = book.join("content");
     let existing = content::load(&content_dir)?;
     let mut report = Report {
-        sheet: check::Report {
-            file: check::shown(&path),
-            format: sheet.format.clone(),
-            diagnostics: map.diagnostics.clone(),
-            counts: map.counts(),
-        },
+        sheet: sheet_report,
         notes: Vec::new(),
         written: 0,
         touched: Vec::new(),
@@ -286,11 +264,7 @@ fn source_info(map: &Map, sheet: &Path) -> SourceInfo {
 }
 
 fn heading_title(config: &Config, code: &Code, title: &str) -> String {
-    if title.is_empty() {
-        format!("{code} ({})", config.ui["untitled"].to_lowercase())
-    } else {
-        format!("{code} {title}")
-    }
+    text::label(code, title, &config.ui["untitled"])
 }
 
 /// The readable Markdown of a node, written between the markers.

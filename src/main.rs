@@ -2,8 +2,9 @@
 //! turns errors into one clear message and a non-zero exit.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use manuale::check::{self, shown};
+use manuale::check;
 use manuale::diagnostic::Level;
+use manuale::text::shown;
 use manuale::{import, site};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -137,7 +138,7 @@ fn main() -> ExitCode {
 
 fn run_import(book: &Path, file: Option<&Path>, sheet: Option<&str>) -> Result<ExitCode, String> {
     let report = import::run(book, file, sheet).map_err(|e| e.to_string())?;
-    eprint!("{}", report.sheet.render_text());
+    eprint!("{}", check::text(&report.sheet));
     for n in &report.notes {
         eprintln!("nota: {n}");
     }
@@ -175,8 +176,8 @@ fn run_check(
         }
     };
     match format {
-        Format::Text => print!("{}", report.render_text()),
-        Format::Json => print!("{}", report.render_json()),
+        Format::Text => print!("{}", check::text(&report)),
+        Format::Json => print!("{}", check::json(&report)),
     }
     Ok(if report.count(Level::Error) > 0 {
         ExitCode::FAILURE

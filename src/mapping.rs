@@ -8,6 +8,7 @@
 use crate::code::{self, Code};
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::source::{Row, Sheet};
+use crate::text::{fold, normalise};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -781,30 +782,6 @@ fn overlap(a: &str, b: &str) -> usize {
             .collect()
     };
     words(a).intersection(&words(b)).count()
-}
-
-/// Lower case, accents folded, spaces collapsed: for comparing titles.
-pub fn normalise(s: &str) -> String {
-    fold(s)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Lower case with Italian accents folded (`Attività` → `attivita`).
-pub fn fold(s: &str) -> String {
-    s.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'á' | 'â' | 'ä' => 'a',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            c => c,
-        })
-        .collect()
 }
 
 /// Texts that start the way a responsible role does.

@@ -258,7 +258,7 @@ fn rebuild(
                 .iter()
                 .map(|p| (p.clone(), std::fs::read(p).ok()))
                 .collect();
-            eprint!("{}", report.sheet.summary());
+            eprint!("{}", crate::check::summary(&report.sheet));
             println!(
                 "Importato il foglio: {} pagine scritte, {} invariate.",
                 report.written, report.unchanged

@@ -44,7 +44,7 @@ pub struct Sheet {
 impl Sheet {
     /// The file (and worksheet) as named in messages.
     pub fn name(&self) -> String {
-        let path = crate::check::shown(&self.path);
+        let path = crate::text::shown(&self.path);
         match &self.worksheet {
             Some(w) => format!("{path} (foglio «{w}»)"),
             None => path,

@@ -9,6 +9,7 @@
 //! Rendering to Markdown and HTML lives here too, so that the page a chamber
 //! reads in `content/` and the published page show the same structure.
 
+use crate::text::{escape_html, escape_markdown};
 use std::fmt::Write as _;
 
 /// How the items of a list are marked in the cell.
@@ -399,52 +400,6 @@ impl Steps {
         }
         out.push_str(close);
     }
-}
-
-/// Escapes the characters that would turn plain text into Markdown markup.
-pub fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    // A line that starts like a heading, a list or a quote stays a paragraph.
-    let needs_guard = out.starts_with('#')
-        || out.starts_with('+')
-        || out.starts_with('=')
-        || out.starts_with("- ")
-        || out.starts_with('-') && out.len() == 1
-        || {
-            let digits = out.bytes().take_while(u8::is_ascii_digit).count();
-            digits > 0 && matches!(out.as_bytes().get(digits), Some(b'.' | b')'))
-        };
-    if needs_guard {
-        if out.starts_with(|c: char| c.is_ascii_digit()) {
-            let digits = out.bytes().take_while(u8::is_ascii_digit).count();
-            out.insert(digits, '\\');
-        } else {
-            out.insert(0, '\\');
-        }
-    }
-    out
-}
-
-/// Minimal HTML escaping for text and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 //! publishes. Keeping one place for it keeps the two from drifting apart.
 
 use crate::code::{self, Code};
-use crate::mapping::{normalise, Record};
+use crate::mapping::Record;
 use crate::steps::{self, Field, Steps};
+use crate::text::normalise;
 use std::collections::BTreeMap;
 
 /// One field of an activity, ready to print.

@@ -6,7 +6,7 @@ use super::{io, BuildError, Tree, DATA_DIR};
 use crate::config::Config;
 use crate::content::SourceColumn;
 use crate::mapping::Record;
-use crate::steps::escape_html;
+use crate::text::escape_html;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;

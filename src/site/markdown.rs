@@ -172,12 +172,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 
 /// Highlights a fenced block; unknown languages stay plain (escaped) text.
 fn highlight(lang: &str, code: &str) -> (String, bool) {
-    let escaped = || {
-        format!(
-            "<pre><code>{}</code></pre>",
-            crate::steps::escape_html(code)
-        )
-    };
+    let escaped = || format!("<pre><code>{}</code></pre>", crate::text::escape_html(code));
     if lang.is_empty() {
         return (escaped(), false);
     }

@@ -628,11 +628,7 @@ struct PageCtx {
 }
 
 fn label(code: &Code, title: &str, ui: &BTreeMap<String, String>) -> String {
-    if title.is_empty() {
-        format!("{code} ({})", ui["untitled"].to_lowercase())
-    } else {
-        format!("{code} {title}")
-    }
+    crate::text::label(code, title, &ui["untitled"])
 }
 
 fn link(tree: &Tree, i: usize, ui: &BTreeMap<String, String>) -> LinkCtx {

@@ -5,7 +5,7 @@
 //! output grows linearly with the map, not with its square.
 
 use super::Tree;
-use crate::steps::escape_html;
+use crate::text::escape_html;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 

@@ -10,7 +10,7 @@
 
 use super::{io, BuildError, Tree};
 use crate::config::Config;
-use crate::steps::escape_html;
+use crate::text::escape_html;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -57,7 +57,7 @@ pub fn write(config: &Config, tree: &Tree, out: &Path) -> Result<Stats, BuildErr
 /// The responsible roles a cell names, for the filter: the labels of
 /// `[roles]` in `book.toml` whose keywords occur in it.
 pub fn roles(config: &Config, responsible: &str) -> Vec<String> {
-    let folded = crate::mapping::fold(responsible);
+    let folded = crate::text::fold(responsible);
     config
         .roles
         .iter()
@@ -66,7 +66,7 @@ pub fn roles(config: &Config, responsible: &str) -> Vec<String> {
                 // Keywords in capitals (`PO`, `P.O`) are whole words, case
                 // and all; others match anywhere, accents and case aside.
                 if k.chars().any(char::is_lowercase) {
-                    folded.contains(&crate::mapping::fold(k))
+                    folded.contains(&crate::text::fold(k))
                 } else {
                     contains_word(responsible, k)
                 }
@@ -86,7 +86,7 @@ fn contains_word(text: &str, word: &str) -> bool {
 
 /// How a function is named in the filter.
 pub fn function_label(root: &super::Node) -> String {
-    format!("{} {}", root.code, root.title).trim().to_string()
+    crate::text::code_title(&root.code, &root.title)
 }
 
 /// The roles of `[roles]` that some row names, in the order of `book.toml`.
@@ -119,7 +119,7 @@ fn entries(config: &Config, tree: &Tree) -> Vec<Entry> {
             let mut p = n.parent;
             while let Some(pi) = p {
                 let a = &tree.nodes[pi];
-                path.push(format!("{} {}", a.code, a.title).trim().to_string());
+                path.push(crate::text::code_title(&a.code, &a.title));
                 p = a.parent;
             }
             path.reverse();

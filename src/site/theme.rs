@@ -109,7 +109,7 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's own escaping also turns `/` into `&#x2F;`, which bloats
         // every link; `/` needs no escaping in text or quoted attributes.
-        tera.set_escape_fn(crate::steps::escape_html);
+        tera.set_escape_fn(crate::text::escape_html);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| BuildError::Template(template_error(&dir.join("templates"), &e)))?;
         Ok(Theme {

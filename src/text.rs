@@ -1,0 +1,99 @@
+//! Text helpers every stage shares, with no project imports: escaping for
+//! HTML and Markdown, folding for comparisons, a node's label, and paths as
+//! the user typed them. Not for parsing: codes live in [`crate::code`],
+//! step lists in [`crate::steps`].
+
+use std::fmt::Display;
+use std::path::Path;
+
+/// Escapes the characters that would turn plain text into Markdown markup.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    // A line that starts like a heading, a list or a quote stays a paragraph.
+    let needs_guard = out.starts_with('#')
+        || out.starts_with('+')
+        || out.starts_with('=')
+        || out.starts_with("- ")
+        || out.starts_with('-') && out.len() == 1
+        || {
+            let digits = out.bytes().take_while(u8::is_ascii_digit).count();
+            digits > 0 && matches!(out.as_bytes().get(digits), Some(b'.' | b')'))
+        };
+    if needs_guard {
+        if out.starts_with(|c: char| c.is_ascii_digit()) {
+            let digits = out.bytes().take_while(u8::is_ascii_digit).count();
+            out.insert(digits, '\\');
+        } else {
+            out.insert(0, '\\');
+        }
+    }
+    out
+}
+
+/// Minimal HTML escaping for text and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Lower case, accents folded, spaces collapsed: for comparing titles.
+pub fn normalise(s: &str) -> String {
+    fold(s)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Lower case with Italian accents folded (`Attività` → `attivita`).
+pub fn fold(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ä' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            c => c,
+        })
+        .collect()
+}
+
+/// A node as links and headings name it: `C2.5 Protesti`; a node without a
+/// title by its code and `untitled` in lower case:
+/// `A1.3 (titolo non presente nella mappatura)`.
+pub fn label(code: impl Display, title: &str, untitled: &str) -> String {
+    if title.is_empty() {
+        format!("{code} ({})", untitled.to_lowercase())
+    } else {
+        format!("{code} {title}")
+    }
+}
+
+/// A node's code and title for places that show no placeholder: `C2.5
+/// Protesti`, or only the code when it has no title.
+pub fn code_title(code: impl Display, title: &str) -> String {
+    format!("{code} {title}").trim().to_string()
+}
+
+/// A path as the user would type it: without a leading `./`.
+pub fn shown(path: &Path) -> String {
+    path.strip_prefix(".").unwrap_or(path).display().to_string()
+}

@@ -409,11 +409,7 @@ fn write(dir: &Path, plan: Plan, report: &mut Report) -> Result<(), ImportError>
         .filter(|(_, c)| **c)
         .map(|((rel, text), _)| {
             let target = dir.join(rel);
-            let name = target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let tmp = target.with_file_name(format!(".{name}.manuale-tmp"));
+            let tmp = crate::files::temp_name(&target);
             (target, tmp, *text)
         })
         .collect();

@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod diagnostic;
+pub mod files;
 pub mod import;
 pub mod mapping;
 pub mod parallel;

@@ -374,7 +374,7 @@ fn watch(
                 }
                 let sheet = sheet_path(&book_abs);
                 for p in &event.paths {
-                    if p.starts_with(&site_dir) || is_own_temp(p) {
+                    if p.starts_with(&site_dir) || crate::files::is_temporary(p) {
                         continue;
                     }
                     if *p == sheet {
@@ -421,12 +421,6 @@ fn sheet_path(book: &Path) -> PathBuf {
     let config = Config::load(book).unwrap_or_default();
     let p = book.join(&config.source.file);
     std::fs::canonicalize(&p).unwrap_or(p)
-}
-
-fn is_own_temp(p: &Path) -> bool {
-    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-        n.contains(".manuale-tmp") || n.contains(".manuale-old") || n.starts_with(".manuale-")
-    })
 }
 
 async fn live_js() -> Response {

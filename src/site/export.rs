@@ -2,7 +2,10 @@
 //! `dati/processi.csv` and `sitemap.xml`. The JSON and CSV fields are a
 //! public interface documented in the README: change them only additively.
 
-use super::{io, BuildError, Tree, DATA_DIR};
+use super::error::{data, BuildError};
+use super::layout::DATA_DIR;
+use super::output::Folder;
+use super::tree::Tree;
 use crate::config::Config;
 use crate::content::SourceColumn;
 use crate::mapping::Record;
@@ -57,9 +60,10 @@ impl<'a> From<&'a Record> for JsonActivity<'a> {
     }
 }
 
-pub fn write(config: &Config, tree: &Tree, out: &Path) -> Result<(), BuildError> {
-    let dir = out.join(DATA_DIR);
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+/// Writes the open data, and the sitemap when the site's address is known.
+pub(crate) fn write(config: &Config, tree: &Tree, folder: &Folder) -> Result<(), BuildError> {
+    let dir = Path::new(DATA_DIR);
+    folder.create_dir(dir)?;
     let json = Json {
         processes: tree
             .nodes
@@ -84,21 +88,20 @@ pub fn write(config: &Config, tree: &Tree, out: &Path) -> Result<(), BuildError>
             .collect(),
     };
     let path = dir.join("processi.json");
-    let mut text =
-        serde_json::to_string_pretty(&json).map_err(|e| BuildError::Template(e.to_string()))?;
+    let mut text = serde_json::to_string_pretty(&json).map_err(data(&folder.path(&path)))?;
     text.push('\n');
-    std::fs::write(&path, text).map_err(io(&path))?;
+    folder.write(&path, text.as_bytes())?;
 
-    write_csv(tree, &dir.join("processi.csv"))?;
+    write_csv(tree, folder, &dir.join("processi.csv"))?;
     if let Some(site) = config.site_url() {
-        write_sitemap(tree, &site, out)?;
+        write_sitemap(tree, &site, folder)?;
     }
     Ok(())
 }
 
 /// One row per row of the sheet (headings included), in tree order, with
 /// the sheet's own headers after `codice`: `manuale import` reads it back.
-fn write_csv(tree: &Tree, path: &Path) -> Result<(), BuildError> {
+fn write_csv(tree: &Tree, folder: &Folder, path: &Path) -> Result<(), BuildError> {
     let columns: Vec<SourceColumn> = tree
         .home
         .as_ref()
@@ -107,7 +110,8 @@ fn write_csv(tree: &Tree, path: &Path) -> Result<(), BuildError> {
         .filter(|c| !c.is_empty())
         .unwrap_or_else(default_columns);
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let csv_err = |e: csv::Error| BuildError::Template(format!("{}: {e}", path.display()));
+    let full = folder.path(path);
+    let csv_err = |e: csv::Error| data(&full)(e);
     let mut header = vec!["codice".to_string()];
     header.extend(columns.iter().map(|c| c.header.clone()));
     // Extra columns the source list does not name.
@@ -144,10 +148,8 @@ fn write_csv(tree: &Tree, path: &Path) -> Result<(), BuildError> {
             w.write_record(&row).map_err(csv_err)?;
         }
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| BuildError::Template(e.to_string()))?;
-    std::fs::write(path, bytes).map_err(io(path))
+    let bytes = w.into_inner().map_err(|e| data(&full)(e.into_error()))?;
+    folder.write(path, &bytes)
 }
 
 fn default_columns() -> Vec<SourceColumn> {
@@ -173,7 +175,7 @@ fn default_columns() -> Vec<SourceColumn> {
     .collect()
 }
 
-fn write_sitemap(tree: &Tree, site: &str, out: &Path) -> Result<(), BuildError> {
+fn write_sitemap(tree: &Tree, site: &str, folder: &Folder) -> Result<(), BuildError> {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut entry = |url: &str, date: Option<String>| {
         xml.push_str("  <url><loc>");
@@ -196,6 +198,5 @@ fn write_sitemap(tree: &Tree, site: &str, out: &Path) -> Result<(), BuildError> 
         entry(&n.url, d.map(|d| d.to_string()));
     }
     xml.push_str("</urlset>\n");
-    let path = out.join("sitemap.xml");
-    std::fs::write(&path, xml).map_err(io(&path))
+    folder.write("sitemap.xml", xml.as_bytes())
 }

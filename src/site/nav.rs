@@ -4,7 +4,7 @@
 //! so a page carries a few dozen links whatever the size of the map: the
 //! output grows linearly with the map, not with its square.
 
-use super::Tree;
+use super::tree::{Node, Tree};
 use crate::text::escape_html;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
@@ -59,7 +59,7 @@ fn list(
 }
 
 /// A node's code and title as the text of a link, escaped.
-fn link_text(n: &super::Node, ui: &BTreeMap<String, String>) -> String {
+fn link_text(n: &Node, ui: &BTreeMap<String, String>) -> String {
     let title = if n.title.is_empty() {
         ui["untitled"].to_lowercase()
     } else {

@@ -8,7 +8,9 @@
 //! and `codici/` (`indice.json` names the chunks; each chunk holds the codes
 //! of one subtree, in tree order). The page side is `assets/ricerca.js`.
 
-use super::{io, BuildError, Tree};
+use super::error::BuildError;
+use super::output::Folder;
+use super::tree::{Node, Tree};
 use crate::config::Config;
 use crate::text::escape_html;
 use serde::Serialize;
@@ -20,38 +22,26 @@ pub const DIR: &str = "ricerca";
 /// Largest number of codes in one chunk of the code index.
 const CHUNK: usize = 400;
 
-/// What a build's search index weighs.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Stats {
-    pub files: usize,
-    pub bytes: u64,
-}
-
 /// Builds and writes the search index of the tree.
-pub fn write(config: &Config, tree: &Tree, out: &Path) -> Result<Stats, BuildError> {
-    let mut stats = Stats::default();
-    let pagefind_dir = out.join(DIR).join("pagefind");
+pub(crate) fn write(config: &Config, tree: &Tree, folder: &Folder) -> Result<(), BuildError> {
     // What each result shows, worked out once for both indexes.
     let entries = entries(config, tree);
+    let pagefind = Path::new(DIR).join("pagefind");
     for (name, bytes) in pagefind_files(tree, &entries)? {
-        let path = pagefind_dir.join(&name);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).map_err(io(p))?;
-        }
-        stats.files += 1;
-        stats.bytes += bytes.len() as u64;
-        std::fs::write(&path, bytes).map_err(io(&path))?;
+        write_file(folder, &pagefind.join(&name), &bytes)?;
     }
+    let codes = Path::new(DIR).join("codici");
     for (name, text) in code_index(tree, &entries) {
-        let path = out.join(DIR).join("codici").join(name);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).map_err(io(p))?;
-        }
-        stats.files += 1;
-        stats.bytes += text.len() as u64;
-        std::fs::write(&path, text).map_err(io(&path))?;
+        write_file(folder, &codes.join(name), text.as_bytes())?;
     }
-    Ok(stats)
+    Ok(())
+}
+
+fn write_file(folder: &Folder, rel: &Path, bytes: &[u8]) -> Result<(), BuildError> {
+    if let Some(p) = rel.parent() {
+        folder.create_dir(p)?;
+    }
+    folder.write(rel, bytes)
 }
 
 /// The responsible roles a cell names, for the filter: the labels of
@@ -85,7 +75,7 @@ fn contains_word(text: &str, word: &str) -> bool {
 }
 
 /// How a function is named in the filter.
-pub fn function_label(root: &super::Node) -> String {
+pub fn function_label(root: &Node) -> String {
     crate::text::code_title(&root.code, &root.title)
 }
 
@@ -186,16 +176,16 @@ fn pagefind_files(tree: &Tree, entries: &[Entry]) -> Result<Vec<(String, Vec<u8>
             Ok(out)
         })
     };
-    std::thread::scope(|s| s.spawn(index).join()).unwrap_or_else(|_| {
-        Err(BuildError::Template(
-            "indice di ricerca: il thread si è interrotto".into(),
-        ))
-    })
+    std::thread::scope(|s| s.spawn(index).join())
+        .unwrap_or_else(|_| Err(search_error("il thread si è interrotto")))
 }
 
-/// Pagefind's errors (`anyhow`) as a build error.
-fn search_error(e: impl std::fmt::Display) -> BuildError {
-    BuildError::Template(format!("indice di ricerca: {e}"))
+/// Pagefind's errors (`anyhow`) as a build error, keeping them as its source.
+fn search_error<E>(e: E) -> BuildError
+where
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    BuildError::Search(e.into())
 }
 
 /// Pagefind's own search UI and playground are not used: only the engine.
@@ -209,7 +199,7 @@ fn wanted(name: &str) -> bool {
 }
 
 /// The document Pagefind indexes for a node.
-fn document(n: &super::Node, e: &Entry) -> String {
+fn document(n: &Node, e: &Entry) -> String {
     let mut body = String::new();
     body.push_str(&format!(
         "<h1>{} {}</h1>",

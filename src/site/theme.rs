@@ -3,7 +3,9 @@
 //! a book's `themes/<name>/templates/*.html` and `themes/<name>/static/*`
 //! replace or add to it file by file.
 
-use super::{io, BuildError};
+use super::error::{io, BuildError};
+use super::layout::ASSETS_DIR;
+use super::output::Folder;
 use crate::config::{self, Config};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -142,37 +144,32 @@ impl Theme {
             .map_err(|e| BuildError::Template(template_error(Path::new("themes"), &e)))
     }
 
-    /// Writes the static files; `style.css` starts with the chamber's colours.
-    pub fn write_assets(
-        &self,
-        dir: &Path,
-        config: &Config,
-        code_css: bool,
-    ) -> Result<(), BuildError> {
+    /// Writes the static files under `assets/`; `style.css` starts with
+    /// the chamber's colours.
+    pub(crate) fn write_assets(&self, folder: &Folder, config: &Config) -> Result<(), BuildError> {
         for (name, bytes) in &self.statics {
-            let path = dir.join(name);
-            if let Some(p) = path.parent() {
-                std::fs::create_dir_all(p).map_err(io(p))?;
+            let rel = Path::new(ASSETS_DIR).join(name);
+            if let Some(p) = rel.parent() {
+                folder.create_dir(p)?;
             }
             if name == "style.css" {
                 let mut css = colours(&config.book.color).into_bytes();
                 css.extend_from_slice(bytes);
-                std::fs::write(&path, css).map_err(io(&path))?;
+                folder.write(&rel, &css)?;
             } else {
-                std::fs::write(&path, bytes).map_err(io(&path))?;
+                folder.write(&rel, bytes)?;
             }
-        }
-        if code_css {
-            self.write_code_css(dir)?;
         }
         Ok(())
     }
 
     /// The stylesheet of highlighted code, for pages that have some.
-    pub fn write_code_css(&self, dir: &Path) -> Result<(), BuildError> {
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
-        let path = dir.join("codice.css");
-        std::fs::write(&path, code_stylesheet()).map_err(io(&path))
+    pub(crate) fn write_code_css(&self, folder: &Folder) -> Result<(), BuildError> {
+        folder.create_dir(ASSETS_DIR)?;
+        folder.write(
+            Path::new(ASSETS_DIR).join("codice.css"),
+            code_stylesheet().as_bytes(),
+        )
     }
 }
 

@@ -1,0 +1,67 @@
+//! Writing files so that no reader ever sees half of one, and the names of
+//! the temporary files and folders that this takes. `import`, `build` and
+//! `serve` share them: the first two write through them, the last one knows
+//! them when it watches the book, so a temporary file is never an edit.
+//! Nothing here knows what the files hold.
+
+use std::path::{Path, PathBuf};
+
+/// What every temporary name of `manuale` contains.
+const TAG: &str = ".manuale-";
+
+/// The temporary name a file is written under before it is renamed into
+/// place: `.name.manuale-tmp`, beside it, so the rename stays on one disk.
+pub fn temp_name(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}{TAG}tmp"))
+}
+
+/// A hidden folder beside `path` for this process: `.name.manuale-WHAT-PID`
+/// (`tmp` for a site being built, `old` for the one being replaced).
+pub fn sibling(path: &Path, what: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "book".into());
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parent.join(format!(".{name}{TAG}{what}-{}", std::process::id()))
+}
+
+/// True for the temporary files and folders named above, and the marker
+/// of a built site.
+pub fn is_temporary(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.contains(TAG))
+}
+
+/// Writes `bytes` to a temporary name beside `path`, then renames it into
+/// place: whoever reads `path` sees the old file or the new one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = temp_name(path);
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_names_are_recognised() {
+        let p = Path::new("content/A/A1.md");
+        assert_eq!(temp_name(p), Path::new("content/A/.A1.md.manuale-tmp"));
+        assert!(is_temporary(&temp_name(p)));
+        assert!(is_temporary(&sibling(Path::new("out/book"), "old")));
+        assert!(is_temporary(Path::new("book/.manuale-build")));
+        assert!(!is_temporary(p));
+    }
+}

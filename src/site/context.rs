@@ -1,0 +1,345 @@
+//! What the templates see: the values every page shares ([`Globals`]) and
+//! each page's own ([`PageCtx`]), built from the tree. Plain data, flat for
+//! Tera; the HTML of a page's rows comes from [`crate::view`], the same view
+//! `import` writes as Markdown.
+
+use super::layout::{DATA_DIR, PRINT_PAGE};
+use super::search;
+use super::tree::Tree;
+use crate::code::Code;
+use crate::config::{self, Config};
+use crate::view;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Everything the templates see on every page.
+#[derive(Serialize)]
+pub(crate) struct Globals<'a> {
+    book: &'a config::Book,
+    ui: &'a BTreeMap<String, String>,
+    footer: &'a [config::Link],
+    levels: &'a [String],
+    site_url: Option<String>,
+    updated: Option<String>,
+    updated_text: Option<String>,
+    data_json: String,
+    data_csv: String,
+    print_page: &'static str,
+    /// The values of the search filters: functions, and the roles in use.
+    search_functions: Vec<String>,
+    search_roles: Vec<String>,
+}
+
+#[derive(Serialize, Clone)]
+pub(crate) struct LinkCtx {
+    code: String,
+    title: String,
+    label: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ChildCtx {
+    code: String,
+    title: String,
+    label: String,
+    url: String,
+    level_name: String,
+    processes: usize,
+    is_process: bool,
+    children: Vec<LinkCtx>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct FieldCtx {
+    key: &'static str,
+    label: String,
+    html: String,
+    missing: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ActivityCtx {
+    id: String,
+    line: usize,
+    name: String,
+    code_cell: Option<String>,
+    fields: Vec<FieldCtx>,
+}
+
+/// A node on the page of the whole manual.
+#[derive(Serialize)]
+pub(crate) struct PrintNode {
+    id: String,
+    /// The heading level of its title (h2 for a function… h6).
+    heading: usize,
+    is_function: bool,
+    is_process: bool,
+    page: PageCtx,
+}
+
+#[derive(Serialize)]
+pub(crate) struct NoteCtx {
+    line: usize,
+    name: String,
+    code_cell: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct PageCtx {
+    kind: &'static str,
+    code: String,
+    title: String,
+    label: String,
+    untitled: bool,
+    level: usize,
+    level_name: String,
+    url: String,
+    updated: Option<String>,
+    updated_text: Option<String>,
+    breadcrumbs: Vec<LinkCtx>,
+    parent: Option<LinkCtx>,
+    prev: Option<LinkCtx>,
+    next: Option<LinkCtx>,
+    children: Vec<ChildCtx>,
+    processes: usize,
+    activities: Vec<ActivityCtx>,
+    notes: Vec<NoteCtx>,
+    author_html: String,
+    extra: toml::Table,
+}
+
+pub(crate) fn label(code: &Code, title: &str, ui: &BTreeMap<String, String>) -> String {
+    crate::text::label(code, title, &ui["untitled"])
+}
+
+pub(crate) fn link(tree: &Tree, i: usize, ui: &BTreeMap<String, String>) -> LinkCtx {
+    let n = &tree.nodes[i];
+    LinkCtx {
+        code: n.code.to_string(),
+        title: n.title.clone(),
+        label: label(&n.code, &n.title, ui),
+        url: n.url.clone(),
+    }
+}
+
+pub(crate) fn child_ctx(config: &Config, tree: &Tree, i: usize, with_children: bool) -> ChildCtx {
+    let n = &tree.nodes[i];
+    let l = link(tree, i, &config.ui);
+    ChildCtx {
+        code: l.code,
+        title: l.title,
+        label: l.label,
+        url: l.url,
+        level_name: config.level_name(n.code.level()),
+        processes: n.processes,
+        is_process: n.children.is_empty(),
+        children: if with_children {
+            n.children
+                .iter()
+                .map(|&c| link(tree, c, &config.ui))
+                .collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+pub(crate) fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: String) -> PageCtx {
+    let ui = &config.ui;
+    let n = &tree.nodes[i];
+    let mut breadcrumbs = Vec::new();
+    let mut p = n.parent;
+    while let Some(pi) = p {
+        breadcrumbs.push(link(tree, pi, ui));
+        p = tree.nodes[pi].parent;
+    }
+    breadcrumbs.reverse();
+    let siblings = tree.siblings(i);
+    let pos = siblings.iter().position(|&s| s == i).unwrap_or(0);
+    let prev = pos.checked_sub(1).map(|j| link(tree, siblings[j], ui));
+    let next = siblings.get(pos + 1).map(|&j| link(tree, j, ui));
+    let rows = view::rows(&n.code, &n.title, &n.page.front.rows, ui);
+    let activities = rows
+        .activities
+        .into_iter()
+        .map(|a| ActivityCtx {
+            id: format!("riga-{}", a.line),
+            line: a.line,
+            name: a.name,
+            code_cell: a.code_cell,
+            fields: a
+                .fields
+                .into_iter()
+                .map(|f| FieldCtx {
+                    key: f.key,
+                    label: f.label,
+                    html: if f.missing {
+                        String::new()
+                    } else {
+                        f.steps.to_html()
+                    },
+                    missing: f.missing,
+                })
+                .collect(),
+        })
+        .collect();
+    let notes = rows
+        .notes
+        .into_iter()
+        .map(|nt| NoteCtx {
+            line: nt.line,
+            name: nt.name,
+            code_cell: nt.code_cell,
+        })
+        .collect();
+    let updated = if n.children.is_empty() {
+        n.updated
+    } else {
+        n.updated_below
+    };
+    PageCtx {
+        kind: if n.children.is_empty() {
+            "process"
+        } else {
+            "section"
+        },
+        code: n.code.to_string(),
+        title: n.title.clone(),
+        label: label(&n.code, &n.title, ui),
+        untitled: n.title.is_empty(),
+        level: n.code.level(),
+        level_name: config.level_name(n.code.level()),
+        url: n.url.clone(),
+        updated: updated.map(|d| d.to_string()),
+        updated_text: updated.map(|d| d.italian()),
+        breadcrumbs,
+        parent: n.parent.map(|p| link(tree, p, ui)),
+        prev,
+        next,
+        children: n
+            .children
+            .iter()
+            .map(|&c| child_ctx(config, tree, c, false))
+            .collect(),
+        processes: n.processes,
+        activities,
+        notes,
+        author_html,
+        extra: n.page.front.extra.clone(),
+    }
+}
+
+impl<'a> Globals<'a> {
+    pub(crate) fn new(config: &'a Config, tree: &Tree) -> Globals<'a> {
+        let updated = tree.updated();
+        Globals {
+            book: &config.book,
+            ui: &config.ui,
+            footer: &config.footer,
+            levels: &config.levels,
+            site_url: config.site_url(),
+            updated: updated.map(|d| d.to_string()),
+            updated_text: updated.map(|d| d.italian()),
+            data_json: format!("{DATA_DIR}/processi.json"),
+            data_csv: format!("{DATA_DIR}/processi.csv"),
+            print_page: PRINT_PAGE,
+            search_functions: tree
+                .roots
+                .iter()
+                .map(|&r| search::function_label(&tree.nodes[r]))
+                .collect(),
+            search_roles: search::roles_in_use(config, tree),
+        }
+    }
+}
+
+/// The home page.
+#[derive(Serialize)]
+pub(crate) struct HomeCtx {
+    kind: &'static str,
+    title: String,
+    author_html: String,
+    functions: Vec<ChildCtx>,
+    processes: usize,
+    updated: Option<String>,
+    updated_text: Option<String>,
+    extra: toml::Table,
+}
+
+pub(crate) fn home_ctx(config: &Config, tree: &Tree, author_html: String) -> HomeCtx {
+    let updated = tree.updated();
+    HomeCtx {
+        kind: "home",
+        title: config.book.title.clone(),
+        author_html,
+        functions: tree
+            .roots
+            .iter()
+            .map(|&r| child_ctx(config, tree, r, true))
+            .collect(),
+        processes: tree.roots.iter().map(|&r| tree.nodes[r].processes).sum(),
+        updated: updated.map(|d| d.to_string()),
+        updated_text: updated.map(|d| d.italian()),
+        extra: tree
+            .home
+            .as_ref()
+            .map(|h| h.front.extra.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// The page of the whole manual.
+#[derive(Serialize)]
+pub(crate) struct PrintCtx {
+    kind: &'static str,
+    title: String,
+    toc: String,
+    nodes: Vec<PrintNode>,
+    updated: Option<String>,
+    updated_text: Option<String>,
+}
+
+/// `nodes` holds each node's page, in tree order, with its author's HTML.
+pub(crate) fn print_ctx(
+    config: &Config,
+    tree: &Tree,
+    toc: String,
+    author_html: Vec<String>,
+) -> PrintCtx {
+    let updated = tree.updated();
+    PrintCtx {
+        kind: "print",
+        title: config.ui["print_title"].clone(),
+        toc,
+        nodes: tree
+            .nodes
+            .iter()
+            .zip(author_html)
+            .enumerate()
+            .map(|(i, (n, html))| PrintNode {
+                id: format!("p-{}", n.code),
+                heading: (n.code.level() + 1).min(6),
+                is_function: n.code.level() == 1,
+                is_process: n.children.is_empty(),
+                page: page_ctx(config, tree, i, html),
+            })
+            .collect(),
+        updated: updated.map(|d| d.to_string()),
+        updated_text: updated.map(|d| d.italian()),
+    }
+}
+
+/// The page for addresses that lead nowhere.
+#[derive(Serialize)]
+pub(crate) struct NotFoundCtx {
+    kind: &'static str,
+    title: String,
+}
+
+pub(crate) fn not_found_ctx(config: &Config) -> NotFoundCtx {
+    NotFoundCtx {
+        kind: "not-found",
+        title: config.ui["not_found_title"].clone(),
+    }
+}

@@ -1,0 +1,196 @@
+//! The HTML outputs, one function each: the node pages, the home page, the
+//! page of the whole manual for printing, and the page for addresses that
+//! lead nowhere. Each renders its template with the shared globals and its
+//! own context, and writes through the output [`Folder`]. Whether highlighted
+//! code appeared is returned, so the build knows to write its stylesheet.
+
+use super::context::{self, Globals};
+use super::error::BuildError;
+use super::layout::{PAGES_DIR, PRINT_PAGE};
+use super::markdown::{self, Rendered};
+use super::nav;
+use super::output::Folder;
+use super::theme::Theme;
+use super::tree::Tree;
+use crate::config::Config;
+use crate::content::{self, Page};
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+/// Everything a page needs besides its own node.
+pub(crate) struct Pages<'a> {
+    config: &'a Config,
+    tree: &'a Tree,
+    theme: &'a Theme,
+    folder: &'a Folder,
+    globals: Globals<'a>,
+    /// A script `serve` adds to every page.
+    live_reload: Option<&'a str>,
+    /// Link targets for authors' Markdown: page files and codes to URLs,
+    /// attachments.
+    page_files: BTreeMap<PathBuf, String>,
+    codes: BTreeMap<String, String>,
+    assets: HashSet<PathBuf>,
+}
+
+impl<'a> Pages<'a> {
+    pub(crate) fn new(
+        config: &'a Config,
+        tree: &'a Tree,
+        theme: &'a Theme,
+        folder: &'a Folder,
+        live_reload: Option<&'a str>,
+    ) -> Result<Pages<'a>, BuildError> {
+        folder.create_dir(PAGES_DIR)?;
+        Ok(Pages {
+            config,
+            tree,
+            theme,
+            folder,
+            globals: Globals::new(config, tree),
+            live_reload,
+            page_files: tree
+                .nodes
+                .iter()
+                .map(|n| (n.page.path.clone(), n.url.clone()))
+                .chain(std::iter::once((
+                    PathBuf::from(content::INDEX),
+                    "index.html".to_string(),
+                )))
+                .collect(),
+            codes: tree
+                .nodes
+                .iter()
+                .map(|n| (n.code.to_string(), n.url.clone()))
+                .collect(),
+            assets: tree.assets.iter().cloned().collect(),
+        })
+    }
+
+    /// A page's author text as HTML, links resolved from `root`.
+    fn markdown(&self, page: &Page, root: &str) -> Rendered {
+        markdown::render(
+            &page.author,
+            &markdown::Links {
+                page: &page.path,
+                root,
+                pages: &self.page_files,
+                codes: &self.codes,
+                assets: &self.assets,
+            },
+        )
+    }
+
+    /// The pages of the nodes `indices`, rendered and written on every core:
+    /// on a virtual disk the time goes into creating files, and that
+    /// overlaps well.
+    pub(crate) fn nodes(&self, indices: &[usize]) -> Result<bool, BuildError> {
+        let results = crate::parallel::map(indices, |&i| self.node(i));
+        let mut any_code = false;
+        for r in results {
+            any_code |= r?;
+        }
+        Ok(any_code)
+    }
+
+    fn node(&self, i: usize) -> Result<bool, BuildError> {
+        let node = &self.tree.nodes[i];
+        let root = "../";
+        let md = self.markdown(&node.page, root);
+        let page = context::page_ctx(self.config, self.tree, i, md.html);
+        let nav = nav::render(self.tree, Some(i), root, &self.config.ui);
+        let template = if node.children.is_empty() {
+            "process.html"
+        } else {
+            "section.html"
+        };
+        let html = self.theme.render(
+            template,
+            &self.globals,
+            &page,
+            &nav,
+            root,
+            md.has_code,
+            self.live_reload,
+        )?;
+        self.folder.write(&node.url, html.as_bytes())?;
+        Ok(md.has_code)
+    }
+
+    /// `index.html`: the introduction, the functions, the open data.
+    pub(crate) fn home(&self) -> Result<bool, BuildError> {
+        let md = match &self.tree.home {
+            Some(h) => self.markdown(h, ""),
+            None => Rendered {
+                html: String::new(),
+                has_code: false,
+            },
+        };
+        let home = context::home_ctx(self.config, self.tree, md.html);
+        let nav = nav::render(self.tree, None, "", &self.config.ui);
+        let html = self.theme.render(
+            "index.html",
+            &self.globals,
+            &home,
+            &nav,
+            "",
+            md.has_code,
+            self.live_reload,
+        )?;
+        self.folder.write("index.html", html.as_bytes())?;
+        Ok(md.has_code)
+    }
+
+    /// The whole manual on one page, to print or save as PDF.
+    pub(crate) fn print(&self) -> Result<bool, BuildError> {
+        let mut has_code = false;
+        let author_html = self
+            .tree
+            .nodes
+            .iter()
+            .map(|n| {
+                let md = self.markdown(&n.page, "");
+                has_code |= md.has_code;
+                md.html
+            })
+            .collect();
+        let toc = nav::toc(self.tree, &self.config.ui);
+        let print = context::print_ctx(self.config, self.tree, toc, author_html);
+        let nav = nav::render(self.tree, None, "", &self.config.ui);
+        let html = self.theme.render(
+            "print.html",
+            &self.globals,
+            &print,
+            &nav,
+            "",
+            has_code,
+            self.live_reload,
+        )?;
+        self.folder.write(PRINT_PAGE, html.as_bytes())?;
+        Ok(has_code)
+    }
+
+    /// `404.html`, served at any depth: its links start from the path of
+    /// the site's address when it is known (`/trasparenza/processi/`), so
+    /// the page works at any depth, on the real host and on a test one.
+    pub(crate) fn not_found(&self) -> Result<(), BuildError> {
+        let root = self
+            .config
+            .site_url()
+            .map(|u| url_path(&u))
+            .unwrap_or_default();
+        let page = context::not_found_ctx(self.config);
+        let nav = nav::render(self.tree, None, &root, &self.config.ui);
+        let html = self
+            .theme
+            .render("404.html", &self.globals, &page, &nav, &root, false, None)?;
+        self.folder.write("404.html", html.as_bytes())
+    }
+}
+
+/// The path of an absolute URL: `https://x.it/a/b/` → `/a/b/`.
+fn url_path(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.find('/')
+        .map_or_else(|| "/".to_string(), |i| rest[i..].to_string())
+}

@@ -1,0 +1,179 @@
+//! Column recognition: which column of the sheet holds what, found from the
+//! header row's text in any order, and the role each column plays.
+
+use crate::source::Sheet;
+use crate::text::normalise;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// How many non-blank rows from the top may hold the header row.
+pub(super) const HEADER_SEARCH: usize = 30;
+
+/// What a column of the sheet holds. Its name in pages and data files
+/// ([`Role::field`]) is the name of the field of a [`super::Record`] it fills.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// `codice`: the normalised code written by `manuale`'s own CSV export.
+    #[serde(rename = "code")]
+    Normalised,
+    /// CODIFICA UNIONCAMERE: code and title.
+    #[serde(rename = "code_cell")]
+    Code,
+    /// NOME PROCESSO - ATTIVITA'.
+    Name,
+    /// Elementi in ingresso che innescano il processo (input).
+    Input,
+    /// Risultato atteso del processo (output).
+    Output,
+    /// Sequenza di attività.
+    Steps,
+    /// Responsabile output (ruolo).
+    Responsible,
+}
+
+impl Role {
+    /// The columns that make a row an activity, in the order pages show them.
+    pub const DATA: [Role; 4] = [Role::Input, Role::Output, Role::Steps, Role::Responsible];
+
+    /// The name of the field this role fills, as pages, data files and
+    /// templates write it.
+    pub fn field(self) -> &'static str {
+        match self {
+            Role::Normalised => "code",
+            Role::Code => "code_cell",
+            Role::Name => "name",
+            Role::Input => "input",
+            Role::Output => "output",
+            Role::Steps => "steps",
+            Role::Responsible => "responsible",
+        }
+    }
+}
+
+/// Where each role sits in the sheet, and the headers as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Columns {
+    pub header_line: usize,
+    /// Header texts as read, one per column.
+    pub headers: Vec<String>,
+    roles: BTreeMap<Role, usize>,
+    /// Columns with a header `manuale` does not know.
+    pub extra: Vec<usize>,
+}
+
+impl Columns {
+    pub fn index(&self, role: Role) -> Option<usize> {
+        self.roles.get(&role).copied()
+    }
+
+    /// The role of column `i`, if it has one.
+    pub fn role(&self, i: usize) -> Option<Role> {
+        self.roles.iter().find(|(_, &c)| c == i).map(|(&r, _)| r)
+    }
+
+    /// The header of a role's column, as the sheet writes it.
+    pub fn header(&self, role: Role) -> Option<&str> {
+        self.index(role).map(|i| self.headers[i].as_str())
+    }
+
+    /// The 1-based column of a role, or `default` when the sheet lacks it.
+    pub(super) fn number(&self, role: Role, default: usize) -> usize {
+        self.index(role).map_or(default, |i| i + 1)
+    }
+}
+
+/// Finds the header row and the role of each column.
+pub(super) fn find_columns(sheet: &Sheet) -> Option<Columns> {
+    for row in sheet
+        .rows
+        .iter()
+        .filter(|r| !r.is_blank())
+        .take(HEADER_SEARCH)
+    {
+        let mut roles = BTreeMap::new();
+        let mut extra = Vec::new();
+        for (i, h) in row.cells.iter().enumerate() {
+            match role_of(h) {
+                Some(role) if !roles.contains_key(&role) => {
+                    roles.insert(role, i);
+                }
+                _ if h.trim().is_empty() => {}
+                _ => extra.push(i),
+            }
+        }
+        let has_code = roles.contains_key(&Role::Code) || roles.contains_key(&Role::Normalised);
+        let others = roles
+            .keys()
+            .filter(|r| !matches!(r, Role::Code | Role::Normalised))
+            .count();
+        if has_code && others >= 2 {
+            if !roles.contains_key(&Role::Code) {
+                // Only `codice`: it is also the code-and-title column.
+                let i = roles[&Role::Normalised];
+                roles.insert(Role::Code, i);
+                roles.remove(&Role::Normalised);
+            }
+            return Some(Columns {
+                header_line: row.line,
+                headers: row.cells.clone(),
+                roles,
+                extra,
+            });
+        }
+    }
+    None
+}
+
+/// Recognises a column by its header text.
+pub fn role_of(header: &str) -> Option<Role> {
+    let h = normalise(header);
+    if h == "codice" {
+        return Some(Role::Normalised);
+    }
+    let has = |w: &str| h.contains(w);
+    Some(if has("codifica") || h.starts_with("codice") {
+        Role::Code
+    } else if has("responsabil") {
+        Role::Responsible
+    } else if has("sequenza") {
+        Role::Steps
+    } else if has("ingresso") || has("input") {
+        Role::Input
+    } else if has("risultato") || has("output") {
+        Role::Output
+    } else if has("nome") || has("attivita") || has("processo") {
+        Role::Name
+    } else {
+        return None;
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_from_real_headers() {
+        assert_eq!(role_of("CODIFICA UNIONCAMERE"), Some(Role::Code));
+        assert_eq!(role_of("NOME PROCESSO - ATTIVITA'"), Some(Role::Name));
+        assert_eq!(
+            role_of("Elementi in ingresso che innescano il processo -input"),
+            Some(Role::Input)
+        );
+        assert_eq!(
+            role_of("Risultato atteso del processo -output"),
+            Some(Role::Output)
+        );
+        assert_eq!(
+            role_of("Sequenza di attività che consente di raggiungere l'output-le \"attività\""),
+            Some(Role::Steps)
+        );
+        assert_eq!(
+            role_of("Responsabile output (ruolo)"),
+            Some(Role::Responsible)
+        );
+        assert_eq!(role_of("codice"), Some(Role::Normalised));
+        assert_eq!(role_of("Note"), None);
+    }
+}

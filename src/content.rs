@@ -10,7 +10,7 @@
 //! kept instead of overwritten.
 
 use crate::code::Code;
-use crate::mapping::Record;
+use crate::mapping::{Record, Role};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -75,7 +75,30 @@ pub struct SourceInfo {
 #[serde(deny_unknown_fields)]
 pub struct SourceColumn {
     pub header: String,
-    pub field: String,
+    /// The field of a row the column fills (`code_cell`, `name`, …);
+    /// `None` for a column the mapping does not know, written `extra`.
+    #[serde(with = "field_or_extra")]
+    pub field: Option<Role>,
+}
+
+/// `Option<Role>` as the name of a row's field, `extra` for `None`.
+mod field_or_extra {
+    use crate::mapping::Role;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    const EXTRA: &str = "extra";
+
+    pub(super) fn serialize<S: Serializer>(field: &Option<Role>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(field.map_or(EXTRA, Role::field))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Role>, D::Error> {
+        let name = String::deserialize(d)?;
+        if name == EXTRA {
+            return Ok(None);
+        }
+        Role::deserialize(serde::de::value::StrDeserializer::<D::Error>::new(&name)).map(Some)
+    }
 }
 
 /// A page read from `content/`.

@@ -229,22 +229,6 @@ fn default_intro() -> String {
 
 fn source_info(map: &Map, sheet: &Path) -> SourceInfo {
     let cols = &map.columns;
-    let field_of = |i: usize| -> &'static str {
-        for (role, field) in [
-            (Role::Code, "code_cell"),
-            (Role::Name, "name"),
-            (Role::Input, "input"),
-            (Role::Output, "output"),
-            (Role::Steps, "steps"),
-            (Role::Responsible, "responsible"),
-            (Role::Normalised, "code"),
-        ] {
-            if cols.index(role) == Some(i) {
-                return field;
-            }
-        }
-        "extra"
-    };
     SourceInfo {
         file: sheet
             .file_name()
@@ -254,17 +238,17 @@ fn source_info(map: &Map, sheet: &Path) -> SourceInfo {
             .headers
             .iter()
             .enumerate()
-            .filter(|(i, h)| !h.is_empty() && field_of(*i) != "code")
+            .filter(|(i, h)| !h.is_empty() && cols.role(*i) != Some(Role::Normalised))
             .map(|(i, h)| SourceColumn {
                 header: h.clone(),
-                field: field_of(i).to_string(),
+                field: cols.role(i),
             })
             .collect(),
     }
 }
 
 fn heading_title(config: &Config, code: &Code, title: &str) -> String {
-    text::label(code, title, &config.ui["untitled"])
+    text::label(code, title, &config.ui.untitled)
 }
 
 /// The readable Markdown of a node, written between the markers.
@@ -290,7 +274,7 @@ fn generated_markdown(
             let _ = writeln!(
                 out,
                 "{level} · {}: [{}]({})\n",
-                ui["parent"],
+                ui.parent,
                 escape_markdown(&heading_title(config, &parent, ptitle)),
                 content::relative(here, &paths[&parent])
             );
@@ -305,8 +289,8 @@ fn generated_markdown(
             let _ = writeln!(
                 out,
                 "{} ({}): {}\n",
-                ui["name_in_sheet"],
-                line_label(ui, note.line),
+                ui.name_in_sheet,
+                ui.line_label(note.line),
                 escape_markdown(&note.name)
             );
         }
@@ -314,22 +298,22 @@ fn generated_markdown(
             let _ = writeln!(
                 out,
                 "{} ({}): {}\n",
-                ui["title_in_sheet"],
-                line_label(ui, note.line),
+                ui.title_in_sheet,
+                ui.line_label(note.line),
                 escape_markdown(cell)
             );
         }
     }
     for a in &rows.activities {
         let _ = writeln!(out, "## {}\n", escape_markdown(&a.name));
-        let _ = writeln!(out, "_{}_\n", capitalise(&line_label(ui, a.line)));
+        let _ = writeln!(out, "_{}_\n", capitalise(&ui.line_label(a.line)));
         if let Some(cell) = &a.code_cell {
-            let _ = writeln!(out, "{}: {}\n", ui["title_in_sheet"], escape_markdown(cell));
+            let _ = writeln!(out, "{}: {}\n", ui.title_in_sheet, escape_markdown(cell));
         }
         for f in &a.fields {
             let _ = writeln!(out, "### {}\n", escape_markdown(&f.label));
             if f.missing {
-                let _ = writeln!(out, "_{}_\n", ui["not_given"]);
+                let _ = writeln!(out, "_{}_\n", ui.not_given);
             } else {
                 let _ = writeln!(out, "{}\n", f.steps.to_markdown());
             }
@@ -345,7 +329,7 @@ fn generated_markdown(
         .filter(|c| c.level() == code.level() + 1)
         .collect();
     if !children.is_empty() {
-        let _ = writeln!(out, "## {}\n", ui["children"]);
+        let _ = writeln!(out, "## {}\n", ui.children);
         for c in children {
             let _ = writeln!(
                 out,
@@ -367,7 +351,7 @@ fn home_markdown(
     let mut out = format!(
         "# {}\n\n## {}\n\n",
         escape_markdown(&config.book.title),
-        config.ui["functions"]
+        config.ui.functions
     );
     for (code, front) in fronts.iter().filter(|(c, _)| c.level() == 1) {
         let _ = writeln!(
@@ -378,10 +362,6 @@ fn home_markdown(
         );
     }
     out.trim_end().to_string()
-}
-
-fn line_label(ui: &BTreeMap<String, String>, line: usize) -> String {
-    ui["source_line"].replace("{n}", &line.to_string())
 }
 
 fn capitalise(s: &str) -> String {

@@ -3,10 +3,10 @@
 //! publishes. Keeping one place for it keeps the two from drifting apart.
 
 use crate::code::{self, Code};
-use crate::mapping::Record;
+use crate::config::Ui;
+use crate::mapping::{Record, Role};
 use crate::steps::{self, Field, Steps};
 use crate::text::normalise;
-use std::collections::BTreeMap;
 
 /// One field of an activity, ready to print.
 #[derive(Clone, Debug)]
@@ -46,28 +46,32 @@ pub struct RowsView {
 }
 
 /// Splits a node's rows into activities and notes.
-pub fn rows(
-    code: &Code,
-    title: &str,
-    records: &[Record],
-    ui: &BTreeMap<String, String>,
-) -> RowsView {
-    let label = |k: &str| ui.get(k).cloned().unwrap_or_default();
+pub fn rows(code: &Code, title: &str, records: &[Record], ui: &Ui) -> RowsView {
+    // The label of an activity's field.
+    let label = |role: Role| -> &str {
+        match role {
+            Role::Input => &ui.input,
+            Role::Output => &ui.output,
+            Role::Steps => &ui.steps,
+            Role::Responsible => &ui.responsible,
+            Role::Name | Role::Code | Role::Normalised => "",
+        }
+    };
     let mut view = RowsView::default();
     for r in records {
         let code_cell = unusual_code_cell(code, title, &r.code_cell);
         if r.has_data() {
             let mut fields = Vec::new();
-            let standard = [
-                ("input", &r.input, Field::Other),
-                ("output", &r.output, Field::Other),
-                ("steps", &r.steps, Field::Steps),
-                ("responsible", &r.responsible, Field::Other),
-            ];
-            for (key, text, kind) in standard {
+            for role in Role::DATA {
+                let text = r.cell(role);
+                let kind = if role == Role::Steps {
+                    Field::Steps
+                } else {
+                    Field::Other
+                };
                 fields.push(FieldView {
-                    key,
-                    label: label(key),
+                    key: role.field(),
+                    label: label(role).to_string(),
                     steps: steps::parse(text, kind),
                     missing: text.is_empty(),
                 });

@@ -7,16 +7,15 @@ use super::layout::{DATA_DIR, PRINT_PAGE};
 use super::search;
 use super::tree::Tree;
 use crate::code::Code;
-use crate::config::{self, Config};
+use crate::config::{self, Config, Ui};
 use crate::view;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Everything the templates see on every page.
 #[derive(Serialize)]
 pub(crate) struct Globals<'a> {
     book: &'a config::Book,
-    ui: &'a BTreeMap<String, String>,
+    ui: &'a Ui,
     footer: &'a [config::Link],
     levels: &'a [String],
     site_url: Option<String>,
@@ -109,11 +108,11 @@ pub(crate) struct PageCtx {
     extra: toml::Table,
 }
 
-pub(crate) fn label(code: &Code, title: &str, ui: &BTreeMap<String, String>) -> String {
-    crate::text::label(code, title, &ui["untitled"])
+pub(crate) fn label(code: &Code, title: &str, ui: &Ui) -> String {
+    crate::text::label(code, title, &ui.untitled)
 }
 
-pub(crate) fn link(tree: &Tree, i: usize, ui: &BTreeMap<String, String>) -> LinkCtx {
+pub(crate) fn link(tree: &Tree, i: usize, ui: &Ui) -> LinkCtx {
     let n = &tree.nodes[i];
     LinkCtx {
         code: n.code.to_string(),
@@ -310,7 +309,7 @@ pub(crate) fn print_ctx(
     let updated = tree.updated();
     PrintCtx {
         kind: "print",
-        title: config.ui["print_title"].clone(),
+        title: config.ui.print_title.clone(),
         toc,
         nodes: tree
             .nodes
@@ -340,6 +339,6 @@ pub(crate) struct NotFoundCtx {
 pub(crate) fn not_found_ctx(config: &Config) -> NotFoundCtx {
     NotFoundCtx {
         kind: "not-found",
-        title: config.ui["not_found_title"].clone(),
+        title: config.ui.not_found_title.clone(),
     }
 }

@@ -8,7 +8,7 @@ use super::output::Folder;
 use super::tree::Tree;
 use crate::config::Config;
 use crate::content::SourceColumn;
-use crate::mapping::Record;
+use crate::mapping::{Record, Role};
 use crate::text::escape_html;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -131,13 +131,8 @@ fn write_csv(tree: &Tree, folder: &Folder, path: &Path) -> Result<(), BuildError
         for r in &n.page.front.rows {
             let mut row = vec![n.code.to_string()];
             for c in &columns {
-                let v = match c.field.as_str() {
-                    "code_cell" => r.code_cell.as_str(),
-                    "name" => &r.name,
-                    "input" => &r.input,
-                    "output" => &r.output,
-                    "steps" => &r.steps,
-                    "responsible" => &r.responsible,
+                let v = match c.field {
+                    Some(role) if role != Role::Normalised => r.cell(role),
                     _ => r.extra.get(&c.header).map_or("", String::as_str),
                 };
                 row.push(v.to_string());
@@ -154,23 +149,23 @@ fn write_csv(tree: &Tree, folder: &Folder, path: &Path) -> Result<(), BuildError
 
 fn default_columns() -> Vec<SourceColumn> {
     [
-        ("CODIFICA UNIONCAMERE", "code_cell"),
-        ("NOME PROCESSO - ATTIVITA'", "name"),
+        ("CODIFICA UNIONCAMERE", Role::Code),
+        ("NOME PROCESSO - ATTIVITA'", Role::Name),
         (
             "Elementi in ingresso che innescano il processo -input",
-            "input",
+            Role::Input,
         ),
-        ("Risultato atteso del processo -output", "output"),
+        ("Risultato atteso del processo -output", Role::Output),
         (
             "Sequenza di attività che consente di raggiungere l'output",
-            "steps",
+            Role::Steps,
         ),
-        ("Responsabile output (ruolo)", "responsible"),
+        ("Responsabile output (ruolo)", Role::Responsible),
     ]
     .into_iter()
-    .map(|(h, f)| SourceColumn {
+    .map(|(h, role)| SourceColumn {
         header: h.into(),
-        field: f.into(),
+        field: Some(role),
     })
     .collect()
 }

@@ -5,16 +5,12 @@
 //! output grows linearly with the map, not with its square.
 
 use super::tree::{Node, Tree};
+use crate::config::Ui;
 use crate::text::escape_html;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
-pub fn render(
-    tree: &Tree,
-    current: Option<usize>,
-    root: &str,
-    ui: &BTreeMap<String, String>,
-) -> String {
+pub fn render(tree: &Tree, current: Option<usize>, root: &str, ui: &Ui) -> String {
     let mut open: HashSet<usize> = HashSet::new();
     let mut p = current;
     while let Some(i) = p {
@@ -32,7 +28,7 @@ fn list(
     current: Option<usize>,
     open: &HashSet<usize>,
     root: &str,
-    ui: &BTreeMap<String, String>,
+    ui: &Ui,
     out: &mut String,
 ) {
     out.push_str("<ul>");
@@ -59,9 +55,9 @@ fn list(
 }
 
 /// A node's code and title as the text of a link, escaped.
-fn link_text(n: &Node, ui: &BTreeMap<String, String>) -> String {
+fn link_text(n: &Node, ui: &Ui) -> String {
     let title = if n.title.is_empty() {
-        ui["untitled"].to_lowercase()
+        ui.untitled.to_lowercase()
     } else {
         n.title.clone()
     };
@@ -74,8 +70,8 @@ fn link_text(n: &Node, ui: &BTreeMap<String, String>) -> String {
 
 /// The table of contents of the whole manual, as nested lists of links to
 /// the sections of the print page (`#p-CODE`).
-pub fn toc(tree: &Tree, ui: &BTreeMap<String, String>) -> String {
-    fn items(tree: &Tree, list: &[usize], ui: &BTreeMap<String, String>, out: &mut String) {
+pub fn toc(tree: &Tree, ui: &Ui) -> String {
+    fn items(tree: &Tree, list: &[usize], ui: &Ui, out: &mut String) {
         out.push_str("<ul>");
         for &i in list {
             let n = &tree.nodes[i];

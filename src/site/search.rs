@@ -12,6 +12,7 @@ use super::error::BuildError;
 use super::output::Folder;
 use super::tree::{Node, Tree};
 use crate::config::Config;
+use crate::mapping::Role;
 use crate::text::escape_html;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -210,7 +211,7 @@ fn document(n: &Node, e: &Entry) -> String {
         if !r.name.is_empty() && r.name != e.title {
             body.push_str(&format!("<h2>{}</h2>", escape_html(&r.name)));
         }
-        for text in [&r.input, &r.output, &r.steps, &r.responsible] {
+        for text in Role::DATA.map(|role| r.cell(role)) {
             if !text.is_empty() {
                 body.push_str(&format!("<p>{}</p>", escape_html(text)));
             }

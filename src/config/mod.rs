@@ -3,6 +3,10 @@
 //! and the interface strings. Every setting has a default, so an empty file
 //! (or none at all) gives a working book.
 
+mod ui;
+
+pub use ui::Ui;
+
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,8 +24,12 @@ pub struct Config {
     pub levels: Vec<String>,
     /// Links in the footer, in order.
     pub footer: Vec<Link>,
-    /// Interface strings, merged over the Italian defaults.
-    pub ui: BTreeMap<String, String>,
+    /// Interface strings: the Italian defaults, with `[ui]` over them.
+    #[serde(skip)]
+    pub ui: Ui,
+    /// `[ui]` as written; [`Config::parse`] sets its entries on `ui`.
+    #[serde(rename = "ui")]
+    ui_overrides: BTreeMap<String, String>,
     /// The responsible roles the search filters by: a label and the words
     /// that name it in the responsible column (`PO` in capitals matches the
     /// whole word only; lower-case keywords match inside words too).
@@ -95,7 +103,8 @@ impl Default for Config {
             functions: default_functions(),
             levels: default_levels(),
             footer: Vec::new(),
-            ui: default_ui(),
+            ui: Ui::default(),
+            ui_overrides: BTreeMap::new(),
             roles: default_roles(),
         }
     }
@@ -176,68 +185,6 @@ pub fn default_levels() -> Vec<String> {
     .to_vec()
 }
 
-/// The interface's Italian strings; `[ui]` in `book.toml` overrides any.
-pub fn default_ui() -> BTreeMap<String, String> {
-    [
-        ("skip_to_content", "Vai al contenuto"),
-        ("breadcrumbs", "Percorso di navigazione"),
-        ("home", "Home"),
-        ("map_navigation", "Mappa dei processi"),
-        ("parent", "Livello superiore"),
-        ("children", "Contenuto"),
-        ("siblings", "Pagine dello stesso livello"),
-        ("previous", "Precedente"),
-        ("next", "Successivo"),
-        ("updated", "Ultimo aggiornamento"),
-        ("processes_below", "processi"),
-        ("process_below", "processo"),
-        ("activity", "Attività"),
-        ("activities", "Attività"),
-        ("activity_sheet", "Scheda del processo"),
-        ("input", "Elementi in ingresso (input)"),
-        ("output", "Risultato atteso (output)"),
-        ("steps", "Sequenza di attività"),
-        ("responsible", "Responsabile (ruolo)"),
-        ("not_given", "non indicato nella mappatura"),
-        ("source_line", "riga {n} del foglio"),
-        ("title_in_sheet", "Come scritto nel foglio"),
-        ("name_in_sheet", "Nome riportato nel foglio"),
-        ("untitled", "Titolo non presente nella mappatura"),
-        ("author_notes", "Approfondimenti"),
-        ("functions", "Funzioni istituzionali"),
-        ("open_data", "Dati aperti"),
-        ("open_data_intro", "L'intera mappatura è scaricabile in formato aperto, riutilizzabile alle condizioni della licenza"),
-        ("download_csv", "Scarica in CSV"),
-        ("download_json", "Scarica in JSON"),
-        ("licence", "Licenza"),
-        ("not_found_title", "Pagina non trovata"),
-        ("not_found_text", "La pagina cercata non esiste o è stata spostata. Puoi ripartire dalla home o dalla mappa dei processi."),
-        ("no_activities", "La mappatura non riporta attività per questa voce."),
-        ("print_title", "La mappatura completa"),
-        ("print_link", "Stampa o salva in PDF tutta la mappatura"),
-        ("print_intro", "Tutta la mappatura in una pagina, per la stampa o per salvarla in PDF dal comando «Stampa» del browser."),
-        ("print_toc", "Indice"),
-        ("search_label", "Cerca nella mappatura"),
-        ("search_help", "Parole o codice (per esempio C2.5.3.1). Con le frecce si scorrono i risultati, Esc chiude."),
-        ("search_none", "Nessun risultato per «{q}»."),
-        ("search_one", "1 risultato per «{q}»."),
-        ("search_many", "{n} risultati per «{q}»."),
-        ("search_over", "Più di {n} risultati per «{q}»."),
-        ("search_more", "Sono mostrati i primi {n} di {total}: aggiungi parole o scegli un filtro per restringere."),
-        ("search_more_over", "Sono mostrati i primi {n}: aggiungi parole o scegli un filtro per restringere."),
-        ("search_offline", "La ricerca funziona sul sito pubblicato: con le pagine aperte dal disco non è disponibile. Usa la mappa dei processi."),
-        ("search_error", "La ricerca non ha risposto. Riprova, oppure usa la mappa dei processi."),
-        ("search_function", "Funzione"),
-        ("search_all_functions", "Tutte le funzioni"),
-        ("search_role", "Responsabile"),
-        ("search_all_roles", "Tutti i responsabili"),
-        ("search_results", "Risultati della ricerca"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{path}: impossibile leggere il file: {source}")]
@@ -284,13 +231,13 @@ impl Config {
         let mut functions = default_functions();
         functions.extend(std::mem::take(&mut config.functions));
         config.functions = functions;
-        let defaults = default_ui();
         let find = |key: &str| key_offset(text, key);
-        for key in config.ui.keys() {
-            if !defaults.contains_key(key) {
-                let known: Vec<&str> = defaults.keys().map(String::as_str).collect();
+        for (key, value) in std::mem::take(&mut config.ui_overrides) {
+            if !config.ui.set(&key, value) {
+                let mut known = Ui::KEYS.to_vec();
+                known.sort_unstable();
                 return Err(invalid(
-                    find(key),
+                    find(&key),
                     format!(
                         "la voce [ui] «{key}» non esiste; le voci sono: {}",
                         known.join(", ")
@@ -298,9 +245,6 @@ impl Config {
                 ));
             }
         }
-        let mut ui = defaults;
-        ui.extend(std::mem::take(&mut config.ui));
-        config.ui = ui;
         for key in config.functions.keys() {
             let ok = key.len() == 1 && key.chars().all(|c| c.is_ascii_uppercase());
             if !ok {
@@ -442,8 +386,8 @@ mod tests {
         .unwrap();
         assert_eq!(c.functions["A"], "Organi");
         assert_eq!(c.functions["F"], "Altri servizi ad imprese e territorio");
-        assert_eq!(c.ui["home"], "Inizio");
-        assert_eq!(c.ui["next"], "Successivo");
+        assert_eq!(c.ui.home, "Inizio");
+        assert_eq!(c.ui.next, "Successivo");
     }
 
     #[test]

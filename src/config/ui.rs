@@ -1,0 +1,101 @@
+//! The interface's texts: every string a page shows that does not come from
+//! the map, in Italian by default. `[ui]` in `book.toml` overrides any of
+//! them; a key that does not exist is an error, so a typo does not pass
+//! unnoticed. The struct is flat, so templates read `ui.home`; code reads
+//! `config.ui.home`, and a missing entry is a compile error.
+
+use serde::Serialize;
+
+/// Declares the entries once: the struct, its defaults and its keys.
+macro_rules! ui_strings {
+    ($($key:ident = $default:literal,)*) => {
+        /// Every text of the interface.
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+        pub struct Ui {
+            $(pub $key: String,)*
+        }
+
+        impl Default for Ui {
+            fn default() -> Self {
+                Ui { $($key: $default.to_string(),)* }
+            }
+        }
+
+        impl Ui {
+            /// The keys of `[ui]`, in the order above.
+            pub const KEYS: &'static [&'static str] = &[$(stringify!($key)),*];
+
+            /// Sets the entry `key`; false when there is none.
+            pub(super) fn set(&mut self, key: &str, value: String) -> bool {
+                match key {
+                    $(stringify!($key) => self.$key = value,)*
+                    _ => return false,
+                }
+                true
+            }
+        }
+    };
+}
+
+ui_strings! {
+    skip_to_content = "Vai al contenuto",
+    breadcrumbs = "Percorso di navigazione",
+    home = "Home",
+    map_navigation = "Mappa dei processi",
+    parent = "Livello superiore",
+    children = "Contenuto",
+    siblings = "Pagine dello stesso livello",
+    previous = "Precedente",
+    next = "Successivo",
+    updated = "Ultimo aggiornamento",
+    processes_below = "processi",
+    process_below = "processo",
+    activity = "Attività",
+    activities = "Attività",
+    activity_sheet = "Scheda del processo",
+    input = "Elementi in ingresso (input)",
+    output = "Risultato atteso (output)",
+    steps = "Sequenza di attività",
+    responsible = "Responsabile (ruolo)",
+    not_given = "non indicato nella mappatura",
+    source_line = "riga {n} del foglio",
+    title_in_sheet = "Come scritto nel foglio",
+    name_in_sheet = "Nome riportato nel foglio",
+    untitled = "Titolo non presente nella mappatura",
+    author_notes = "Approfondimenti",
+    functions = "Funzioni istituzionali",
+    open_data = "Dati aperti",
+    open_data_intro = "L'intera mappatura è scaricabile in formato aperto, riutilizzabile alle condizioni della licenza",
+    download_csv = "Scarica in CSV",
+    download_json = "Scarica in JSON",
+    licence = "Licenza",
+    not_found_title = "Pagina non trovata",
+    not_found_text = "La pagina cercata non esiste o è stata spostata. Puoi ripartire dalla home o dalla mappa dei processi.",
+    no_activities = "La mappatura non riporta attività per questa voce.",
+    print_title = "La mappatura completa",
+    print_link = "Stampa o salva in PDF tutta la mappatura",
+    print_intro = "Tutta la mappatura in una pagina, per la stampa o per salvarla in PDF dal comando «Stampa» del browser.",
+    print_toc = "Indice",
+    search_label = "Cerca nella mappatura",
+    search_help = "Parole o codice (per esempio C2.5.3.1). Con le frecce si scorrono i risultati, Esc chiude.",
+    search_none = "Nessun risultato per «{q}».",
+    search_one = "1 risultato per «{q}».",
+    search_many = "{n} risultati per «{q}».",
+    search_over = "Più di {n} risultati per «{q}».",
+    search_more = "Sono mostrati i primi {n} di {total}: aggiungi parole o scegli un filtro per restringere.",
+    search_more_over = "Sono mostrati i primi {n}: aggiungi parole o scegli un filtro per restringere.",
+    search_offline = "La ricerca funziona sul sito pubblicato: con le pagine aperte dal disco non è disponibile. Usa la mappa dei processi.",
+    search_error = "La ricerca non ha risposto. Riprova, oppure usa la mappa dei processi.",
+    search_function = "Funzione",
+    search_all_functions = "Tutte le funzioni",
+    search_role = "Responsabile",
+    search_all_roles = "Tutti i responsabili",
+    search_results = "Risultati della ricerca",
+}
+
+impl Ui {
+    /// `source_line` for a line: "riga 12 del foglio".
+    pub fn line_label(&self, line: usize) -> String {
+        self.source_line.replace("{n}", &line.to_string())
+    }
+}

@@ -6,15 +6,15 @@
 
 use crate::diagnostic::{Kind, Level};
 use crate::mapping::Counts;
-use crate::reading::{self, ReadError, Report};
+use crate::reading::{self, Input, ReadError, Report};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Reads and analyses the sheet (`file`, or the one in `book.toml`).
-pub fn run(book: &Path, file: Option<&Path>, sheet: Option<&str>) -> Result<Report, ReadError> {
-    Ok(reading::read(book, file, sheet)?.report())
+/// Reads and analyses the sheet `input` names.
+pub fn run(book: &Path, input: &Input) -> Result<Report, ReadError> {
+    Ok(reading::read(book, input)?.report())
 }
 
 /// Every diagnostic, then the summary, as text for a terminal.

@@ -11,7 +11,7 @@ use crate::content::{self, Content, ContentError, Front, Page, SourceColumn, Sou
 use crate::date::Date;
 use crate::mapping::{Map, Role};
 use crate::parallel;
-use crate::reading::{self, ReadError};
+use crate::reading::{self, Input, ReadError};
 use crate::text::{self, escape_markdown};
 use crate::view;
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,10 +47,9 @@ pub struct Report {
     pub archived: usize,
 }
 
-/// Runs an import of `file` (or the sheet named in `book.toml`) into
-/// `book/content`.
-pub fn run(book: &Path, file: Option<&Path>, sheet: Option<&str>) -> Result<Report, ImportError> {
-    let reading = reading::read(book, file, sheet)?;
+/// Imports the sheet `input` names into `book/content`.
+pub fn run(book: &Path, input: &Input) -> Result<Report, ImportError> {
+    let reading = reading::read(book, input)?;
     let sheet_report = reading.report();
     let reading::Reading {
         config, path, map, ..

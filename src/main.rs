@@ -4,6 +4,8 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use manuale::check;
 use manuale::diagnostic::Level;
+use manuale::reading::Input;
+use manuale::source::Workbooks;
 use manuale::text::shown;
 use manuale::{import, site};
 use std::path::{Path, PathBuf};
@@ -88,9 +90,13 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Ok(exe) = std::env::current_exe() {
-        manuale::source::isolate_workbooks(exe);
-    }
+    // Workbooks are read in a child process of this program, memory capped.
+    let workbooks = Workbooks::in_child();
+    let input = |file: Option<PathBuf>, worksheet: Option<String>| Input {
+        file,
+        worksheet,
+        workbooks: workbooks.clone(),
+    };
     // `--book .` (the default) names files as `book.toml`, not `./book.toml`.
     let here = |p: PathBuf| {
         if p == Path::new(".") {
@@ -100,15 +106,13 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Import { book, file, sheet } => {
-            run_import(&here(book), file.as_deref(), sheet.as_deref())
-        }
+        Command::Import { book, file, sheet } => run_import(&here(book), &input(file, sheet)),
         Command::Check {
             book,
             file,
             sheet,
             format,
-        } => run_check(&here(book), file.as_deref(), sheet.as_deref(), format),
+        } => run_check(&here(book), &input(file, sheet), format),
         Command::Build { book, output } => run_build(&here(book), output),
         Command::Serve {
             book,
@@ -120,6 +124,7 @@ fn main() -> ExitCode {
             port,
             host,
             open,
+            workbooks: workbooks.clone(),
         })
         .map(|()| ExitCode::SUCCESS)
         .map_err(|e| e.to_string()),
@@ -136,8 +141,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_import(book: &Path, file: Option<&Path>, sheet: Option<&str>) -> Result<ExitCode, String> {
-    let report = import::run(book, file, sheet).map_err(|e| e.to_string())?;
+fn run_import(book: &Path, input: &Input) -> Result<ExitCode, String> {
+    let report = import::run(book, input).map_err(|e| e.to_string())?;
     eprint!("{}", check::text(&report.sheet));
     for n in &report.notes {
         eprintln!("nota: {n}");
@@ -156,13 +161,8 @@ fn run_import(book: &Path, file: Option<&Path>, sheet: Option<&str>) -> Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_check(
-    book: &Path,
-    file: Option<&Path>,
-    sheet: Option<&str>,
-    format: Format,
-) -> Result<ExitCode, String> {
-    let report = match check::run(book, file, sheet) {
+fn run_check(book: &Path, input: &Input, format: Format) -> Result<ExitCode, String> {
+    let report = match check::run(book, input) {
         Ok(r) => r,
         Err(e) => {
             if let Format::Json = format {

@@ -6,7 +6,7 @@
 use crate::config::{Config, ConfigError};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::mapping::{self, Counts, Map, MappingError};
-use crate::source::{self, Sheet, SourceError};
+use crate::source::{self, Sheet, SourceError, Workbooks};
 use crate::text::shown;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -45,15 +45,24 @@ impl Reading {
     }
 }
 
-/// Reads `book.toml` and the sheet (`file`, or the one `book.toml` names;
-/// `sheet` picks a workbook's worksheet) and builds its map.
-pub fn read(book: &Path, file: Option<&Path>, sheet: Option<&str>) -> Result<Reading, ReadError> {
+/// Which sheet to read, and how.
+#[derive(Clone, Debug, Default)]
+pub struct Input {
+    /// The sheet; `None` for the one `book.toml` names.
+    pub file: Option<PathBuf>,
+    /// The worksheet of a workbook; `None` for the first.
+    pub worksheet: Option<String>,
+    pub workbooks: Workbooks,
+}
+
+/// Reads `book.toml` and the sheet `input` names, and builds its map.
+pub fn read(book: &Path, input: &Input) -> Result<Reading, ReadError> {
     let config = Config::load(book)?;
-    let path = match file {
-        Some(f) => f.to_path_buf(),
+    let path = match &input.file {
+        Some(f) => f.clone(),
         None => book.join(&config.source.file),
     };
-    let sheet = source::read(&path, sheet)?;
+    let sheet = source::read(&path, input.worksheet.as_deref(), &input.workbooks)?;
     let map = mapping::build(&sheet, &config.functions)?;
     Ok(Reading {
         config,

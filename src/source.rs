@@ -84,14 +84,44 @@ pub enum SourceError {
     SheetOnText { path: PathBuf },
 }
 
+/// How workbooks (`.xlsx`, `.xls`, `.ods`) are read. calamine can panic on
+/// a damaged file, or ask for terabytes (fuzzing found both), and an
+/// allocation failure aborts a process: the command line reads them in a
+/// child process with its memory capped, so that the child's death becomes
+/// an error message, not ours.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Workbooks {
+    /// In this process, panics caught (tests, fuzzing, library use).
+    #[default]
+    InProcess,
+    /// In a child process, `EXE __foglio FILE [--sheet NAME]`.
+    Child(PathBuf),
+}
+
+impl Workbooks {
+    /// A child process of the program running now, when it can be found.
+    pub fn in_child() -> Workbooks {
+        std::env::current_exe().map_or(Workbooks::InProcess, Workbooks::Child)
+    }
+}
+
 /// Reads a sheet; `sheet` names the worksheet of a workbook (the first
 /// one when `None`).
-pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet, SourceError> {
+pub fn read(path: &Path, sheet: Option<&str>, workbooks: &Workbooks) -> Result<Sheet, SourceError> {
     let bytes = std::fs::read(path).map_err(|source| SourceError::Io {
         path: path.to_path_buf(),
         source,
     })?;
+    if let (Workbooks::Child(exe), true) = (workbooks, is_workbook(&bytes)) {
+        return isolated(exe, path, sheet);
+    }
     parse_with(path, &bytes, sheet)
+}
+
+/// The signatures of a zip (`.xlsx`, `.ods`) and of an OLE file (`.xls`).
+fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 
 /// Reads delimited text from bytes in memory; `path` names it in messages.
@@ -106,10 +136,8 @@ pub fn parse_with(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Shee
             path: path.to_path_buf(),
         });
     }
-    if bytes.starts_with(b"PK\x03\x04")
-        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
-    {
-        return workbook(path, bytes, sheet);
+    if is_workbook(bytes) {
+        return in_process(path, bytes, sheet);
     }
     if sheet.is_some() {
         return Err(SourceError::SheetOnText {
@@ -331,18 +359,11 @@ fn sniff_delimiter(text: &str, hint: Option<u8>) -> u8 {
     best.0
 }
 
-/// Reads a worksheet of an `.xlsx`, `.xls` or `.ods` workbook.
+/// Reads a worksheet of an `.xlsx`, `.xls` or `.ods` workbook here.
 ///
 /// calamine 0.31 can panic on a damaged file (fuzzing found an out-of-range
 /// slice in its `.xls` container reader): such a panic is caught here and
 /// becomes an error naming the file, with the panic message kept quiet.
-fn workbook(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, SourceError> {
-    if let Some(exe) = ISOLATION.get() {
-        return isolated(exe, path, sheet);
-    }
-    in_process(path, bytes, sheet)
-}
-
 fn in_process(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, SourceError> {
     match quiet_panics(|| read_workbook(path, bytes, sheet)) {
         Ok(result) => result,
@@ -353,18 +374,36 @@ fn in_process(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, S
     }
 }
 
-/// The program that reads workbooks in a child process, when set.
-static ISOLATION: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-
 /// Memory a child reading a workbook may use.
 const CHILD_MEMORY: u64 = 3 << 30;
 
-/// Reads workbooks in a child process (`exe __foglio FILE [--sheet NAME]`)
-/// with its memory capped: a damaged file can make calamine ask for
-/// terabytes (fuzzing found one), and an allocation failure aborts a
-/// process; the child's death then becomes an error message, not ours.
-pub fn isolate_workbooks(exe: PathBuf) {
-    let _ = ISOLATION.set(exe);
+/// Caps the address space of this process at `bytes`, or lower if it
+/// already is.
+#[cfg(unix)]
+fn limit_memory(bytes: u64) -> std::io::Result<()> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct it is given, nothing else.
+    if unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut limit) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let cap = limit.rlim_max.min(bytes);
+    limit.rlim_cur = cap;
+    limit.rlim_max = cap;
+    // SAFETY: setrlimit only reads the struct it is given.
+    if unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere the child still isolates a crash, without a cap.
+#[cfg(not(unix))]
+fn limit_memory(_bytes: u64) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// What the child prints on stdout, as JSON.
@@ -387,15 +426,7 @@ enum ChildAnswer {
 
 /// The child's side: read the workbook, answer in JSON. Returns the exit code.
 pub fn serve_child(path: &Path, sheet: Option<&str>) -> i32 {
-    // SAFETY: setrlimit only reads the struct it is given.
-    unsafe {
-        let limit = libc::rlimit {
-            rlim_cur: CHILD_MEMORY,
-            rlim_max: CHILD_MEMORY,
-        };
-        libc::setrlimit(libc::RLIMIT_AS, &limit);
-    }
-    let answer = match std::fs::read(path) {
+    let answer = match limit_memory(CHILD_MEMORY).and_then(|()| std::fs::read(path)) {
         Err(e) => ChildAnswer::Other {
             message: e.to_string(),
         },

@@ -1,0 +1,213 @@
+//! The preview's HTTP side: the files of the preview folder and nothing
+//! outside it (`..` in any spelling, absolute paths, hidden files and
+//! symbolic links that lead out are refused), the live-reload script, and
+//! the stream of events that tells open pages to reload.
+
+use super::state::{AppState, Signal};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use std::path::{Component, Path, PathBuf};
+use tokio::sync::broadcast;
+
+/// Where the reload script is served, relative to the site root.
+pub const LIVE_JS: &str = "__manuale/live.js";
+/// Where open pages listen for new builds.
+pub(super) const EVENTS: &str = "/__manuale/eventi";
+
+/// The script `serve` adds to every page.
+const LIVE_SCRIPT: &str = include_str!("live.js");
+
+pub(super) async fn live_js() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        LIVE_SCRIPT,
+    )
+        .into_response()
+}
+
+pub(super) async fn events(State(state): State<AppState>) -> impl IntoResponse {
+    // Subscribe first, then read the state: no build can slip in between.
+    let rx = state.signals.subscribe();
+    let (version, error) = state
+        .shared
+        .lock()
+        .map(|s| (s.version, s.error.clone()))
+        .unwrap_or((0, None));
+    let mut first: Vec<Signal> = vec![Signal::Built(version)];
+    if let Some(e) = error {
+        first.push(Signal::Failed(e));
+    }
+    let stop = state.stopping.clone();
+    let stream = futures_util::stream::unfold(
+        (first, rx, stop),
+        |(mut pending, mut rx, mut stop)| async move {
+            let signal = if pending.is_empty() {
+                loop {
+                    tokio::select! {
+                        r = rx.recv() => match r {
+                            Ok(s) => break s,
+                            Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                            Err(broadcast::error::RecvError::Closed) => return None,
+                        },
+                        _ = stop.wait_for(|s| *s) => return None,
+                    }
+                }
+            } else {
+                pending.remove(0)
+            };
+            let event = match signal {
+                Signal::Built(v) => Event::default().event("versione").data(v.to_string()),
+                Signal::Failed(m) => Event::default().event("errore").data(m),
+            };
+            Some((
+                Ok::<_, std::convert::Infallible>(event),
+                (pending, rx, stop),
+            ))
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// Serves a file of the preview, and nothing outside it.
+pub(super) async fn file(State(state): State<AppState>, req: Request<Body>) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return (StatusCode::METHOD_NOT_ALLOWED, "metodo non ammesso").into_response();
+    }
+    let site = match state.shared.lock() {
+        Ok(s) => s.site.clone(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let Some(rel) = safe_path(req.uri().path()) else {
+        return (StatusCode::FORBIDDEN, "percorso non ammesso").into_response();
+    };
+    let mut path = site.join(&rel);
+    if path.is_dir() {
+        path = path.join("index.html");
+    }
+    // A symbolic link must not lead out of the site.
+    let inside = match (
+        tokio::fs::canonicalize(&path).await,
+        tokio::fs::canonicalize(&site).await,
+    ) {
+        (Ok(p), Ok(root)) => p.starts_with(&root).then_some(p),
+        _ => None,
+    };
+    let Some(real) = inside else {
+        return not_found(&site).await;
+    };
+    match tokio::fs::read(&real).await {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(content_type(&real)),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => not_found(&site).await,
+    }
+}
+
+async fn not_found(site: &Path) -> Response {
+    let body = tokio::fs::read(site.join("404.html"))
+        .await
+        .unwrap_or_else(|_| b"<!DOCTYPE html><html lang=\"it\"><title>Pagina non trovata</title><h1>Pagina non trovata</h1></html>".to_vec());
+    (
+        StatusCode::NOT_FOUND,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+/// The URL path as a relative path inside the site, or `None` when it tries
+/// to leave it (`..`, however encoded), names a hidden file, or is not text.
+pub(super) fn safe_path(url_path: &str) -> Option<PathBuf> {
+    let decoded = percent_encoding::percent_decode_str(url_path)
+        .decode_utf8()
+        .ok()?;
+    if decoded.contains('\0') || decoded.contains('\\') {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s if s.starts_with('.') => return None,
+            s => out.push(s),
+        }
+    }
+    // Only plain names: no drive letters or roots sneaking in.
+    out.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then_some(out)
+}
+
+fn content_type(p: &Path) -> &'static str {
+    match p.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "csv" => "text/csv; charset=utf-8",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "txt" => "text/plain; charset=utf-8",
+        "wasm" => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_outside_the_site_are_refused() {
+        for bad in [
+            "/../book.toml",
+            "/%2e%2e/book.toml",
+            "/%2E%2E/%2E%2E/etc/passwd",
+            "/processi/..%2f..%2fbook.toml",
+            "/processi/%2e%2e%5c%2e%2e%5cbook.toml",
+            "/.manuale-build",
+            "/%00",
+            "/%ff%fe",
+        ] {
+            assert_eq!(safe_path(bad), None, "{bad}");
+        }
+        assert_eq!(
+            safe_path("/processi/C2.5.3.1.html"),
+            Some(PathBuf::from("processi/C2.5.3.1.html"))
+        );
+        assert_eq!(safe_path("//etc/passwd"), Some(PathBuf::from("etc/passwd")));
+        assert_eq!(safe_path("/"), Some(PathBuf::new()));
+        assert_eq!(
+            safe_path("/processi/C2%2010.html"),
+            Some(PathBuf::from("processi/C2 10.html"))
+        );
+    }
+}

@@ -1,0 +1,206 @@
+//! Watching the book: file events are sorted once into what they touch
+//! ([`Change`]), bursts are waited out, and each burst becomes one rebuild.
+//! The sheet's path comes from `book.toml`, read again only when that file
+//! changes; the preview's own folder and temporary files are ignored, and so
+//! are the pages an import has just written.
+
+use super::rebuild::{rebuild, Written};
+use super::state::AppState;
+use super::error::ServeError;
+use crate::config::{self, Config};
+use crate::reading::Input;
+use crate::site;
+use notify::{RecursiveMode, Watcher};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How long to wait after a change for the editor to finish saving.
+const DEBOUNCE: Duration = Duration::from_millis(80);
+
+/// What a changed path is to the preview.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Change {
+    /// The sheet of the map: import, then build.
+    Sheet,
+    /// `book.toml`: build, and look again for the sheet it names.
+    Config,
+    /// A page or attachment in `content/`.
+    Content,
+    /// A template or static file under `themes/`.
+    Theme,
+    /// Anything else: the preview itself, temporary files, other files.
+    Ignored,
+}
+
+/// The paths that matter, absolute.
+struct Book {
+    root: PathBuf,
+    content: PathBuf,
+    themes: PathBuf,
+    config: PathBuf,
+    sheet: PathBuf,
+    site: PathBuf,
+}
+
+impl Book {
+    fn new(root: PathBuf, site: PathBuf) -> Book {
+        Book {
+            content: root.join("content"),
+            themes: root.join("themes"),
+            config: root.join(config::FILE_NAME),
+            sheet: sheet_path(&root),
+            site,
+            root,
+        }
+    }
+
+    fn classify(&self, p: &Path) -> Change {
+        if p.starts_with(&self.site) || crate::files::is_temporary(p) {
+            Change::Ignored
+        } else if p == self.sheet {
+            Change::Sheet
+        } else if p == self.config {
+            Change::Config
+        } else if p.starts_with(&self.content) {
+            Change::Content
+        } else if p.starts_with(&self.themes) {
+            Change::Theme
+        } else {
+            Change::Ignored
+        }
+    }
+}
+
+/// The sheet `book.toml` names, absolute.
+fn sheet_path(book: &Path) -> PathBuf {
+    let config = Config::load(book).unwrap_or_default();
+    let p = book.join(&config.source.file);
+    std::fs::canonicalize(&p).unwrap_or(p)
+}
+
+/// What a burst of events asks for.
+#[derive(Default)]
+struct Burst {
+    rebuild: bool,
+    sheet: bool,
+    config: bool,
+}
+
+impl Burst {
+    /// Adds an event; `own` holds the files an import has just written.
+    fn add(&mut self, book: &Book, event: &notify::Event, own: &HashMap<PathBuf, Option<Vec<u8>>>) {
+        if matches!(event.kind, notify::EventKind::Access(_)) {
+            return;
+        }
+        for p in &event.paths {
+            match book.classify(p) {
+                Change::Ignored => {}
+                Change::Sheet => {
+                    self.sheet = true;
+                    self.rebuild = true;
+                }
+                Change::Config => {
+                    self.config = true;
+                    self.rebuild = true;
+                }
+                Change::Theme => self.rebuild = true,
+                Change::Content => {
+                    let import_wrote = own
+                        .get(p)
+                        .is_some_and(|bytes| *bytes == std::fs::read(p).ok());
+                    self.rebuild |= !import_wrote;
+                }
+            }
+        }
+    }
+}
+
+/// Watches content/, themes/, book.toml and the sheet, and rebuilds on
+/// changes, on a thread of its own that keeps the watcher.
+pub(super) fn watch(
+    book: &Path,
+    site_dir: PathBuf,
+    input: Input,
+    state: AppState,
+    mut snapshot: Option<site::Snapshot>,
+) -> Result<(), ServeError> {
+    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+    let fail = |p: &Path, e: notify::Error| ServeError::Watch(format!("{}: {e}", p.display()));
+    let mut watcher = notify::recommended_watcher(tx).map_err(|e| fail(book, e))?;
+    let root = std::fs::canonicalize(if book.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        book
+    })
+    .map_err(|e| ServeError::Watch(format!("{}: {e}", book.display())))?;
+    let mut paths = Book::new(root, site_dir);
+    // The book folder itself, not recursively: book.toml, and content/ or
+    // themes/ appearing or being replaced.
+    watcher
+        .watch(&paths.root, RecursiveMode::NonRecursive)
+        .map_err(|e| fail(&paths.root, e))?;
+    for dir in [&paths.content, &paths.themes] {
+        if dir.is_dir() {
+            watcher
+                .watch(dir, RecursiveMode::Recursive)
+                .map_err(|e| fail(dir, e))?;
+        }
+    }
+    watch_sheet_folder(&mut watcher, &paths)?;
+    std::thread::spawn(move || {
+        let mut own: HashMap<PathBuf, Option<Vec<u8>>> = HashMap::new();
+        while let Ok(first) = rx.recv() {
+            let mut burst = Burst::default();
+            if let Ok(e) = &first {
+                burst.add(&paths, e, &own);
+            }
+            // Editors save in several steps (temporary file, rename): wait
+            // for the burst to end.
+            let mut deadline = Instant::now() + DEBOUNCE;
+            while let Ok(next) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
+                if let Ok(e) = &next {
+                    burst.add(&paths, e, &own);
+                }
+                deadline = Instant::now() + DEBOUNCE;
+            }
+            if !burst.rebuild {
+                continue;
+            }
+            if burst.config {
+                let sheet = sheet_path(&paths.root);
+                if sheet != paths.sheet {
+                    paths.sheet = sheet;
+                    burst.sheet = true;
+                    if let Err(e) = watch_sheet_folder(&mut watcher, &paths) {
+                        eprintln!("avviso: {e}");
+                    }
+                }
+            }
+            let written: Written = rebuild(
+                &paths.root,
+                &paths.site,
+                &input,
+                &state,
+                burst.sheet,
+                &mut snapshot,
+            );
+            own = written.into_iter().collect();
+        }
+    });
+    Ok(())
+}
+
+/// The sheet's folder, when it is not the book's own (watched already).
+fn watch_sheet_folder(
+    watcher: &mut notify::RecommendedWatcher,
+    paths: &Book,
+) -> Result<(), ServeError> {
+    match paths.sheet.parent() {
+        Some(dir) if dir.is_dir() && dir != paths.root => watcher
+            .watch(dir, RecursiveMode::NonRecursive)
+            .map_err(|e| ServeError::Watch(format!("{}: {e}", dir.display()))),
+        _ => Ok(()),
+    }
+}

@@ -27,19 +27,6 @@ pub struct Code {
 }
 
 impl Code {
-    /// The function letter at the root of the tree.
-    pub fn letter(&self) -> char {
-        self.letter
-    }
-
-    /// The code of the function (level 1) this code belongs to.
-    pub fn root(&self) -> Code {
-        Code {
-            letter: self.letter,
-            parts: Vec::new(),
-        }
-    }
-
     /// Depth in the tree: 1 for `A`, 2 for `A1`, 3 for `A1.1`…
     pub fn level(&self) -> usize {
         1 + self.parts.len()

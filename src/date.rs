@@ -6,7 +6,7 @@ use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
+pub(crate) struct Date {
     pub year: i32,
     pub month: u32,
     pub day: u32,
@@ -29,7 +29,7 @@ const MONTHS: [&str; 12] = [
 
 impl Date {
     /// Parses `AAAA-MM-GG`, checking the day exists.
-    pub fn parse(s: &str) -> Option<Date> {
+    pub(crate) fn parse(s: &str) -> Option<Date> {
         let mut it = s.trim().splitn(3, '-');
         let year: i32 = it.next()?.parse().ok()?;
         let month: u32 = it.next()?.parse().ok()?;
@@ -43,7 +43,7 @@ impl Date {
     }
 
     /// The UTC calendar day of a file time.
-    pub fn from_system_time(t: SystemTime) -> Date {
+    pub(crate) fn from_system_time(t: SystemTime) -> Date {
         let secs = t
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
@@ -51,7 +51,7 @@ impl Date {
     }
 
     /// "26 novembre 2026".
-    pub fn italian(&self) -> String {
+    pub(crate) fn italian(&self) -> String {
         format!(
             "{} {} {}",
             self.day,

@@ -11,7 +11,7 @@ const TAG: &str = ".manuale-";
 
 /// The temporary name a file is written under before it is renamed into
 /// place: `.name.manuale-tmp`, beside it, so the rename stays on one disk.
-pub fn temp_name(path: &Path) -> PathBuf {
+pub(crate) fn temp_name(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -21,11 +21,10 @@ pub fn temp_name(path: &Path) -> PathBuf {
 
 /// A hidden folder beside `path` for this process: `.name.manuale-WHAT-PID`
 /// (`tmp` for a site being built, `old` for the one being replaced).
-pub fn sibling(path: &Path, what: &str) -> PathBuf {
+pub(crate) fn sibling(path: &Path, what: &str) -> PathBuf {
     let name = path
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "book".into());
+        .map_or_else(|| "book".into(), |n| n.to_string_lossy().into_owned());
     let parent = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -35,7 +34,7 @@ pub fn sibling(path: &Path, what: &str) -> PathBuf {
 
 /// True for the temporary files and folders named above, and the marker
 /// of a built site.
-pub fn is_temporary(path: &Path) -> bool {
+pub(crate) fn is_temporary(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.contains(TAG))
@@ -43,7 +42,7 @@ pub fn is_temporary(path: &Path) -> bool {
 
 /// Writes `bytes` to a temporary name beside `path`, then renames it into
 /// place: whoever reads `path` sees the old file or the new one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = temp_name(path);
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path).inspect_err(|_| {

@@ -77,7 +77,7 @@ pub fn run(book: &Path, input: &Input) -> Result<Report, ImportError> {
         archived: 0,
     };
     let plan = plan(&config, &map, &existing, &path, &date, &mut report);
-    write(&content_dir, plan, &mut report)?;
+    write(&content_dir, &plan, &mut report)?;
     Ok(report)
 }
 
@@ -109,7 +109,7 @@ fn plan(
         let mut title = node.title.clone();
         if code.level() == 1 {
             if let Some(name) = config.functions.get(&code.to_string()) {
-                title = name.clone();
+                title.clone_from(name);
             }
         } else if node.synthetic && title.is_empty() {
             // An author may name a section the sheet forgot.
@@ -269,7 +269,7 @@ fn generated_markdown(
     let level = config.level_name(code.level());
     match code.parent() {
         Some(parent) => {
-            let ptitle = fronts.get(&parent).map(|f| f.title.as_str()).unwrap_or("");
+            let ptitle = fronts.get(&parent).map_or("", |f| f.title.as_str());
             let _ = writeln!(
                 out,
                 "{level} · {}: [{}]({})\n",
@@ -371,7 +371,7 @@ fn capitalise(s: &str) -> String {
 }
 
 /// Writes the plan: every changed file to a temporary name, then renames.
-fn write(dir: &Path, plan: Plan, report: &mut Report) -> Result<(), ImportError> {
+fn write(dir: &Path, plan: &Plan, report: &mut Report) -> Result<(), ImportError> {
     let werr = |path: &Path| {
         let path = path.to_path_buf();
         move |source| ImportError::Write { path, source }

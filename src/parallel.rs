@@ -3,9 +3,9 @@
 //! disks of our machines that overlaps well across threads.
 
 /// Applies `f` to every item on up to eight threads; results in order.
-pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
+        .map_or(1, std::num::NonZero::get)
         .clamp(1, 8);
     if workers == 1 || items.len() < 2 {
         return items.iter().map(f).collect();

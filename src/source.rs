@@ -21,7 +21,7 @@ pub struct Row {
 
 impl Row {
     pub fn is_blank(&self) -> bool {
-        self.cells.iter().all(|c| c.is_empty())
+        self.cells.iter().all(std::string::String::is_empty)
     }
 }
 
@@ -263,12 +263,11 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str, bool), Sou
     if bytes.contains(&0) {
         return Err(binary("contiene byte nulli: è un file binario"));
     }
-    let (text, encoding, guessed) = match std::str::from_utf8(bytes) {
-        Ok(t) => (t.to_string(), "UTF-8", false),
-        Err(_) => {
-            let (t, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            (t.into_owned(), "Windows-1252", true)
-        }
+    let (text, encoding, guessed) = if let Ok(t) = std::str::from_utf8(bytes) {
+        (t.to_string(), "UTF-8", false)
+    } else {
+        let (t, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+        (t.into_owned(), "Windows-1252", true)
     };
     check_controls(&text).map_err(|w| binary(&w))?;
     Ok((text, encoding, guessed))
@@ -386,14 +385,14 @@ fn limit_memory(bytes: u64) -> std::io::Result<()> {
         rlim_max: 0,
     };
     // SAFETY: getrlimit writes into the struct it is given, nothing else.
-    if unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut limit) } != 0 {
+    if unsafe { libc::getrlimit(libc::RLIMIT_AS, &raw mut limit) } != 0 {
         return Err(std::io::Error::last_os_error());
     }
     let cap = limit.rlim_max.min(bytes);
     limit.rlim_cur = cap;
     limit.rlim_max = cap;
     // SAFETY: setrlimit only reads the struct it is given.
-    if unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) } == 0 {
+    if unsafe { libc::setrlimit(libc::RLIMIT_AS, &raw const limit) } == 0 {
         Ok(())
     } else {
         Err(std::io::Error::last_os_error())
@@ -525,7 +524,10 @@ fn quiet_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     result.map_err(|e| {
         e.downcast_ref::<String>()
             .cloned()
-            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .or_else(|| {
+                e.downcast_ref::<&str>()
+                    .map(std::string::ToString::to_string)
+            })
             .unwrap_or_else(|| "errore interno del lettore".into())
     })
 }

@@ -10,7 +10,7 @@ use crate::text::normalise;
 
 /// One field of an activity, ready to print.
 #[derive(Clone, Debug)]
-pub struct FieldView {
+pub(crate) struct FieldView {
     /// `input`, `output`, `steps`, `responsible` or `extra`.
     pub key: &'static str,
     pub label: String,
@@ -21,7 +21,7 @@ pub struct FieldView {
 
 /// A row of the sheet that holds data: one activity of the process.
 #[derive(Clone, Debug)]
-pub struct ActivityView {
+pub(crate) struct ActivityView {
     pub line: usize,
     /// The activity's name (the node's title when the row has none).
     pub name: String,
@@ -33,20 +33,20 @@ pub struct ActivityView {
 
 /// A row with no data whose name differs from the title.
 #[derive(Clone, Debug)]
-pub struct NameNote {
+pub(crate) struct NameNote {
     pub line: usize,
     pub name: String,
     pub code_cell: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct RowsView {
+pub(crate) struct RowsView {
     pub activities: Vec<ActivityView>,
     pub notes: Vec<NameNote>,
 }
 
 /// Splits a node's rows into activities and notes.
-pub fn rows(code: &Code, title: &str, records: &[Record], ui: &Ui) -> RowsView {
+pub(crate) fn rows(code: &Code, title: &str, records: &[Record], ui: &Ui) -> RowsView {
     // The label of an activity's field.
     let label = |role: Role| -> &str {
         match role {

@@ -56,10 +56,8 @@ fn paths(code: &str, roots: &BTreeSet<String>) -> Vec<Vec<String>> {
         let after_colons = i >= 2 && chars[i - 1] == ':' && chars[i - 2] == ':';
         if starts_word && !after_colons {
             let (prefix, end) = read_path(&chars, i);
-            if prefix.len() > 1 || chars.get(end) == Some(&'{') {
-                if roots.contains(&prefix[0]) {
-                    expand(&chars, &prefix, end, &mut out);
-                }
+            if (prefix.len() > 1 || chars.get(end) == Some(&'{')) && roots.contains(&prefix[0]) {
+                expand(&chars, &prefix, end, &mut out);
             }
             i = end.max(i + 1);
         } else {

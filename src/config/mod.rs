@@ -168,7 +168,12 @@ pub fn default_roles() -> BTreeMap<String, Vec<String>> {
         ),
     ]
     .into_iter()
-    .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
+    .map(|(k, v)| {
+        (
+            k.to_string(),
+            v.iter().map(std::string::ToString::to_string).collect(),
+        )
+    })
     .collect()
 }
 

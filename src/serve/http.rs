@@ -40,8 +40,7 @@ pub(super) async fn events(State(state): State<AppState>) -> impl IntoResponse {
     let (version, error) = state
         .shared
         .lock()
-        .map(|s| (s.version, s.error.clone()))
-        .unwrap_or((0, None));
+        .map_or((0, None), |s| (s.version, s.error.clone()));
     let mut first: Vec<Signal> = vec![Signal::Built(version)];
     if let Some(e) = error {
         first.push(Signal::Failed(e));

@@ -84,7 +84,7 @@ async fn serve(opts: Options) -> Result<(), ServeError> {
     };
     let mut snapshot = None;
     rebuild(&opts.book, &site_dir, &input, &state, false, &mut snapshot);
-    let ok = shared.lock().map(|s| s.error.is_none()).unwrap_or(false);
+    let ok = shared.lock().is_ok_and(|s| s.error.is_none());
     if ok {
         println!(
             "Anteprima costruita in {} ms.",
@@ -168,7 +168,7 @@ async fn bind(host: IpAddr, port: Option<u16>) -> Result<tokio::net::TcpListener
             for p in DEFAULT_PORT..=to {
                 match try_bind(p).await {
                     Ok(l) => return Ok(l),
-                    Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => continue,
+                    Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {}
                     Err(source) => {
                         return Err(ServeError::Bind {
                             addr: SocketAddr::new(host, p),

@@ -4,9 +4,9 @@
 //! changes; the preview's own folder and temporary files are ignored, and so
 //! are the pages an import has just written.
 
+use super::error::ServeError;
 use super::rebuild::{rebuild, Written};
 use super::state::AppState;
-use super::error::ServeError;
 use crate::config::{self, Config};
 use crate::reading::Input;
 use crate::site;

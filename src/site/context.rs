@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// Everything the templates see on every page.
 #[derive(Serialize)]
-pub(crate) struct Globals<'a> {
+pub(super) struct Globals<'a> {
     book: &'a config::Book,
     ui: &'a Ui,
     footer: &'a [config::Link],
@@ -30,7 +30,7 @@ pub(crate) struct Globals<'a> {
 }
 
 #[derive(Serialize, Clone)]
-pub(crate) struct LinkCtx {
+pub(super) struct LinkCtx {
     code: String,
     title: String,
     label: String,
@@ -38,7 +38,7 @@ pub(crate) struct LinkCtx {
 }
 
 #[derive(Serialize)]
-pub(crate) struct ChildCtx {
+pub(super) struct ChildCtx {
     code: String,
     title: String,
     label: String,
@@ -50,7 +50,7 @@ pub(crate) struct ChildCtx {
 }
 
 #[derive(Serialize)]
-pub(crate) struct FieldCtx {
+pub(super) struct FieldCtx {
     key: &'static str,
     label: String,
     html: String,
@@ -58,7 +58,7 @@ pub(crate) struct FieldCtx {
 }
 
 #[derive(Serialize)]
-pub(crate) struct ActivityCtx {
+pub(super) struct ActivityCtx {
     id: String,
     line: usize,
     name: String,
@@ -68,7 +68,7 @@ pub(crate) struct ActivityCtx {
 
 /// A node on the page of the whole manual.
 #[derive(Serialize)]
-pub(crate) struct PrintNode {
+pub(super) struct PrintNode {
     id: String,
     /// The heading level of its title (h2 for a function… h6).
     heading: usize,
@@ -78,14 +78,14 @@ pub(crate) struct PrintNode {
 }
 
 #[derive(Serialize)]
-pub(crate) struct NoteCtx {
+pub(super) struct NoteCtx {
     line: usize,
     name: String,
     code_cell: Option<String>,
 }
 
 #[derive(Serialize)]
-pub(crate) struct PageCtx {
+pub(super) struct PageCtx {
     kind: &'static str,
     code: String,
     title: String,
@@ -108,11 +108,11 @@ pub(crate) struct PageCtx {
     extra: toml::Table,
 }
 
-pub(crate) fn label(code: &Code, title: &str, ui: &Ui) -> String {
+pub(super) fn label(code: &Code, title: &str, ui: &Ui) -> String {
     crate::text::label(code, title, &ui.untitled)
 }
 
-pub(crate) fn link(tree: &Tree, i: usize, ui: &Ui) -> LinkCtx {
+pub(super) fn link(tree: &Tree, i: usize, ui: &Ui) -> LinkCtx {
     let n = &tree.nodes[i];
     LinkCtx {
         code: n.code.to_string(),
@@ -122,7 +122,7 @@ pub(crate) fn link(tree: &Tree, i: usize, ui: &Ui) -> LinkCtx {
     }
 }
 
-pub(crate) fn child_ctx(config: &Config, tree: &Tree, i: usize, with_children: bool) -> ChildCtx {
+pub(super) fn child_ctx(config: &Config, tree: &Tree, i: usize, with_children: bool) -> ChildCtx {
     let n = &tree.nodes[i];
     let l = link(tree, i, &config.ui);
     ChildCtx {
@@ -144,7 +144,7 @@ pub(crate) fn child_ctx(config: &Config, tree: &Tree, i: usize, with_children: b
     }
 }
 
-pub(crate) fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: String) -> PageCtx {
+pub(super) fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: String) -> PageCtx {
     let ui = &config.ui;
     let n = &tree.nodes[i];
     let mut breadcrumbs = Vec::new();
@@ -230,7 +230,7 @@ pub(crate) fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: Stri
 }
 
 impl<'a> Globals<'a> {
-    pub(crate) fn new(config: &'a Config, tree: &Tree) -> Globals<'a> {
+    pub(super) fn new(config: &'a Config, tree: &Tree) -> Globals<'a> {
         let updated = tree.updated();
         Globals {
             book: &config.book,
@@ -255,7 +255,7 @@ impl<'a> Globals<'a> {
 
 /// The home page.
 #[derive(Serialize)]
-pub(crate) struct HomeCtx {
+pub(super) struct HomeCtx {
     kind: &'static str,
     title: String,
     author_html: String,
@@ -266,7 +266,7 @@ pub(crate) struct HomeCtx {
     extra: toml::Table,
 }
 
-pub(crate) fn home_ctx(config: &Config, tree: &Tree, author_html: String) -> HomeCtx {
+pub(super) fn home_ctx(config: &Config, tree: &Tree, author_html: String) -> HomeCtx {
     let updated = tree.updated();
     HomeCtx {
         kind: "home",
@@ -290,7 +290,7 @@ pub(crate) fn home_ctx(config: &Config, tree: &Tree, author_html: String) -> Hom
 
 /// The page of the whole manual.
 #[derive(Serialize)]
-pub(crate) struct PrintCtx {
+pub(super) struct PrintCtx {
     kind: &'static str,
     title: String,
     toc: String,
@@ -300,7 +300,7 @@ pub(crate) struct PrintCtx {
 }
 
 /// `nodes` holds each node's page, in tree order, with its author's HTML.
-pub(crate) fn print_ctx(
+pub(super) fn print_ctx(
     config: &Config,
     tree: &Tree,
     toc: String,
@@ -331,12 +331,12 @@ pub(crate) fn print_ctx(
 
 /// The page for addresses that lead nowhere.
 #[derive(Serialize)]
-pub(crate) struct NotFoundCtx {
+pub(super) struct NotFoundCtx {
     kind: &'static str,
     title: String,
 }
 
-pub(crate) fn not_found_ctx(config: &Config) -> NotFoundCtx {
+pub(super) fn not_found_ctx(config: &Config) -> NotFoundCtx {
     NotFoundCtx {
         kind: "not-found",
         title: config.ui.not_found_title.clone(),

@@ -38,7 +38,7 @@ pub enum BuildError {
 }
 
 /// Turns an I/O error about `path` into a [`BuildError`].
-pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
+pub(super) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
     move |source| BuildError::Io {
         path: path.to_path_buf(),
         source,
@@ -46,7 +46,7 @@ pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ 
 }
 
 /// Turns an error writing the data file `path` into a [`BuildError`].
-pub(crate) fn data<E>(path: &Path) -> impl FnOnce(E) -> BuildError + '_
+pub(super) fn data<E>(path: &Path) -> impl FnOnce(E) -> BuildError + '_
 where
     E: Into<Source>,
 {

@@ -61,7 +61,7 @@ impl<'a> From<&'a Record> for JsonActivity<'a> {
 }
 
 /// Writes the open data, and the sitemap when the site's address is known.
-pub(crate) fn write(config: &Config, tree: &Tree, folder: &Folder) -> Result<(), BuildError> {
+pub(super) fn write(config: &Config, tree: &Tree, folder: &Folder) -> Result<(), BuildError> {
     let dir = Path::new(DATA_DIR);
     folder.create_dir(dir)?;
     let json = Json {

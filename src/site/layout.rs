@@ -5,19 +5,19 @@
 use crate::code::Code;
 
 /// Folder of the node pages in the site.
-pub const PAGES_DIR: &str = "processi";
+pub(super) const PAGES_DIR: &str = "processi";
 /// Folder of the open data.
-pub const DATA_DIR: &str = "dati";
+pub(super) const DATA_DIR: &str = "dati";
 /// Folder of the theme's stylesheets, fonts and scripts.
-pub const ASSETS_DIR: &str = "assets";
+pub(super) const ASSETS_DIR: &str = "assets";
 /// Folder of attachments copied from `content/`.
-pub const MEDIA_DIR: &str = "contenuti";
+pub(super) const MEDIA_DIR: &str = "contenuti";
 /// The page with the whole manual, for printing.
-pub const PRINT_PAGE: &str = "stampa.html";
+pub(super) const PRINT_PAGE: &str = "stampa.html";
 /// The file that marks a folder as built by `manuale`.
 pub const MARKER: &str = ".manuale-build";
 
 /// The site URL of a node's page, relative to the site root.
-pub fn page_url(code: &Code) -> String {
+pub(super) fn page_url(code: &Code) -> String {
     format!("{PAGES_DIR}/{code}.html")
 }

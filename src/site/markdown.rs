@@ -14,7 +14,7 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 /// The prefix of syntect's CSS classes.
-pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+pub(super) const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Loaded on first use: a build whose pages have no code never pays for it.
 fn syntaxes() -> &'static SyntaxSet {
@@ -23,7 +23,7 @@ fn syntaxes() -> &'static SyntaxSet {
 }
 
 /// Where links in a page may point.
-pub struct Links<'a> {
+pub(super) struct Links<'a> {
     /// Content-relative path of the page being rendered.
     pub page: &'a Path,
     /// Relative prefix from the page's HTML file to the site root.
@@ -37,12 +37,12 @@ pub struct Links<'a> {
 }
 
 /// The HTML of a page's Markdown and whether it holds highlighted code.
-pub struct Rendered {
+pub(super) struct Rendered {
     pub html: String,
     pub has_code: bool,
 }
 
-pub fn render(markdown: &str, links: &Links) -> Rendered {
+pub(super) fn render(markdown: &str, links: &Links) -> Rendered {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION;
     let mut events = Vec::new();
@@ -88,7 +88,7 @@ pub fn render(markdown: &str, links: &Links) -> Rendered {
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
-                events.push(Event::End(TagEnd::Heading(demote(level))))
+                events.push(Event::End(TagEnd::Heading(demote(level))));
             }
             Event::Start(Tag::Link {
                 link_type,

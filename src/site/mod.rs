@@ -24,7 +24,7 @@ mod theme;
 mod tree;
 
 pub use error::BuildError;
-pub use layout::{page_url, MARKER};
+pub use layout::MARKER;
 
 use crate::config::{self, Config};
 use crate::content;
@@ -206,7 +206,7 @@ fn render(
         theme.write_assets(folder, config)?;
     }
     if any_code {
-        theme.write_code_css(folder)?;
+        theme::write_code_css(folder)?;
     }
     if plan.data {
         export::write(config, tree, folder)?;

@@ -10,7 +10,7 @@ use crate::text::escape_html;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-pub fn render(tree: &Tree, current: Option<usize>, root: &str, ui: &Ui) -> String {
+pub(super) fn render(tree: &Tree, current: Option<usize>, root: &str, ui: &Ui) -> String {
     let mut open: HashSet<usize> = HashSet::new();
     let mut p = current;
     while let Some(i) = p {
@@ -70,7 +70,7 @@ fn link_text(n: &Node, ui: &Ui) -> String {
 
 /// The table of contents of the whole manual, as nested lists of links to
 /// the sections of the print page (`#p-CODE`).
-pub fn toc(tree: &Tree, ui: &Ui) -> String {
+pub(super) fn toc(tree: &Tree, ui: &Ui) -> String {
     fn items(tree: &Tree, list: &[usize], ui: &Ui, out: &mut String) {
         out.push_str("<ul>");
         for &i in list {

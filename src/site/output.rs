@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 const MARKER_TEXT: &str = "Cartella generata da «manuale build». Viene sostituita per intero a ogni build: non metterci altri file.\n";
 
 /// Where a render writes.
-pub(crate) struct Folder {
+pub(super) struct Folder {
     root: PathBuf,
     /// Files replace those of a site being served: each goes through a
     /// temporary name.
@@ -21,7 +21,7 @@ pub(crate) struct Folder {
 
 impl Folder {
     /// A new, empty staging folder beside `output`, holding the marker.
-    pub(crate) fn stage(output: &Path) -> Result<Folder, BuildError> {
+    pub(super) fn stage(output: &Path) -> Result<Folder, BuildError> {
         let root = files::sibling(output, "tmp");
         if root.exists() {
             std::fs::remove_dir_all(&root).map_err(io(&root))?;
@@ -36,7 +36,7 @@ impl Folder {
     }
 
     /// The site already in `output`, to replace some of its files.
-    pub(crate) fn in_place(output: &Path) -> Folder {
+    pub(super) fn in_place(output: &Path) -> Folder {
         Folder {
             root: output.to_path_buf(),
             in_place: true,
@@ -44,19 +44,19 @@ impl Folder {
     }
 
     /// The path of `rel` in the folder.
-    pub(crate) fn path(&self, rel: impl AsRef<Path>) -> PathBuf {
+    pub(super) fn path(&self, rel: impl AsRef<Path>) -> PathBuf {
         self.root.join(rel)
     }
 
     /// Creates the folder `rel` and those above it.
-    pub(crate) fn create_dir(&self, rel: impl AsRef<Path>) -> Result<PathBuf, BuildError> {
+    pub(super) fn create_dir(&self, rel: impl AsRef<Path>) -> Result<PathBuf, BuildError> {
         let dir = self.path(rel);
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         Ok(dir)
     }
 
     /// Writes a file whose folder exists.
-    pub(crate) fn write(&self, rel: impl AsRef<Path>, bytes: &[u8]) -> Result<(), BuildError> {
+    pub(super) fn write(&self, rel: impl AsRef<Path>, bytes: &[u8]) -> Result<(), BuildError> {
         let path = self.path(rel);
         if self.in_place {
             files::write_atomic(&path, bytes).map_err(io(&path))
@@ -67,7 +67,7 @@ impl Folder {
 
     /// Moves a staged site into place as `output`, then removes the site
     /// it replaces.
-    pub(crate) fn publish(self, output: &Path) -> Result<(), BuildError> {
+    pub(super) fn publish(self, output: &Path) -> Result<(), BuildError> {
         check(output)?;
         if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(io(parent))?;
@@ -91,7 +91,7 @@ impl Folder {
     }
 
     /// Removes a staged site that failed.
-    pub(crate) fn discard(self) {
+    pub(super) fn discard(self) {
         if !self.in_place {
             let _ = std::fs::remove_dir_all(&self.root);
         }
@@ -99,7 +99,7 @@ impl Folder {
 }
 
 /// `path` may be replaced if it does not exist, is empty, or holds the marker.
-pub(crate) fn check(path: &Path) -> Result<(), BuildError> {
+pub(super) fn check(path: &Path) -> Result<(), BuildError> {
     match std::fs::read_dir(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(_) if path.is_file() => Err(BuildError::Foreign {
@@ -119,6 +119,6 @@ pub(crate) fn check(path: &Path) -> Result<(), BuildError> {
 }
 
 /// True when `path` holds a site this tool built.
-pub(crate) fn is_built(path: &Path) -> bool {
+pub(super) fn is_built(path: &Path) -> bool {
     path.join(MARKER).is_file()
 }

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 /// Everything a page needs besides its own node.
-pub(crate) struct Pages<'a> {
+pub(super) struct Pages<'a> {
     config: &'a Config,
     tree: &'a Tree,
     theme: &'a Theme,
@@ -34,7 +34,7 @@ pub(crate) struct Pages<'a> {
 }
 
 impl<'a> Pages<'a> {
-    pub(crate) fn new(
+    pub(super) fn new(
         config: &'a Config,
         tree: &'a Tree,
         theme: &'a Theme,
@@ -84,7 +84,7 @@ impl<'a> Pages<'a> {
     /// The pages of the nodes `indices`, rendered and written on every core:
     /// on a virtual disk the time goes into creating files, and that
     /// overlaps well.
-    pub(crate) fn nodes(&self, indices: &[usize]) -> Result<bool, BuildError> {
+    pub(super) fn nodes(&self, indices: &[usize]) -> Result<bool, BuildError> {
         let results = crate::parallel::map(indices, |&i| self.node(i));
         let mut any_code = false;
         for r in results {
@@ -118,7 +118,7 @@ impl<'a> Pages<'a> {
     }
 
     /// `index.html`: the introduction, the functions, the open data.
-    pub(crate) fn home(&self) -> Result<bool, BuildError> {
+    pub(super) fn home(&self) -> Result<bool, BuildError> {
         let md = match &self.tree.home {
             Some(h) => self.markdown(h, ""),
             None => Rendered {
@@ -142,7 +142,7 @@ impl<'a> Pages<'a> {
     }
 
     /// The whole manual on one page, to print or save as PDF.
-    pub(crate) fn print(&self) -> Result<bool, BuildError> {
+    pub(super) fn print(&self) -> Result<bool, BuildError> {
         let mut has_code = false;
         let author_html = self
             .tree
@@ -173,7 +173,7 @@ impl<'a> Pages<'a> {
     /// `404.html`, served at any depth: its links start from the path of
     /// the site's address when it is known (`/trasparenza/processi/`), so
     /// the page works at any depth, on the real host and on a test one.
-    pub(crate) fn not_found(&self) -> Result<(), BuildError> {
+    pub(super) fn not_found(&self) -> Result<(), BuildError> {
         let root = self
             .config
             .site_url()

@@ -16,15 +16,16 @@ use crate::mapping::Role;
 use crate::text::escape_html;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// Folder of the search files in the site.
-pub const DIR: &str = "ricerca";
+pub(super) const DIR: &str = "ricerca";
 /// Largest number of codes in one chunk of the code index.
 const CHUNK: usize = 400;
 
 /// Builds and writes the search index of the tree.
-pub(crate) fn write(config: &Config, tree: &Tree, folder: &Folder) -> Result<(), BuildError> {
+pub(super) fn write(config: &Config, tree: &Tree, folder: &Folder) -> Result<(), BuildError> {
     // What each result shows, worked out once for both indexes.
     let entries = entries(config, tree);
     let pagefind = Path::new(DIR).join("pagefind");
@@ -47,7 +48,7 @@ fn write_file(folder: &Folder, rel: &Path, bytes: &[u8]) -> Result<(), BuildErro
 
 /// The responsible roles a cell names, for the filter: the labels of
 /// `[roles]` in `book.toml` whose keywords occur in it.
-pub fn roles(config: &Config, responsible: &str) -> Vec<String> {
+pub(super) fn roles(config: &Config, responsible: &str) -> Vec<String> {
     let folded = crate::text::fold(responsible);
     config
         .roles
@@ -76,12 +77,12 @@ fn contains_word(text: &str, word: &str) -> bool {
 }
 
 /// How a function is named in the filter.
-pub fn function_label(root: &Node) -> String {
+pub(super) fn function_label(root: &Node) -> String {
     crate::text::code_title(&root.code, &root.title)
 }
 
 /// The roles of `[roles]` that some row names, in the order of `book.toml`.
-pub fn roles_in_use(config: &Config, tree: &Tree) -> Vec<String> {
+pub(super) fn roles_in_use(config: &Config, tree: &Tree) -> Vec<String> {
     let mut used = BTreeSet::new();
     for n in &tree.nodes {
         for r in &n.page.front.rows {
@@ -202,26 +203,27 @@ fn wanted(name: &str) -> bool {
 /// The document Pagefind indexes for a node.
 fn document(n: &Node, e: &Entry) -> String {
     let mut body = String::new();
-    body.push_str(&format!(
+    let _ = write!(
+        body,
         "<h1>{} {}</h1>",
         escape_html(&e.code),
         escape_html(&e.title)
-    ));
+    );
     for r in &n.page.front.rows {
         if !r.name.is_empty() && r.name != e.title {
-            body.push_str(&format!("<h2>{}</h2>", escape_html(&r.name)));
+            let _ = write!(body, "<h2>{}</h2>", escape_html(&r.name));
         }
         for text in Role::DATA.map(|role| r.cell(role)) {
             if !text.is_empty() {
-                body.push_str(&format!("<p>{}</p>", escape_html(text)));
+                let _ = write!(body, "<p>{}</p>", escape_html(text));
             }
         }
         for text in r.extra.values() {
-            body.push_str(&format!("<p>{}</p>", escape_html(text)));
+            let _ = write!(body, "<p>{}</p>", escape_html(text));
         }
     }
     if !n.page.author.trim().is_empty() {
-        body.push_str(&format!("<p>{}</p>", escape_html(&n.page.author)));
+        let _ = write!(body, "<p>{}</p>", escape_html(&n.page.author));
     }
     let mut hidden = String::new();
     for (key, value) in [
@@ -230,20 +232,23 @@ fn document(n: &Node, e: &Entry) -> String {
         ("url", &e.url),
         ("percorso", &e.path),
     ] {
-        hidden.push_str(&format!(
+        let _ = write!(
+            hidden,
             "<span data-pagefind-meta=\"{key}\">{}</span>",
             escape_html(value)
-        ));
+        );
     }
-    hidden.push_str(&format!(
+    let _ = write!(
+        hidden,
         "<span data-pagefind-filter=\"funzione\">{}</span>",
         escape_html(&e.function)
-    ));
+    );
     for r in &e.roles {
-        hidden.push_str(&format!(
+        let _ = write!(
+            hidden,
             "<span data-pagefind-filter=\"responsabile\">{}</span>",
             escape_html(r)
-        ));
+        );
     }
     format!(
         "<!DOCTYPE html><html lang=\"it\"><head><title>{} {}</title></head><body><main>{body}</main><div data-pagefind-ignore>{hidden}</div></body></html>",

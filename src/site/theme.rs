@@ -44,7 +44,7 @@ const STATIC: &[(&str, &[u8])] = embedded_static![
     "fonts/OFL.txt",
 ];
 
-pub struct Theme {
+pub(super) struct Theme {
     tera: Tera,
     statics: BTreeMap<String, Vec<u8>>,
     /// A hash of every template and static file, to notice a theme edit.
@@ -52,7 +52,7 @@ pub struct Theme {
 }
 
 impl Theme {
-    pub fn load(book: &Path, config: &Config) -> Result<Theme, BuildError> {
+    pub(super) fn load(book: &Path, config: &Config) -> Result<Theme, BuildError> {
         let dir = book.join("themes").join(&config.book.theme);
         if config.book.theme != "default" && !dir.is_dir() {
             return Err(BuildError::Page {
@@ -122,7 +122,7 @@ impl Theme {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn render<G: Serialize, P: Serialize>(
+    pub(super) fn render<G: Serialize, P: Serialize>(
         &self,
         template: &str,
         globals: &G,
@@ -146,7 +146,7 @@ impl Theme {
 
     /// Writes the static files under `assets/`; `style.css` starts with
     /// the chamber's colours.
-    pub(crate) fn write_assets(&self, folder: &Folder, config: &Config) -> Result<(), BuildError> {
+    pub(super) fn write_assets(&self, folder: &Folder, config: &Config) -> Result<(), BuildError> {
         for (name, bytes) in &self.statics {
             let rel = Path::new(ASSETS_DIR).join(name);
             if let Some(p) = rel.parent() {
@@ -162,15 +162,15 @@ impl Theme {
         }
         Ok(())
     }
+}
 
-    /// The stylesheet of highlighted code, for pages that have some.
-    pub(crate) fn write_code_css(&self, folder: &Folder) -> Result<(), BuildError> {
-        folder.create_dir(ASSETS_DIR)?;
-        folder.write(
-            Path::new(ASSETS_DIR).join("codice.css"),
-            code_stylesheet().as_bytes(),
-        )
-    }
+/// The stylesheet of highlighted code, for pages that have some.
+pub(super) fn write_code_css(folder: &Folder) -> Result<(), BuildError> {
+    folder.create_dir(ASSETS_DIR)?;
+    folder.write(
+        Path::new(ASSETS_DIR).join("codice.css"),
+        code_stylesheet().as_bytes(),
+    )
 }
 
 /// Tera's error with its causes, which say the template and line.

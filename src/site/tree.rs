@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A node of the published tree.
-pub struct Node {
+pub(super) struct Node {
     pub code: Code,
     pub title: String,
     pub page: Page,
@@ -27,7 +27,7 @@ pub struct Node {
 }
 
 /// The published nodes in tree order, with their links.
-pub struct Tree {
+pub(super) struct Tree {
     pub nodes: Vec<Node>,
     pub roots: Vec<usize>,
     pub home: Option<Page>,
@@ -36,7 +36,7 @@ pub struct Tree {
 
 impl Tree {
     /// Checks the pages form a tree: every published page's parent exists.
-    pub fn new(
+    pub(super) fn new(
         content: Content,
         content_dir: &Path,
         warnings: &mut Vec<String>,
@@ -115,7 +115,7 @@ impl Tree {
     }
 
     /// The newest update of the whole map.
-    pub fn updated(&self) -> Option<Date> {
+    pub(super) fn updated(&self) -> Option<Date> {
         let pages = self.nodes.iter().filter_map(|n| n.updated_below).max();
         let home = self
             .home
@@ -126,7 +126,7 @@ impl Tree {
     }
 
     /// The nodes that share `i`'s parent (the functions, for a function).
-    pub(crate) fn siblings(&self, i: usize) -> &[usize] {
+    pub(super) fn siblings(&self, i: usize) -> &[usize] {
         match self.nodes[i].parent {
             Some(p) => &self.nodes[p].children,
             None => &self.roots,

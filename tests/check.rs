@@ -121,3 +121,17 @@ fn import_prints_the_same_diagnostics() {
     assert!(import.status.success());
     assert_eq!(stderr(&import), check);
 }
+
+/// The whole report on the bundled sheet, text and JSON, kept in
+/// `tests/snapshots/`: a change in wording or order is a reviewed diff
+/// (`cargo insta review`, or `INSTA_UPDATE=always cargo test` and `git diff`).
+#[test]
+fn the_bundled_sheets_report_is_a_reviewed_snapshot() {
+    let b = Book::new();
+    let text = b.run(&["check"]);
+    assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+    insta::assert_snapshot!("check-text", stdout(&text));
+    let json = b.run(&["check", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+    insta::assert_snapshot!("check-json", stdout(&json));
+}

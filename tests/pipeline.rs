@@ -422,25 +422,31 @@ fn author_text_survives_reimport() {
 fn a_code_that_leaves_the_sheet_keeps_its_authors_page_unpublished() {
     let b = Book::imported();
     let page = "content/F/F1/F1.1/F1.1.1/F1.1.1.1.md";
+    // A page nobody wrote on: its code leaves the sheet too.
+    let plain = "content/E/E1/E1.1/E1.1.4.md";
+    assert!(b.join(plain).exists());
     let original = b.read(page);
     std::fs::write(b.join(page), format!("{original}\nNota dell'ufficio.\n")).unwrap();
     let sheet: String = b
         .read(SHEET)
         .lines()
-        .filter(|l| !l.starts_with("F.1.1.1.1."))
-        .map(|l| format!("{l}\n"))
-        .collect();
+        .filter(|l| !l.starts_with("F.1.1.1.1.") && !l.starts_with("E1.1.4 "))
+        .fold(String::new(), |s, l| s + l + "\n");
     std::fs::write(b.join(SHEET), sheet).unwrap();
     let out = b.run(&["import"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("rimosse, 1 archiviate"), "{}", stdout(&out));
+    assert!(!b.join(plain).exists(), "the page nobody wrote on is still there");
     assert!(b.read(page).contains("Nota dell'ufficio."));
     assert!(b.read(page).contains("archived = true"));
     let out = b.run(&["build"]);
     assert!(out.status.success());
     assert!(stderr(&out).contains("archiviato"));
     assert!(!b.join("book/processi/F1.1.1.1.html").exists());
-    // A page nobody wrote on simply goes.
-    assert!(!b.join("content/E/E1/E1.1/E1.1.4.md").exists() || b.read(SHEET).contains("E1.1.4"));
+    // A page nobody wrote on simply goes, with its published page.
+    assert!(!b.join(plain).exists());
+    assert!(!b.join("book/processi/E1.1.4.html").exists());
+    assert!(b.join("book/processi/E1.1.5.html").exists());
 }
 
 #[test]

@@ -136,11 +136,8 @@ mod tests {
 
     const HEAD: &str = "CODIFICA UNIONCAMERE\tNOME PROCESSO - ATTIVITA'\tinput\toutput\tSequenza di attività\tResponsabile output (ruolo)\n";
 
-    fn kinds(m: &Map) -> Vec<(usize, &'static str)> {
-        m.diagnostics
-            .iter()
-            .map(|d| (d.line, d.kind.code()))
-            .collect()
+    fn kinds(m: &Map) -> Vec<(usize, Kind)> {
+        m.diagnostics.iter().map(|d| (d.line, d.kind)).collect()
     }
 
     #[test]
@@ -159,7 +156,7 @@ mod tests {
         ));
         let n = &m.nodes[&"A1.1".parse().unwrap()];
         assert_eq!(n.records.len(), 2);
-        assert!(kinds(&m).contains(&(3, "M003")));
+        assert!(kinds(&m).contains(&(3, Kind::NoCode)));
     }
 
     #[test]
@@ -187,7 +184,7 @@ mod tests {
             assert!(m.nodes.contains_key(&c.parse().unwrap()), "{c}");
         }
         let k = kinds(&m);
-        assert_eq!(k.iter().filter(|(_, c)| *c == "M004").count(), 3, "{k:?}");
+        assert_eq!(k.iter().filter(|(_, c)| *c == Kind::AncestorMissing).count(), 3, "{k:?}");
     }
 
     #[test]
@@ -212,8 +209,8 @@ mod tests {
         assert_eq!(first.title, "Assistenza legale ai vertici camerati");
         assert!(first.records.is_empty());
         assert_eq!(second.records.len(), 1);
-        assert!(kinds(&m).contains(&(2, "M002")));
-        assert!(kinds(&m).contains(&(2, "M001")));
+        assert!(kinds(&m).contains(&(2, Kind::TwoCodes)));
+        assert!(kinds(&m).contains(&(2, Kind::CodeRespelled)));
     }
 
     #[test]

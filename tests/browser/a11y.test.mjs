@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -105,17 +105,23 @@ test('axe WCAG 2.1 AA: search results open, desktop and phone', async () => {
 
 test('every HTML file passes the Nu HTML Checker', () => {
   const jar = join(require.resolve('vnu-jar/package.json'), '..', 'build', 'dist', 'vnu.jar');
-  let out = '';
-  try {
-    out = execFileSync('java', ['-jar', jar, '--errors-only', '--format', 'json', '--skip-non-html', book.site], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
-  } catch (e) {
-    out = (e.stdout || '') + (e.stderr || '');
+  // vnu prints its JSON report on stderr; a missing Java must fail the
+  // test, not pass it having checked nothing.
+  const run = spawnSync('java', ['-jar', jar, '--errors-only', '--format', 'json', '--skip-non-html', book.site], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (run.error) {
+    assert.fail(run.error.code === 'ENOENT'
+      ? 'java non trovato: il Nu HTML Checker (vnu-jar) ha bisogno di Java; scripts/test installa default-jre-headless'
+      : `il Nu HTML Checker non parte: ${run.error.message}`);
   }
-  const messages = out.trim() ? JSON.parse(out.trim().split('\n').pop()).messages : [];
+  const report = `${run.stdout}\n${run.stderr}`.split('\n').reverse().find((l) => l.trim().startsWith('{'));
+  assert.ok(report, `il Nu HTML Checker non ha dato un rapporto (uscita ${run.status}): ${run.stderr.slice(0, 500)}`);
+  const messages = JSON.parse(report).messages;
+  assert.ok(Array.isArray(messages), report.slice(0, 200));
   const errors = messages.filter((m) => m.type === 'error');
   const files = readdirSync(join(book.site, 'processi')).length;
   assert.ok(files > 300);
   assert.deepEqual(errors.slice(0, 10).map((m) => `${m.url.split('/').slice(-2).join('/')}:${m.lastLine}: ${m.message}`), []);
+  assert.equal(run.status, 0, run.stderr.slice(0, 500));
 });
 
 test('keyboard: skip link first, visible focus, no trap', async () => {

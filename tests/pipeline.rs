@@ -435,8 +435,15 @@ fn a_code_that_leaves_the_sheet_keeps_its_authors_page_unpublished() {
     std::fs::write(b.join(SHEET), sheet).unwrap();
     let out = b.run(&["import"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("rimosse, 1 archiviate"), "{}", stdout(&out));
-    assert!(!b.join(plain).exists(), "the page nobody wrote on is still there");
+    assert!(
+        stdout(&out).contains("rimosse, 1 archiviate"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        !b.join(plain).exists(),
+        "the page nobody wrote on is still there"
+    );
     assert!(b.read(page).contains("Nota dell'ufficio."));
     assert!(b.read(page).contains("archived = true"));
     let out = b.run(&["build"]);

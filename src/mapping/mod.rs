@@ -184,7 +184,13 @@ mod tests {
             assert!(m.nodes.contains_key(&c.parse().unwrap()), "{c}");
         }
         let k = kinds(&m);
-        assert_eq!(k.iter().filter(|(_, c)| *c == Kind::AncestorMissing).count(), 3, "{k:?}");
+        assert_eq!(
+            k.iter()
+                .filter(|(_, c)| *c == Kind::AncestorMissing)
+                .count(),
+            3,
+            "{k:?}"
+        );
     }
 
     #[test]

@@ -1,0 +1,354 @@
+//! Workbooks (`.xlsx`, `.xls`, `.ods`) through calamine: the first worksheet
+//! or the one asked for, cells as an Italian reader sees them, panics
+//! caught, and the child process that reads a workbook with its memory
+//! capped (`manuale __foglio FILE`), answering in JSON.
+
+use super::delimited::normalise_newlines;
+use super::sheet::{Row, Sheet, SourceError};
+use std::io::Cursor;
+use std::path::Path;
+
+/// Reads a worksheet of an `.xlsx`, `.xls` or `.ods` workbook here.
+///
+/// calamine 0.31 can panic on a damaged file (fuzzing found an out-of-range
+/// slice in its `.xls` container reader): such a panic is caught here and
+/// becomes an error naming the file, with the panic message kept quiet.
+pub(super) fn in_process(
+    path: &Path,
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Result<Sheet, SourceError> {
+    match quiet_panics(|| read_workbook(path, bytes, sheet)) {
+        Ok(result) => result,
+        Err(detail) => Err(SourceError::Workbook {
+            path: path.to_path_buf(),
+            message: format!("il file è danneggiato ({detail}); riaprilo e salvalo di nuovo dal foglio di calcolo"),
+        }),
+    }
+}
+
+/// Memory a child reading a workbook may use.
+const CHILD_MEMORY: u64 = 3 << 30;
+
+/// Caps the address space of this process at `bytes`, or lower if it
+/// already is.
+#[cfg(unix)]
+fn limit_memory(bytes: u64) -> std::io::Result<()> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct it is given, nothing else.
+    if unsafe { libc::getrlimit(libc::RLIMIT_AS, &raw mut limit) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let cap = limit.rlim_max.min(bytes);
+    limit.rlim_cur = cap;
+    limit.rlim_max = cap;
+    // SAFETY: setrlimit only reads the struct it is given.
+    if unsafe { libc::setrlimit(libc::RLIMIT_AS, &raw const limit) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere the child still isolates a crash, without a cap.
+#[cfg(not(unix))]
+fn limit_memory(_bytes: u64) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// What the child prints on stdout, as JSON.
+#[derive(serde::Serialize, serde::Deserialize)]
+enum ChildAnswer {
+    Sheet {
+        rows: Vec<Row>,
+        format: String,
+        worksheet: Option<String>,
+    },
+    NoSuchSheet {
+        sheet: String,
+        available: String,
+    },
+    Empty,
+    Other {
+        message: String,
+    },
+}
+
+/// The child's side: read the workbook, answer in JSON. Returns the exit code.
+pub fn serve_child(path: &Path, sheet: Option<&str>) -> i32 {
+    let answer = match limit_memory(CHILD_MEMORY).and_then(|()| std::fs::read(path)) {
+        Err(e) => ChildAnswer::Other {
+            message: e.to_string(),
+        },
+        Ok(bytes) => match in_process(path, &bytes, sheet) {
+            Ok(s) => ChildAnswer::Sheet {
+                rows: s.rows,
+                format: s.format,
+                worksheet: s.worksheet,
+            },
+            Err(SourceError::NoSuchSheet {
+                sheet, available, ..
+            }) => ChildAnswer::NoSuchSheet { sheet, available },
+            Err(SourceError::Empty { .. }) => ChildAnswer::Empty,
+            Err(e) => ChildAnswer::Other {
+                message: e
+                    .to_string()
+                    .split_once(": ")
+                    .map_or(e.to_string(), |(_, m)| m.to_string()),
+            },
+        },
+    };
+    match serde_json::to_writer(std::io::stdout().lock(), &answer) {
+        Ok(()) => 0,
+        Err(_) => 1,
+    }
+}
+
+pub(super) fn isolated(exe: &Path, path: &Path, sheet: Option<&str>) -> Result<Sheet, SourceError> {
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("__foglio").arg(path);
+    if let Some(s) = sheet {
+        cmd.arg("--sheet").arg(s);
+    }
+    let damaged = |why: &str| SourceError::Workbook {
+        path: path.to_path_buf(),
+        message: format!(
+            "il file è danneggiato ({why}); riaprilo e salvalo di nuovo dal foglio di calcolo"
+        ),
+    };
+    let out = cmd
+        .stderr(std::process::Stdio::null())
+        .output()
+        .map_err(|source| SourceError::Io {
+            path: exe.to_path_buf(),
+            source,
+        })?;
+    let answer: ChildAnswer = match serde_json::from_slice(&out.stdout) {
+        Ok(a) if out.status.success() => a,
+        _ => return Err(damaged("la lettura si è interrotta: il file chiede più memoria di quanta ne serva a un foglio vero")),
+    };
+    match answer {
+        ChildAnswer::Sheet {
+            rows,
+            format,
+            worksheet,
+        } => Ok(Sheet {
+            path: path.to_path_buf(),
+            rows,
+            format,
+            guessed_encoding: false,
+            worksheet,
+        }),
+        ChildAnswer::NoSuchSheet { sheet, available } => Err(SourceError::NoSuchSheet {
+            path: path.to_path_buf(),
+            sheet,
+            available,
+        }),
+        ChildAnswer::Empty => Err(SourceError::Empty {
+            path: path.to_path_buf(),
+        }),
+        ChildAnswer::Other { message } => Err(SourceError::Workbook {
+            path: path.to_path_buf(),
+            message,
+        }),
+    }
+}
+
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into `Err(message)` without printing it.
+fn quiet_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    result.map_err(|e| {
+        e.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| {
+                e.downcast_ref::<&str>()
+                    .map(std::string::ToString::to_string)
+            })
+            .unwrap_or_else(|| "errore interno del lettore".into())
+    })
+}
+
+fn read_workbook(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, SourceError> {
+    use calamine::Reader;
+    let mut wb =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| {
+            if bytes.starts_with(b"PK") {
+                SourceError::Binary {
+                    path: path.to_path_buf(),
+                    what: format!("è un archivio zip ma non un foglio .xlsx o .ods: {e}"),
+                }
+            } else {
+                SourceError::Workbook {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                }
+            }
+        })?;
+    let kind = match &wb {
+        calamine::Sheets::Xlsx(_) => "Excel .xlsx",
+        calamine::Sheets::Xls(_) => "Excel .xls",
+        calamine::Sheets::Ods(_) => "OpenDocument .ods",
+        calamine::Sheets::Xlsb(_) => "Excel .xlsb",
+    };
+    let names = wb.sheet_names();
+    let name = match sheet {
+        Some(s) => names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .or_else(|| names.iter().find(|n| n.to_lowercase() == s.to_lowercase()))
+            .cloned()
+            .ok_or_else(|| SourceError::NoSuchSheet {
+                path: path.to_path_buf(),
+                sheet: s.to_string(),
+                available: names
+                    .iter()
+                    .map(|n| format!("«{n}»"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?,
+        None => names.first().cloned().ok_or_else(|| SourceError::Empty {
+            path: path.to_path_buf(),
+        })?,
+    };
+    let range = wb
+        .worksheet_range(&name)
+        .map_err(|e| SourceError::Workbook {
+            path: path.to_path_buf(),
+            message: format!("foglio «{name}»: {e}"),
+        })?;
+    let (start_row, start_col) = range.start().unwrap_or((0, 0));
+    let mut rows = Vec::new();
+    for (i, r) in range.rows().enumerate() {
+        let mut cells = vec![String::new(); start_col as usize];
+        cells.extend(r.iter().map(|c| cell_text(c).trim().to_string()));
+        while cells.last().is_some_and(String::is_empty) {
+            cells.pop();
+        }
+        rows.push(Row {
+            line: start_row as usize + i + 1,
+            cells,
+        });
+    }
+    if rows.iter().all(Row::is_blank) {
+        return Err(SourceError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(Sheet {
+        path: path.to_path_buf(),
+        rows,
+        format: format!("{kind}, foglio «{name}»"),
+        guessed_encoding: false,
+        worksheet: Some(name),
+    })
+}
+
+/// A cell as the sheet shows it to an Italian reader: integers without
+/// decimals, a decimal comma, dates as `31/01/2024`, formulas by their value.
+fn cell_text(c: &calamine::Data) -> String {
+    use calamine::Data;
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => normalise_newlines(s),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number(*f),
+        Data::Bool(true) => "VERO".into(),
+        Data::Bool(false) => "FALSO".into(),
+        Data::DateTime(dt) => {
+            let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+            if dt.is_duration() {
+                let total = dt.as_f64() * 24.0;
+                format!("{}:{mi:02}:{s:02}", total.floor() as i64)
+            } else if (h, mi, s) == (0, 0, 0) {
+                format!("{d:02}/{mo:02}/{y:04}")
+            } else if y <= 1900 && dt.as_f64() < 1.0 {
+                format!("{h:02}:{mi:02}")
+            } else {
+                format!("{d:02}/{mo:02}/{y:04} {h:02}:{mi:02}")
+            }
+        }
+        Data::DateTimeIso(s) => iso_date(s),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// `2024-01-31` (OpenDocument's dates) as `31/01/2024`, with the time if
+/// there is one; anything else unchanged.
+fn iso_date(s: &str) -> String {
+    let (date, time) = s.split_once('T').unwrap_or((s, ""));
+    let Some(d) = crate::date::Date::parse(date) else {
+        return s.to_string();
+    };
+    let day = format!("{:02}/{:02}/{:04}", d.day, d.month, d.year);
+    let hm: String = time.chars().take(5).collect();
+    if hm.is_empty() || hm == "00:00" {
+        day
+    } else {
+        format!("{day} {hm}")
+    }
+}
+
+fn number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        // Shortest representation that reads back the same, Italian comma.
+        format!("{f}").replace('.', ",")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse;
+    use super::*;
+
+    #[test]
+    fn iso_dates_read_the_italian_way() {
+        assert_eq!(iso_date("2024-01-31"), "31/01/2024");
+        assert_eq!(iso_date("2024-01-31T00:00:00"), "31/01/2024");
+        assert_eq!(iso_date("2024-01-31T14:30:00"), "31/01/2024 14:30");
+        assert_eq!(iso_date("boh"), "boh");
+    }
+
+    #[test]
+    fn a_damaged_xls_is_an_error_not_a_panic() {
+        // Found by `cargo fuzz run sheet`: calamine's .xls reader panics on it.
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/danneggiato.xls"
+        ))
+        .unwrap();
+        let err = parse(Path::new("d.xls"), &bytes).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("d.xls: il foglio di calcolo non si apre: il file è danneggiato"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn numbers_read_the_italian_way() {
+        assert_eq!(number(12.0), "12");
+        assert_eq!(number(3.5), "3,5");
+        assert_eq!(number(-0.25), "-0,25");
+    }
+}

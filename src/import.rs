@@ -7,7 +7,9 @@
 
 use crate::code::Code;
 use crate::config::Config;
-use crate::content::{self, Content, ContentError, Front, Page, SourceColumn, SourceInfo};
+use crate::content::{
+    self, Change, Content, ContentError, Front, Lock, Page, SourceColumn, SourceInfo,
+};
 use crate::date::Date;
 use crate::mapping::{Map, Role};
 use crate::parallel;
@@ -24,12 +26,32 @@ pub enum ImportError {
     Read(#[from] ReadError),
     #[error("{0}\nL'import si è fermato prima di scrivere: content/ non è stato modificato.")]
     Content(#[from] ContentError),
-    #[error("{path}: scrittura non riuscita: {source}\nL'import si è fermato: content/ non è stato modificato.")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
+    /// Writing failed: the error says whether `content/` changed.
+    #[error(transparent)]
+    Apply(ContentError),
+    #[error(
+        "{sheet}: l'import toglierebbe {gone} dei {total} processi e sezioni già in content/: \
+         può essere il foglio sbagliato, o una versione incompleta. Controlla con «manuale check»; \
+         se è proprio quello che vuoi, rilancia con --allow-removals.\n\
+         content/ non è stato modificato."
+    )]
+    MostRemoved {
+        sheet: String,
+        gone: usize,
+        total: usize,
     },
 }
+
+/// How an import may change `content/`.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Accept an import that removes most of the map.
+    pub allow_removals: bool,
+}
+
+/// An import that would remove more than half of a map this big asks for
+/// `--allow-removals`.
+const MOST_REMOVED_FROM: usize = 10;
 
 /// What an import found and did.
 #[derive(Debug)]
@@ -48,7 +70,7 @@ pub struct Report {
 }
 
 /// Imports the sheet `input` names into `book/content`.
-pub fn run(book: &Path, input: &Input) -> Result<Report, ImportError> {
+pub fn run(book: &Path, input: &Input, options: &Options) -> Result<Report, ImportError> {
     let reading = reading::read(book, input)?;
     let sheet_report = reading.report();
     let reading::Reading {
@@ -66,7 +88,26 @@ pub fn run(book: &Path, input: &Input) -> Result<Report, ImportError> {
             .unwrap_or_default()
     });
     let content_dir = book.join("content");
+    let lock = Lock::take(&content_dir, "import")?;
+    let recovered = content::recover(&lock)?;
     let existing = content::load(&content_dir)?;
+    let total = existing
+        .pages
+        .values()
+        .filter(|p| !p.front.archived)
+        .count();
+    let gone = existing
+        .pages
+        .iter()
+        .filter(|(code, p)| !p.front.archived && !map.nodes.contains_key(*code))
+        .count();
+    if total >= MOST_REMOVED_FROM && gone * 2 > total && !options.allow_removals {
+        return Err(ImportError::MostRemoved {
+            sheet: text::shown(&path),
+            gone,
+            total,
+        });
+    }
     let mut report = Report {
         sheet: sheet_report,
         notes: Vec::new(),
@@ -76,8 +117,9 @@ pub fn run(book: &Path, input: &Input) -> Result<Report, ImportError> {
         removed: 0,
         archived: 0,
     };
+    report.notes.extend(recovered.map(|r| r.to_string()));
     let plan = plan(&config, &map, &existing, &path, &date, &mut report);
-    write(&content_dir, &plan, &mut report)?;
+    write(&lock, plan, &mut report)?;
     Ok(report)
 }
 
@@ -370,92 +412,38 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Writes the plan: every changed file to a temporary name, then renames.
-fn write(dir: &Path, plan: &Plan, report: &mut Report) -> Result<(), ImportError> {
-    let werr = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| ImportError::Write { path, source }
-    };
-    let pages: Vec<(&PathBuf, &String)> = plan.pages.iter().collect();
+/// Applies the plan to `content/` through its journal: the pages whose
+/// text changed, and the removals.
+fn write(lock: &Lock, plan: Plan, report: &mut Report) -> Result<(), ImportError> {
+    let dir = lock.dir();
+    let pages: Vec<(PathBuf, String)> = plan.pages.into_iter().collect();
     let changed = parallel::map(&pages, |(rel, text)| {
         !std::fs::read(dir.join(rel)).is_ok_and(|old| old == text.as_bytes())
     });
     report.unchanged = changed.iter().filter(|c| !**c).count();
-    // (target, temporary name, text) of every file that changes.
-    let todo: Vec<(PathBuf, PathBuf, &String)> = pages
-        .iter()
-        .zip(&changed)
-        .filter(|(_, c)| **c)
-        .map(|((rel, text), _)| {
-            let target = dir.join(rel);
-            let tmp = crate::files::temp_name(&target);
-            (target, tmp, *text)
-        })
-        .collect();
-    let mut created_dirs: Vec<PathBuf> = Vec::new();
-    let undo = |created_dirs: &[PathBuf]| {
-        for (_, tmp, _) in &todo {
-            let _ = std::fs::remove_file(tmp);
-        }
-        for d in created_dirs.iter().rev() {
-            let _ = std::fs::remove_dir(d);
-        }
+    let change = Change {
+        write: pages
+            .into_iter()
+            .zip(changed)
+            .filter_map(|(page, changed)| changed.then_some(page))
+            .collect(),
+        remove: plan
+            .remove
+            .into_iter()
+            .filter(|rel| dir.join(rel).exists())
+            .collect(),
     };
-    for (target, _, _) in &todo {
-        let parent = target.parent().unwrap_or(dir);
-        if let Err(e) = create_dirs(parent, &mut created_dirs).map_err(werr(parent)) {
-            undo(&created_dirs);
-            return Err(e);
-        }
+    if change.write.is_empty() && change.remove.is_empty() {
+        return Ok(());
     }
-    let written = parallel::map(&todo, |(_, tmp, text)| {
-        std::fs::write(tmp, text).map_err(werr(tmp))
-    });
-    if let Some(Err(e)) = written.into_iter().find(Result::is_err) {
-        undo(&created_dirs);
-        return Err(e);
-    }
-    let renamed = parallel::map(&todo, |(target, tmp, _)| {
-        std::fs::rename(tmp, target).map_err(werr(target))
-    });
-    if let Some(Err(e)) = renamed.into_iter().find(Result::is_err) {
-        return Err(e);
-    }
-    report.written = todo.len();
-    report
-        .touched
-        .extend(todo.iter().map(|(target, _, _)| target.clone()));
-    for rel in &plan.remove {
-        let path = dir.join(rel);
-        if std::fs::remove_file(&path).is_ok() {
-            report.removed += 1;
-            report.touched.push(path.clone());
-        }
-        // Folders the import emptied go too; never the content folder.
-        let mut d = path.parent().map(Path::to_path_buf);
-        while let Some(p) = d {
-            if p == dir || std::fs::remove_dir(&p).is_err() {
-                break;
-            }
-            d = p.parent().map(Path::to_path_buf);
-        }
-    }
-    Ok(())
-}
-
-fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut missing = Vec::new();
-    let mut d = Some(dir);
-    while let Some(p) = d {
-        if p.as_os_str().is_empty() || p.exists() {
-            break;
-        }
-        missing.push(p.to_path_buf());
-        d = p.parent();
-    }
-    for p in missing.into_iter().rev() {
-        std::fs::create_dir(&p)?;
-        created.push(p);
-    }
+    let applied = content::apply(lock, &change).map_err(ImportError::Apply)?;
+    report.written = applied.written.len();
+    report.removed = applied.removed.len();
+    report.touched = applied
+        .written
+        .iter()
+        .chain(&applied.removed)
+        .map(|rel| dir.join(rel))
+        .collect();
     Ok(())
 }

@@ -6,7 +6,7 @@ use manuale::check;
 use manuale::diagnostic::Level;
 use manuale::reading::Input;
 use manuale::source::Workbooks;
-use manuale::text::shown;
+use manuale::text::{shown, terminal_safe};
 use manuale::{import, site};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,6 +34,9 @@ enum Command {
         /// Il foglio di lavoro da leggere in un file .xlsx, .xls o .ods (predefinito: il primo)
         #[arg(long)]
         sheet: Option<String>,
+        /// Accetta un import che toglie più di metà della mappa già in content/
+        #[arg(long)]
+        allow_removals: bool,
     },
     /// Controlla il foglio e ne segnala i difetti, senza scrivere nulla
     Check {
@@ -106,7 +109,16 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Import { book, file, sheet } => run_import(&here(book), &input(file, sheet)),
+        Command::Import {
+            book,
+            file,
+            sheet,
+            allow_removals,
+        } => run_import(
+            &here(book),
+            &input(file, sheet),
+            &import::Options { allow_removals },
+        ),
         Command::Check {
             book,
             file,
@@ -135,17 +147,17 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("errore: {message}");
+            eprintln!("errore: {}", terminal_safe(&message));
             ExitCode::FAILURE
         }
     }
 }
 
-fn run_import(book: &Path, input: &Input) -> Result<ExitCode, String> {
-    let report = import::run(book, input).map_err(|e| e.to_string())?;
-    eprint!("{}", check::text(&report.sheet));
+fn run_import(book: &Path, input: &Input, options: &import::Options) -> Result<ExitCode, String> {
+    let report = import::run(book, input, options).map_err(|e| e.to_string())?;
+    eprint!("{}", terminal_safe(&check::text(&report.sheet)));
     for n in &report.notes {
-        eprintln!("nota: {n}");
+        eprintln!("nota: {}", terminal_safe(n));
     }
     println!(
         "content/: {} pagine scritte, {} invariate, {} rimosse{}.",
@@ -176,7 +188,7 @@ fn run_check(book: &Path, input: &Input, format: Format) -> Result<ExitCode, Str
         }
     };
     match format {
-        Format::Text => print!("{}", check::text(&report)),
+        Format::Text => print!("{}", terminal_safe(&check::text(&report))),
         Format::Json => print!("{}", check::json(&report)),
     }
     Ok(if report.count(Level::Error) > 0 {
@@ -194,7 +206,7 @@ fn run_build(book: &Path, output: Option<PathBuf>) -> Result<ExitCode, String> {
     })
     .map_err(|e| e.to_string())?;
     for w in &report.warnings {
-        eprintln!("avviso: {w}");
+        eprintln!("avviso: {}", terminal_safe(w));
     }
     let index = report.output.join("index.html");
     println!(

@@ -6,14 +6,32 @@
 use std::fmt::Display;
 use std::path::Path;
 
-/// Escapes the characters that would turn plain text into Markdown markup.
+/// A visible stand-in for a control character that text must not carry
+/// into a page or a terminal: the Unicode "control picture" of a C0
+/// character (`␛` for ESC, `␀` for NUL), `␡` for DEL, `\u{FFFD}` for a C1
+/// character. `keep` lists the controls that stay as they are.
+fn control_picture(c: char, keep: &[char]) -> Option<char> {
+    if keep.contains(&c) {
+        return None;
+    }
+    match c as u32 {
+        n @ 0..=0x1F => char::from_u32(0x2400 + n),
+        0x7F => Some('\u{2421}'),
+        0x80..=0x9F => Some('\u{FFFD}'),
+        _ => None,
+    }
+}
+
+/// Escapes the characters that would turn plain text into Markdown markup;
+/// control characters (a carriage return too, which page files do not keep)
+/// become visible pictures.
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
             out.push('\\');
         }
-        out.push(c);
+        out.push(control_picture(c, &['\n', '\t']).unwrap_or(c));
     }
     // A line that starts like a heading, a list or a quote stays a paragraph.
     let needs_guard = out.starts_with('#')
@@ -36,7 +54,9 @@ pub fn escape_markdown(text: &str) -> String {
     out
 }
 
-/// Minimal HTML escaping for text and attribute values.
+/// Minimal HTML escaping for text and attribute values. Control
+/// characters HTML forbids become visible pictures (`check` reports them,
+/// M012).
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -46,10 +66,34 @@ pub fn escape_html(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
+            _ => out.push(control_picture(c, &['\n', '\t', '\r', '\u{c}']).unwrap_or(c)),
         }
     }
     out
+}
+
+/// Text from a sheet made safe to print on a terminal: control characters
+/// (ESC starts the sequences that move the cursor, set the window title,
+/// ring the bell) become visible pictures, and the characters that reorder
+/// text (bidi controls such as U+202E) are shown by their code.
+pub fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if let Some(p) = control_picture(c, &['\n', '\t']) {
+            out.push(p);
+        } else if is_bidi_control(c) {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The invisible characters that change the direction of the text around
+/// them: a cell can look like another with them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Lower case, accents folded, spaces collapsed: for comparing titles.

@@ -8,7 +8,7 @@ use super::model::Record;
 use crate::code::{self, Code};
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::source::{Row, Sheet};
-use crate::text::{fold, normalise};
+use crate::text::{fold, is_bidi_control, normalise};
 
 /// Longer cells than this are hard to read on a page.
 const LONG_CELL: usize = 5000;
@@ -240,6 +240,8 @@ enum Suspicion {
     OtherScript,
     /// UTF-8 read as Latin-1 (`Ã©`).
     Mojibake,
+    /// An invisible character that reverses the text around it.
+    Bidi,
 }
 
 impl Suspicion {
@@ -256,6 +258,7 @@ impl Suspicion {
             Suspicion::Control => "carattere di controllo",
             Suspicion::OtherScript => "lettere di un altro alfabeto",
             Suspicion::Mojibake => "lettere accentate mal codificate («Ã…»)",
+            Suspicion::Bidi => "carattere invisibile che cambia la direzione del testo",
         }
     }
 }
@@ -268,6 +271,8 @@ fn suspicious(cell: &str) -> Option<(String, Suspicion)> {
             Some(Suspicion::Replacement)
         } else if c.is_control() && c != '\n' && c != '\t' {
             Some(Suspicion::Control)
+        } else if is_bidi_control(c) {
+            Some(Suspicion::Bidi)
         } else if c.is_alphabetic() && !is_latin(c) {
             Some(Suspicion::OtherScript)
         } else if prev == 'Ã' && ('\u{80}'..='\u{BF}').contains(&c) {

@@ -6,6 +6,7 @@ use super::http::LIVE_JS;
 use super::state::{AppState, Signal};
 use crate::reading::Input;
 use crate::site;
+use crate::text::terminal_safe;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -27,13 +28,14 @@ pub(super) fn rebuild(
     let mut own = Vec::new();
     let result = (|| -> Result<site::Update, String> {
         if sheet_changed {
-            let report = crate::import::run(book, input).map_err(|e| e.to_string())?;
+            let report = crate::import::run(book, input, &crate::import::Options::default())
+                .map_err(|e| e.to_string())?;
             own = report
                 .touched
                 .iter()
                 .map(|p| (p.clone(), std::fs::read(p).ok()))
                 .collect();
-            eprint!("{}", crate::check::summary(&report.sheet));
+            eprint!("{}", terminal_safe(&crate::check::summary(&report.sheet)));
             println!(
                 "Importato il foglio: {} pagine scritte, {} invariate.",
                 report.written, report.unchanged
@@ -48,7 +50,7 @@ pub(super) fn rebuild(
         *snapshot = Some(snap);
         if let site::Update::Full(report) = &update {
             for w in &report.warnings {
-                eprintln!("avviso: {w}");
+                eprintln!("avviso: {}", terminal_safe(w));
             }
         }
         Ok(update)
@@ -82,7 +84,7 @@ pub(super) fn rebuild(
                 Signal::Built(shared.version)
             }
             Err(message) => {
-                eprintln!("errore: {message}\nL'anteprima mostra l'ultima versione riuscita; si aggiorna da sola al prossimo salvataggio corretto.");
+                eprintln!("errore: {}\nL'anteprima mostra l'ultima versione riuscita; si aggiorna da sola al prossimo salvataggio corretto.", terminal_safe(&message));
                 shared.error = Some(message.clone());
                 Signal::Failed(message)
             }

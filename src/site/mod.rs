@@ -263,7 +263,17 @@ impl Loaded {
             }
         }
         let content_dir = opts.book.join("content");
-        let content = content::load(&content_dir)?;
+        let content = if content_dir.is_dir() {
+            // Read while no import writes, after finishing or undoing one
+            // that was killed.
+            let lock = content::Lock::take(&content_dir, "build")?;
+            if let Some(r) = content::recover(&lock)? {
+                warnings.push(format!("{}: {r}", content_dir.display()));
+            }
+            content::load(&content_dir)?
+        } else {
+            content::Content::default()
+        };
         if content.pages.is_empty() {
             return Err(BuildError::Page {
                 path: content_dir,

@@ -1,19 +1,12 @@
-//! The Markdown pages under `content/`: their format, reading and writing
-//! them, and the layout that mirrors the hierarchy of the map.
-//!
-//! A page is TOML front matter between `+++` lines (the structured fields:
-//! code, title, the rows of the sheet), then a part written by `manuale
-//! import` between two HTML-comment markers (the same data as readable
-//! Markdown), then the author's own text. Import rewrites the front matter and
-//! the generated part and keeps the author's text; the end marker carries a
-//! fingerprint of the generated part so that a hand edit there is noticed and
-//! kept instead of overwritten.
+//! One page of `content/`: TOML fields between `+++` lines, the part
+//! `manuale import` writes between two markers, and the author's text after
+//! them; reading it back and writing it out byte for byte the same.
 
+use super::error::ContentError;
 use crate::code::Code;
 use crate::mapping::{Record, Role};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// The file name of a section's page (a node with children).
 pub const INDEX: &str = "_index.md";
@@ -117,29 +110,6 @@ pub struct Page {
     pub author_line: usize,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ContentError {
-    #[error("{path}: impossibile leggere: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path}:{line}: pagina non valida: {message}")]
-    Malformed {
-        path: PathBuf,
-        line: usize,
-        message: String,
-    },
-    #[error(
-        "{path}: il codice {code} è già usato da {other}: ogni codice deve avere una sola pagina"
-    )]
-    Duplicate {
-        path: PathBuf,
-        code: Code,
-        other: PathBuf,
-    },
-}
-
 impl Page {
     /// Reads a page from its text; `path` names it in messages.
     pub fn parse(path: &Path, text: &str) -> Result<Page, ContentError> {
@@ -162,26 +132,37 @@ impl Page {
                 "la pagina deve iniziare con una riga «+++» seguita dai campi TOML (codice, titolo…)".into(),
             ));
         }
+        // The closing fence is the first `+++` line before which the fields
+        // parse: a cell's line `+++` inside a multi-line string is not one,
+        // since the text up to it leaves the string open.
         let mut offset = first.len();
-        let mut close = None;
+        let mut first_error = None;
+        let mut found = None;
         for (n, l) in lines.enumerate() {
             if l.trim_end() == FENCE {
-                close = Some((offset, n + 2, l.len()));
-                break;
+                let fm = &text[first.len()..offset];
+                match toml::from_str::<Front>(fm) {
+                    Ok(front) => {
+                        found = Some((front, offset, n + 2, l.len()));
+                        break;
+                    }
+                    Err(e) => {
+                        if first_error.is_none() {
+                            let at = e.span().map_or(0, |s| s.start);
+                            first_error = Some(bad(
+                                1 + 1 + fm[..at.min(fm.len())].matches('\n').count(),
+                                e.message().trim().to_string(),
+                            ));
+                        }
+                    }
+                }
             }
             offset += l.len();
         }
-        let Some((fm_end, close_line, close_len)) = close else {
-            return Err(bad(1, "manca la riga «+++» che chiude i campi TOML".into()));
+        let Some((front, fm_end, close_line, close_len)) = found else {
+            return Err(first_error
+                .unwrap_or_else(|| bad(1, "manca la riga «+++» che chiude i campi TOML".into())));
         };
-        let fm = &text[first.len()..fm_end];
-        let front: Front = toml::from_str(fm).map_err(|e| {
-            let at = e.span().map_or(0, |s| s.start);
-            bad(
-                1 + 1 + fm[..at.min(fm.len())].matches('\n').count(),
-                e.message().trim().to_string(),
-            )
-        })?;
         let body_start = fm_end + close_len;
         let body = &text[body_start..];
         let body_line = close_line + 1;
@@ -335,111 +316,6 @@ fn stored_fingerprint(marker: &str) -> Option<u64> {
     u64::from_str_radix(&hex, 16).ok()
 }
 
-/// Where a node's page lives: `A/A1/A1.1/_index.md` for a section,
-/// `A/A1/A1.1/A1.1.1.md` for a process.
-pub fn node_path(code: &Code, section: bool) -> PathBuf {
-    let mut p = PathBuf::new();
-    for a in code.ancestors() {
-        p.push(a.to_string());
-    }
-    if section || code.level() == 1 {
-        p.push(code.to_string());
-        p.push(INDEX);
-    } else {
-        p.push(format!("{code}.md"));
-    }
-    p
-}
-
-/// A relative link from one page file to another, with `/` separators.
-pub fn relative(from: &Path, to: &Path) -> String {
-    let from_dir: Vec<Component> = from
-        .parent()
-        .map(|p| p.components().collect())
-        .unwrap_or_default();
-    let to: Vec<Component> = to.components().collect();
-    let common = from_dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_string(); from_dir.len() - common];
-    parts.extend(
-        to[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    parts.join("/")
-}
-
-/// Every page of a content folder.
-#[derive(Debug, Default)]
-pub struct Content {
-    pub home: Option<Page>,
-    /// Pages by code (archived ones included).
-    pub pages: BTreeMap<Code, Page>,
-    /// Files that are not pages (images, attachments), relative paths.
-    pub assets: Vec<PathBuf>,
-}
-
-/// Reads every page under `dir`. A missing folder is an empty content.
-pub fn load(dir: &Path) -> Result<Content, ContentError> {
-    let mut content = Content::default();
-    if !dir.exists() {
-        return Ok(content);
-    }
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| ContentError::Io {
-            path: e
-                .path()
-                .map_or_else(|| dir.to_path_buf(), Path::to_path_buf),
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("ciclo di collegamenti")),
-        })?;
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') && entry.depth() > 0 {
-            continue;
-        }
-        if entry.file_type().is_file() {
-            files.push(entry.path().to_path_buf());
-        }
-    }
-    for file in files {
-        let rel = file.strip_prefix(dir).unwrap_or(&file).to_path_buf();
-        if file.extension().and_then(|e| e.to_str()) != Some("md") {
-            content.assets.push(rel);
-            continue;
-        }
-        let text = std::fs::read_to_string(&file).map_err(|source| ContentError::Io {
-            path: file.clone(),
-            source,
-        })?;
-        let mut page = Page::parse(&file, &text)?;
-        page.path = rel;
-        match page.front.code.clone() {
-            None => {
-                if page.path != Path::new(INDEX) {
-                    return Err(ContentError::Malformed {
-                        path: file,
-                        line: 2,
-                        message: "manca il campo «code»".into(),
-                    });
-                }
-                content.home = Some(page);
-            }
-            Some(code) => {
-                if let Some(other) = content.pages.get(&code) {
-                    return Err(ContentError::Duplicate {
-                        path: file,
-                        code,
-                        other: dir.join(&other.path),
-                    });
-                }
-                content.pages.insert(code, page);
-            }
-        }
-    }
-    Ok(content)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,40 +398,5 @@ mod tests {
         assert_eq!(p.generated, None);
         assert_eq!(p.author, "Ciao");
         assert_eq!(p.author_line, 6);
-    }
-
-    #[test]
-    fn layout_mirrors_the_tree() {
-        let c: Code = "A1.1.1.1".parse().unwrap();
-        assert_eq!(
-            node_path(&c, false),
-            PathBuf::from("A/A1/A1.1/A1.1.1/A1.1.1.1.md")
-        );
-        assert_eq!(
-            node_path(&c, true),
-            PathBuf::from("A/A1/A1.1/A1.1.1/A1.1.1.1/_index.md")
-        );
-        assert_eq!(
-            node_path(&"B".parse().unwrap(), false),
-            PathBuf::from("B/_index.md")
-        );
-        assert_eq!(
-            relative(
-                Path::new("A/A1/A1.1/A1.1.1.md"),
-                Path::new("A/A1/A1.1/_index.md")
-            ),
-            "_index.md"
-        );
-        assert_eq!(
-            relative(
-                Path::new("A/A1/_index.md"),
-                Path::new("A/A1/A1.1/_index.md")
-            ),
-            "A1.1/_index.md"
-        );
-        assert_eq!(
-            relative(Path::new("A/A1/A1.1.md"), Path::new("_index.md")),
-            "../../_index.md"
-        );
     }
 }

@@ -1,0 +1,171 @@
+//! The Markdown pages under `content/`: their format, reading and writing
+//! them, and the layout that mirrors the hierarchy of the map.
+//!
+//! A page is TOML front matter between `+++` lines (the structured fields:
+//! code, title, the rows of the sheet), then a part written by `manuale
+//! import` between two HTML-comment markers (the same data as readable
+//! Markdown), then the author's own text. Import rewrites the front matter and
+//! the generated part and keeps the author's text; the end marker carries a
+//! fingerprint of the generated part so that a hand edit there is noticed and
+//! kept instead of overwritten.
+//!
+//! [`page`] is the format of one page; [`store`] reads and writes the folder
+//! as a whole: a lock, and changes applied through a journal so that an
+//! interrupted import is finished or undone by the next run.
+
+mod error;
+mod page;
+mod store;
+
+pub use error::ContentError;
+pub use page::{kept_marker, Front, Page, SourceColumn, SourceInfo, INDEX};
+pub use store::{apply, recover, Applied, Change, Lock, Recovery};
+
+use crate::code::Code;
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+/// Where a node's page lives: `A/A1/A1.1/_index.md` for a section,
+/// `A/A1/A1.1/A1.1.1.md` for a process.
+pub fn node_path(code: &Code, section: bool) -> PathBuf {
+    let mut p = PathBuf::new();
+    for a in code.ancestors() {
+        p.push(a.to_string());
+    }
+    if section || code.level() == 1 {
+        p.push(code.to_string());
+        p.push(INDEX);
+    } else {
+        p.push(format!("{code}.md"));
+    }
+    p
+}
+
+/// A relative link from one page file to another, with `/` separators.
+pub fn relative(from: &Path, to: &Path) -> String {
+    let from_dir: Vec<Component> = from
+        .parent()
+        .map(|p| p.components().collect())
+        .unwrap_or_default();
+    let to: Vec<Component> = to.components().collect();
+    let common = from_dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from_dir.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+/// Every page of a content folder.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub home: Option<Page>,
+    /// Pages by code (archived ones included).
+    pub pages: BTreeMap<Code, Page>,
+    /// Files that are not pages (images, attachments), relative paths.
+    pub assets: Vec<PathBuf>,
+}
+
+/// Reads every page under `dir`. A missing folder is an empty content.
+pub fn load(dir: &Path) -> Result<Content, ContentError> {
+    let mut content = Content::default();
+    if !dir.exists() {
+        return Ok(content);
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| ContentError::Io {
+            path: e
+                .path()
+                .map_or_else(|| dir.to_path_buf(), Path::to_path_buf),
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("ciclo di collegamenti")),
+        })?;
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') && entry.depth() > 0 {
+            continue;
+        }
+        if entry.file_type().is_file() {
+            files.push(entry.path().to_path_buf());
+        }
+    }
+    for file in files {
+        let rel = file.strip_prefix(dir).unwrap_or(&file).to_path_buf();
+        if file.extension().and_then(|e| e.to_str()) != Some("md") {
+            content.assets.push(rel);
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).map_err(|source| ContentError::Io {
+            path: file.clone(),
+            source,
+        })?;
+        let mut page = Page::parse(&file, &text)?;
+        page.path = rel;
+        match page.front.code.clone() {
+            None => {
+                if page.path != Path::new(INDEX) {
+                    return Err(ContentError::Malformed {
+                        path: file,
+                        line: 2,
+                        message: "manca il campo «code»".into(),
+                    });
+                }
+                content.home = Some(page);
+            }
+            Some(code) => {
+                if let Some(other) = content.pages.get(&code) {
+                    return Err(ContentError::Duplicate {
+                        path: file,
+                        code,
+                        other: dir.join(&other.path),
+                    });
+                }
+                content.pages.insert(code, page);
+            }
+        }
+    }
+    Ok(content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_mirrors_the_tree() {
+        let c: Code = "A1.1.1.1".parse().unwrap();
+        assert_eq!(
+            node_path(&c, false),
+            PathBuf::from("A/A1/A1.1/A1.1.1/A1.1.1.1.md")
+        );
+        assert_eq!(
+            node_path(&c, true),
+            PathBuf::from("A/A1/A1.1/A1.1.1/A1.1.1.1/_index.md")
+        );
+        assert_eq!(
+            node_path(&"B".parse().unwrap(), false),
+            PathBuf::from("B/_index.md")
+        );
+        assert_eq!(
+            relative(
+                Path::new("A/A1/A1.1/A1.1.1.md"),
+                Path::new("A/A1/A1.1/_index.md")
+            ),
+            "_index.md"
+        );
+        assert_eq!(
+            relative(
+                Path::new("A/A1/_index.md"),
+                Path::new("A/A1/A1.1/_index.md")
+            ),
+            "A1.1/_index.md"
+        );
+        assert_eq!(
+            relative(Path::new("A/A1/A1.1.md"), Path::new("_index.md")),
+            "../../_index.md"
+        );
+    }
+}

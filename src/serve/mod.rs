@@ -55,7 +55,13 @@ pub fn run(opts: Options) -> Result<(), ServeError> {
 }
 
 async fn serve(opts: Options) -> Result<(), ServeError> {
-    let site_dir = std::env::temp_dir().join(format!("manuale-anteprima-{}", std::process::id()));
+    // A new folder with a random name, created exclusively and private to
+    // this user: nobody can plant pages in it before or after.
+    let site_dir = tempfile::Builder::new()
+        .prefix("manuale-anteprima-")
+        .tempdir()
+        .map_err(|e| ServeError::Other(format!("cartella temporanea dell'anteprima: {e}")))?
+        .keep();
     let _cleanup = RemoveOnDrop(site_dir.clone());
     let (signals, _) = broadcast::channel(16);
     let shared = Arc::new(Mutex::new(Shared {
@@ -114,7 +120,7 @@ async fn serve(opts: Options) -> Result<(), ServeError> {
         .fallback(http::file)
         .with_state(state);
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        let _ = tokio::signal::ctrl_c().await;
+        stop_signal().await;
         let _ = stop_tx.send(true);
     });
     let mut stopping = state_stopping;
@@ -130,14 +136,37 @@ async fn serve(opts: Options) -> Result<(), ServeError> {
     Ok(())
 }
 
+/// Ctrl-C, or SIGTERM or SIGHUP (a service manager stopping the server,
+/// the terminal closing).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate());
+        let hup = signal(SignalKind::hangup());
+        if let (Ok(mut term), Ok(mut hup)) = (term, hup) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
 /// Removes the preview folder when the server stops.
 struct RemoveOnDrop(PathBuf);
 
 impl Drop for RemoveOnDrop {
     fn drop(&mut self) {
-        // Only the folder this server created: its name carries our pid.
+        // Only the folder this server created: a built site, or still
+        // empty if no build succeeded.
         if self.0.join(site::MARKER).is_file() {
             let _ = std::fs::remove_dir_all(&self.0);
+        } else {
+            let _ = std::fs::remove_dir(&self.0);
         }
     }
 }

@@ -20,6 +20,13 @@ pub enum BuildError {
         marker = super::layout::MARKER
     )]
     Foreign { path: PathBuf },
+    #[error("{path}: è un file, non una cartella: indica con --output una cartella per il sito.")]
+    NotAFolder { path: PathBuf },
+    #[error(
+        "{path}: la cartella del sito non può stare dentro {content}: ogni build pubblicherebbe \
+         la precedente come allegati. Scegli con --output una cartella fuori da content/."
+    )]
+    InsideContent { path: PathBuf, content: PathBuf },
     #[error("{path}: {message}")]
     Page { path: PathBuf, message: String },
     /// A template that does not parse or render: the message names the

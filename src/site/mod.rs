@@ -216,6 +216,30 @@ fn render(
     Ok(count)
 }
 
+/// True when `path` is `dir` or lies inside it, once both are absolute and
+/// free of `..` and links where they exist.
+fn inside(path: &Path, dir: &Path) -> bool {
+    let real = |p: &Path| -> PathBuf {
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        // The longest part that exists, resolved; the rest as written.
+        let mut existing = abs.as_path();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    existing = parent;
+                }
+                _ => break,
+            }
+        }
+        let mut out = std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+        out.extend(rest.iter().rev());
+        out
+    };
+    real(path).starts_with(real(dir))
+}
+
 /// Images and attachments of `content/`, under `contenuti/`.
 fn copy_attachments(tree: &Tree, content_dir: &Path, folder: &Folder) -> Result<(), BuildError> {
     for rel in &tree.assets {
@@ -238,6 +262,8 @@ struct Loaded {
     content_dir: PathBuf,
     output: PathBuf,
     warnings: Vec<String>,
+    /// Held until the build is done.
+    _lock: Option<content::Lock>,
 }
 
 impl Loaded {
@@ -250,6 +276,13 @@ impl Loaded {
             .clone()
             .unwrap_or_else(|| opts.book.join("book"));
         output::check(&output)?;
+        let content_dir = opts.book.join("content");
+        if inside(&output, &content_dir) {
+            return Err(BuildError::InsideContent {
+                path: output,
+                content: content_dir,
+            });
+        }
         let mut warnings = Vec::new();
         if let Some(rgb) = config::parse_color(&config.book.color) {
             let ratio = config::contrast(rgb, [255, 255, 255]);
@@ -262,17 +295,18 @@ impl Loaded {
                 ));
             }
         }
-        let content_dir = opts.book.join("content");
-        let content = if content_dir.is_dir() {
-            // Read while no import writes, after finishing or undoing one
-            // that was killed.
+        // The book's lock is held for the whole build: no import writes
+        // pages while they are read, and no other build of this book
+        // writes beside the same output.
+        let (lock, content) = if content_dir.is_dir() {
             let lock = content::Lock::take(&content_dir, "build")?;
             if let Some(r) = content::recover(&lock)? {
                 warnings.push(format!("{}: {r}", content_dir.display()));
             }
-            content::load(&content_dir)?
+            let content = content::load(&content_dir)?;
+            (Some(lock), content)
         } else {
-            content::Content::default()
+            (None, content::Content::default())
         };
         if content.pages.is_empty() {
             return Err(BuildError::Page {
@@ -280,6 +314,7 @@ impl Loaded {
                 message: "non ci sono pagine da pubblicare: esegui prima «manuale import» per crearle dal foglio della mappatura".into(),
             });
         }
+        warnings.extend(output::clear_leftovers(&output)?);
         let tree = Tree::new(content, &content_dir, &mut warnings)?;
         let theme = Theme::load(&opts.book, &config)?;
         Ok(Loaded {
@@ -290,6 +325,7 @@ impl Loaded {
             content_dir,
             output,
             warnings,
+            _lock: lock,
         })
     }
 

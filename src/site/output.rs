@@ -1,8 +1,11 @@
 //! The output folder: a full build is written into a staging folder beside
-//! the target and swapped into place when complete, so the target is always
-//! a whole site, the old or the new; a partial update (`serve`) replaces
-//! files of the site in place, each atomically. A folder that `manuale`
-//! did not create (no marker file, not empty) is never replaced.
+//! the target (random name, private to the user, created exclusively) and
+//! swapped into place when complete, in one atomic exchange where the
+//! system has one, so the target is always a whole site, the old or the
+//! new; a partial update (`serve`) replaces files of the site in place,
+//! each atomically. A folder that `manuale` did not create (no marker file,
+//! not empty) is never replaced nor removed, and what a killed build left
+//! beside the target is cleared or put back by the next one.
 
 use super::error::{io, BuildError};
 use super::layout::MARKER;
@@ -22,16 +25,23 @@ pub(super) struct Folder {
 impl Folder {
     /// A new, empty staging folder beside `output`, holding the marker.
     pub(super) fn stage(output: &Path) -> Result<Folder, BuildError> {
-        let root = files::sibling(output, "tmp");
-        if root.exists() {
-            std::fs::remove_dir_all(&root).map_err(io(&root))?;
-        }
-        std::fs::create_dir_all(&root).map_err(io(&root))?;
+        let parent = parent_of(output);
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+        // tempfile creates it with a random name, exclusively, private
+        // (0700) on Unix.
+        let root = tempfile::Builder::new()
+            .prefix(&leftover_prefix(output, "tmp"))
+            .tempdir_in(parent)
+            .map_err(io(parent))?
+            .keep();
         let folder = Folder {
             root,
             in_place: false,
         };
-        folder.write(Path::new(MARKER), MARKER_TEXT.as_bytes())?;
+        if let Err(e) = folder.write(Path::new(MARKER), MARKER_TEXT.as_bytes()) {
+            folder.discard();
+            return Err(e);
+        }
         Ok(folder)
     }
 
@@ -65,29 +75,28 @@ impl Folder {
         }
     }
 
-    /// Moves a staged site into place as `output`, then removes the site
-    /// it replaces.
+    /// Puts a staged site in place as `output`, with the permissions of the
+    /// folder it replaces (readable by all for a new one), and removes the
+    /// site it replaces.
     pub(super) fn publish(self, output: &Path) -> Result<(), BuildError> {
         check(output)?;
-        if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        set_permissions_like(&self.root, output)?;
+        if !output.exists() {
+            return std::fs::rename(&self.root, output).map_err(io(output));
         }
+        // One atomic exchange: `output` is the old site, then the new one.
+        if exchange(&self.root, output).is_ok() {
+            // The staging folder now holds the old site, ours (checked).
+            return std::fs::remove_dir_all(&self.root).map_err(io(&self.root));
+        }
+        // Two renames; a kill between them is mended by `clear_leftovers`.
         let old = files::sibling(output, "old");
-        let had_old = output.exists();
-        if had_old {
-            std::fs::rename(output, &old).map_err(io(output))?;
-        }
+        std::fs::rename(output, &old).map_err(io(output))?;
         if let Err(e) = std::fs::rename(&self.root, output) {
-            if had_old {
-                let _ = std::fs::rename(&old, output);
-            }
+            let _ = std::fs::rename(&old, output);
             return Err(io(output)(e));
         }
-        if had_old {
-            // Only a folder that was ours (marker or empty) got here.
-            std::fs::remove_dir_all(&old).map_err(io(&old))?;
-        }
-        Ok(())
+        std::fs::remove_dir_all(&old).map_err(io(&old))
     }
 
     /// Removes a staged site that failed.
@@ -98,11 +107,128 @@ impl Folder {
     }
 }
 
+/// Swaps two folders atomically (Linux's `renameat2(RENAME_EXCHANGE)`).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let a = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let b = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are NUL-terminated strings that outlive the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere there is no exchange: [`Folder::publish`] renames twice.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Gives `dir` the permissions of `like`, or `rwxr-xr-x` when `like` does
+/// not exist: a preview stays private, a published site readable.
+#[cfg(unix)]
+fn set_permissions_like(dir: &Path, like: &Path) -> Result<(), BuildError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(like).map_or(0o755, |m| m.permissions().mode() & 0o7777);
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).map_err(io(dir))
+}
+
+/// Elsewhere the folder keeps what the system gave it.
+#[cfg(not(unix))]
+fn set_permissions_like(_dir: &Path, _like: &Path) -> Result<(), BuildError> {
+    Ok(())
+}
+
+/// The folder `output` lives in.
+fn parent_of(output: &Path) -> &Path {
+    output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// `.NAME.manuale-WHAT-`: how the folders a build leaves beside `output`
+/// start (`tmp` for a site being built, `old` for one being replaced).
+fn leftover_prefix(output: &Path, what: &str) -> String {
+    let name = output
+        .file_name()
+        .map_or_else(|| "book".into(), |n| n.to_string_lossy().into_owned());
+    format!(".{name}.manuale-{what}-")
+}
+
+/// Clears what an interrupted build left beside `output`: a staging folder
+/// is removed; a site moved aside by a build killed between its two
+/// renames is put back if `output` is missing, removed otherwise. Only
+/// folders with the marker (or empty) are touched. Returns what it did, to
+/// say so.
+pub(super) fn clear_leftovers(output: &Path) -> Result<Vec<String>, BuildError> {
+    let parent = parent_of(output);
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(Vec::new());
+    };
+    let (tmp, old) = (
+        leftover_prefix(output, "tmp"),
+        leftover_prefix(output, "old"),
+    );
+    let mut notes = Vec::new();
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&tmp) || n.starts_with(&old))
+        })
+        .collect();
+    found.sort();
+    for path in found {
+        let ours = path.join(MARKER).is_file()
+            || std::fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none());
+        if !path.is_dir() || !ours {
+            notes.push(format!(
+                "{}: sembra lasciata da una build interrotta ma non contiene {MARKER}: non la tocco",
+                path.display()
+            ));
+            continue;
+        }
+        let is_old = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(&old));
+        if is_old && !output.exists() && path.join(MARKER).is_file() {
+            std::fs::rename(&path, output).map_err(io(output))?;
+            notes.push(format!(
+                "{}: una build interrotta aveva spostato il sito: rimesso al suo posto",
+                output.display()
+            ));
+        } else {
+            std::fs::remove_dir_all(&path).map_err(io(&path))?;
+            notes.push(format!(
+                "{}: tolta la copia lasciata da una build interrotta",
+                path.display()
+            ));
+        }
+    }
+    Ok(notes)
+}
+
 /// `path` may be replaced if it does not exist, is empty, or holds the marker.
 pub(super) fn check(path: &Path) -> Result<(), BuildError> {
     match std::fs::read_dir(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(_) if path.is_file() => Err(BuildError::Foreign {
+        Err(_) if path.exists() && !path.is_dir() => Err(BuildError::NotAFolder {
             path: path.to_path_buf(),
         }),
         Err(e) => Err(io(path)(e)),

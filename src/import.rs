@@ -32,8 +32,8 @@ pub enum ImportError {
     #[error(
         "{sheet}: l'import toglierebbe {gone} dei {total} processi e sezioni già in content/: \
          può essere il foglio sbagliato, o una versione incompleta. Controlla con «manuale check»; \
-         se è proprio quello che vuoi, rilancia con --allow-removals.\n\
-         content/ non è stato modificato."
+         se è proprio quello che vuoi, rilancia con --allow-removals. content/ non è stato \
+         modificato."
     )]
     MostRemoved {
         sheet: String,

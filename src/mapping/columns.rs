@@ -36,6 +36,29 @@ impl Role {
     /// The columns that make a row an activity, in the order pages show them.
     pub const DATA: [Role; 4] = [Role::Input, Role::Output, Role::Steps, Role::Responsible];
 
+    /// The columns every map has (`codice` may stand for the first).
+    pub const REQUIRED: [Role; 6] = [
+        Role::Code,
+        Role::Name,
+        Role::Input,
+        Role::Output,
+        Role::Steps,
+        Role::Responsible,
+    ];
+
+    /// The column's header in the national scheme.
+    pub fn header(self) -> &'static str {
+        match self {
+            Role::Normalised => "codice",
+            Role::Code => "CODIFICA UNIONCAMERE",
+            Role::Name => "NOME PROCESSO - ATTIVITA'",
+            Role::Input => "Elementi in ingresso che innescano il processo (input)",
+            Role::Output => "Risultato atteso del processo (output)",
+            Role::Steps => "Sequenza di attività",
+            Role::Responsible => "Responsabile output (ruolo)",
+        }
+    }
+
     /// The name of the field this role fills, as pages, data files and
     /// templates write it.
     pub fn field(self) -> &'static str {

@@ -31,6 +31,22 @@ pub enum MappingError {
          processi."
     )]
     NoHeader { path: String, looked: usize },
+    #[error(
+        "{path}:{line}: mancano colonne della mappatura: {missing}. Colonne riconosciute: \
+         {found}. Le colonne si riconoscono dalle parole dell'intestazione (vedi il README, \
+         «Colonne»): controlla di aver esportato il foglio intero."
+    )]
+    MissingColumns {
+        path: String,
+        line: usize,
+        missing: String,
+        found: String,
+    },
+    #[error(
+        "{path}: dopo l'intestazione (riga {line}) il foglio non ha nessuna riga con dati: non \
+         c'è nulla da importare. Controlla di aver scelto il foglio della mappatura."
+    )]
+    NoRows { path: String, line: usize },
 }
 
 /// Builds the tree from a sheet. `functions` names the roots A–F.
@@ -39,6 +55,29 @@ pub fn build(sheet: &Sheet, functions: &BTreeMap<String, String>) -> Result<Map,
         path: sheet.name(),
         looked: HEADER_SEARCH,
     })?;
+    let missing: Vec<Role> = Role::REQUIRED
+        .into_iter()
+        .filter(|&r| columns.index(r).is_none())
+        .collect();
+    if !missing.is_empty() {
+        let quote = |items: Vec<String>| items.join(", ");
+        return Err(MappingError::MissingColumns {
+            path: sheet.name(),
+            line: columns.header_line,
+            missing: quote(
+                missing
+                    .iter()
+                    .map(|r| format!("«{}»", r.header()))
+                    .collect(),
+            ),
+            found: quote(
+                Role::REQUIRED
+                    .into_iter()
+                    .filter_map(|r| columns.header(r).map(|h| format!("«{h}»")))
+                    .collect(),
+            ),
+        });
+    }
     let mut b = Builder::new(columns);
     b.diags.extend(checks::extra_columns(&b.columns, sheet));
     if sheet.guessed_encoding {
@@ -108,6 +147,12 @@ pub fn build(sheet: &Sheet, functions: &BTreeMap<String, String>) -> Result<Map,
             b.add_record(&root, r);
         }
     }
+    if b.rows == 0 {
+        return Err(MappingError::NoRows {
+            path: sheet.name(),
+            line: b.columns.header_line,
+        });
+    }
     b.out_of_order();
     b.ancestors(functions);
     let mut diagnostics = b.diags;
@@ -142,7 +187,7 @@ mod tests {
 
     #[test]
     fn columns_found_by_header_in_any_order() {
-        let m = map("Responsabile output (ruolo)\tCODIFICA UNIONCAMERE\tSequenza di attività\tNOME PROCESSO\nPO Settore\tA1.1 X\t1. a 2. b\tnome\n");
+        let m = map("Responsabile output (ruolo)\tCODIFICA UNIONCAMERE\tSequenza di attività\toutput\tNOME PROCESSO\tinput\nPO Settore\tA1.1 X\t1. a 2. b\to\tnome\ti\n");
         let n = &m.nodes[&"A1.1".parse().unwrap()];
         assert_eq!(n.title, "X");
         assert_eq!(n.records[0].responsible, "PO Settore");
@@ -217,6 +262,28 @@ mod tests {
         assert_eq!(second.records.len(), 1);
         assert!(kinds(&m).contains(&(2, Kind::TwoCodes)));
         assert!(kinds(&m).contains(&(2, Kind::CodeRespelled)));
+    }
+
+    #[test]
+    fn missing_columns_and_rows_are_errors() {
+        let sheet = crate::source::parse(
+            Path::new("t.tsv"),
+            "CODIFICA UNIONCAMERE\tNOME PROCESSO\tinput\nA1.1 X\tx\ti\n".as_bytes(),
+        )
+        .unwrap();
+        let err = build(&sheet, &BTreeMap::new()).unwrap_err().to_string();
+        assert!(err.starts_with("t.tsv:1: mancano colonne della mappatura: «Risultato atteso del processo (output)», «Sequenza di attività», «Responsabile output (ruolo)»"), "{err}");
+        assert!(
+            err.contains("riconosciute: «CODIFICA UNIONCAMERE», «NOME PROCESSO», «input»"),
+            "{err}"
+        );
+        let sheet =
+            crate::source::parse(Path::new("t.tsv"), format!("\n{HEAD}\n\n").as_bytes()).unwrap();
+        let err = build(&sheet, &BTreeMap::new()).unwrap_err().to_string();
+        assert!(
+            err.starts_with("t.tsv: dopo l'intestazione (riga 2) il foglio non ha nessuna riga"),
+            "{err}"
+        );
     }
 
     #[test]

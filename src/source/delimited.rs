@@ -3,16 +3,28 @@
 //! (tab, `;` or `,`, found from the content), Excel's quoting, any line
 //! ends, and the line each row starts on.
 
+use super::bounds::Budget;
 use super::sheet::{Row, Sheet, SourceError};
 use std::path::Path;
 
 /// Reads delimited text: decodes it, finds the delimiter, splits rows.
-pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<Sheet, SourceError> {
+/// The bytes are taken, not copied: a sheet's text is held once.
+pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<Sheet, SourceError> {
     let (text, encoding, guessed) = decode(path, bytes)?;
-    let text = normalise_newlines(&text);
+    let text = if text.contains('\r') {
+        normalise_newlines(&text)
+    } else {
+        text
+    };
     if text.trim().is_empty() {
         return Err(SourceError::Empty {
             path: path.to_path_buf(),
+        });
+    }
+    if let Some(line) = overlong_line(&text) {
+        return Err(SourceError::TooBig {
+            path: path.to_path_buf(),
+            what: format!("la riga {line} ha più di {MAX_COLUMNS} colonne, il massimo di Excel"),
         });
     }
     let delimiter = sniff_delimiter(&text, extension_hint(path));
@@ -47,6 +59,11 @@ fn delimited(path: &Path, text: &str, delimiter: u8) -> Result<Vec<Row>, SourceE
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut budget = Budget::new();
+    let too_big = |line: usize| SourceError::TooBig {
+        path: path.to_path_buf(),
+        what: format!("alla riga {line}"),
+    };
     let mut record = csv::StringRecord::new();
     // The reader skips empty lines and does not count them: lines are
     // counted here from the byte offsets it gives.
@@ -68,16 +85,44 @@ fn delimited(path: &Path, text: &str, delimiter: u8) -> Result<Vec<Row>, SourceE
         let skipped = text[offset..].bytes().take_while(|&b| b == b'\n').count();
         let before = line_at(text, &mut counted_to, &mut line, offset);
         for blank in before..before + skipped {
+            if !budget.row(&[]) {
+                return Err(too_big(blank));
+            }
             rows.push(Row {
                 line: blank,
                 cells: Vec::new(),
             });
         }
         let start = line_at(text, &mut counted_to, &mut line, offset + skipped);
-        let cells = record.iter().map(|c| c.trim().to_string()).collect();
+        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        if !budget.row(&cells) {
+            return Err(too_big(start));
+        }
         rows.push(Row { line: start, cells });
     }
     Ok(rows)
+}
+
+/// Excel's largest number of columns: a line with more separators than this
+/// is not a sheet, and reading it whole would take memory without bound.
+const MAX_COLUMNS: usize = 16_384;
+
+/// The first line with more than [`MAX_COLUMNS`] of any separator.
+fn overlong_line(text: &str) -> Option<usize> {
+    text.split('\n')
+        .position(|l| {
+            let (mut tabs, mut semis, mut commas) = (0, 0, 0);
+            for b in l.bytes() {
+                match b {
+                    b'\t' => tabs += 1,
+                    b';' => semis += 1,
+                    b',' => commas += 1,
+                    _ => {}
+                }
+            }
+            tabs.max(semis).max(commas) > MAX_COLUMNS
+        })
+        .map(|i| i + 1)
 }
 
 /// The 1-based line of byte `offset`, counting forward from the last call.
@@ -94,14 +139,15 @@ fn line_at(text: &str, counted_to: &mut usize, line: &mut usize, offset: usize) 
 }
 
 /// Decodes text bytes: BOMs first, then UTF-8, then Windows-1252.
-fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str, bool), SourceError> {
+fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<(String, &'static str, bool), SourceError> {
     let binary = |what: &str| SourceError::Binary {
         path: path.to_path_buf(),
         what: what.to_string(),
     };
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return match std::str::from_utf8(rest) {
-            Ok(t) => Ok((t.to_string(), "UTF-8 con BOM", false)),
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+        return match String::from_utf8(bytes) {
+            Ok(t) => Ok((t, "UTF-8 con BOM", false)),
             Err(_) => Err(binary(
                 "ha il segno BOM dell'UTF-8 ma contiene byte non UTF-8",
             )),
@@ -112,7 +158,7 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str, bool), Sou
     } else if bytes.starts_with(b"\xFE\xFF") {
         Some((encoding_rs::UTF_16BE, "UTF-16 BE", 2))
     } else {
-        utf16_without_bom(bytes).map(|(enc, name)| (enc, name, 0))
+        utf16_without_bom(&bytes).map(|(enc, name)| (enc, name, 0))
     };
     if let Some((enc, name, skip)) = utf16 {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[skip..]);
@@ -127,11 +173,12 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str, bool), Sou
     if bytes.contains(&0) {
         return Err(binary("contiene byte nulli: è un file binario"));
     }
-    let (text, encoding, guessed) = if let Ok(t) = std::str::from_utf8(bytes) {
-        (t.to_string(), "UTF-8", false)
-    } else {
-        let (t, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-        (t.into_owned(), "Windows-1252", true)
+    let (text, encoding, guessed) = match String::from_utf8(bytes) {
+        Ok(t) => (t, "UTF-8", false),
+        Err(e) => {
+            let (t, _, _) = encoding_rs::WINDOWS_1252.decode(e.as_bytes());
+            (t.into_owned(), "Windows-1252", true)
+        }
     };
     check_controls(&text).map_err(|w| binary(&w))?;
     Ok((text, encoding, guessed))

@@ -11,13 +11,15 @@
 //! [`delimited`] reads text, [`workbook`] spreadsheets; [`sheet`] holds what
 //! both give.
 
+mod bounds;
 mod delimited;
 mod sheet;
 mod workbook;
 
-pub use sheet::{Row, Sheet, SourceError};
+pub use sheet::{Row, Sheet, SourceError, MAX_FILE, MAX_HOLD};
 pub use workbook::serve_child;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// How workbooks (`.xlsx`, `.xls`, `.ods`) are read. calamine can panic on
@@ -44,14 +46,11 @@ impl Workbooks {
 /// Reads a sheet; `sheet` names the worksheet of a workbook (the first
 /// one when `None`).
 pub fn read(path: &Path, sheet: Option<&str>, workbooks: &Workbooks) -> Result<Sheet, SourceError> {
-    let bytes = std::fs::read(path).map_err(|source| SourceError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = bounds::read_file(path)?;
     if let (Workbooks::Child(exe), true) = (workbooks, is_workbook(&bytes)) {
         return workbook::isolated(exe, path, sheet);
     }
-    parse_with(path, &bytes, sheet)
+    parse_bytes(path, Cow::Owned(bytes), sheet)
 }
 
 /// The signatures of a zip (`.xlsx`, `.ods`) and of an OLE file (`.xls`).
@@ -67,18 +66,28 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Sheet, SourceError> {
 
 /// Reads a sheet of any supported format from bytes in memory.
 pub fn parse_with(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, SourceError> {
+    parse_bytes(path, Cow::Borrowed(bytes), sheet)
+}
+
+/// Reads a sheet from its bytes; text sheets take them when they are
+/// owned, so a sheet's text is held once.
+fn parse_bytes(
+    path: &Path,
+    bytes: Cow<'_, [u8]>,
+    sheet: Option<&str>,
+) -> Result<Sheet, SourceError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(SourceError::Empty {
             path: path.to_path_buf(),
         });
     }
-    if is_workbook(bytes) {
-        return workbook::in_process(path, bytes, sheet);
+    if is_workbook(&bytes) {
+        return workbook::in_process(path, &bytes, sheet);
     }
     if sheet.is_some() {
         return Err(SourceError::SheetOnText {
             path: path.to_path_buf(),
         });
     }
-    delimited::read(path, bytes)
+    delimited::read(path, bytes.into_owned())
 }

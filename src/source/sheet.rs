@@ -75,4 +75,21 @@ pub enum SourceError {
     },
     #[error("{path}: --sheet vale solo per i fogli di calcolo (.xlsx, .xls, .ods); questo è un file di testo.")]
     SheetOnText { path: PathBuf },
+    #[error("{path}: non è un file ma {what}: indica il file del foglio della mappatura.")]
+    NotAFile { path: PathBuf, what: &'static str },
+    #[error(
+        "{path}: il foglio è troppo grande per una mappatura dei processi ({what}; il massimo è \
+         {limit} MB di file e {hold} MB fra testo e celle, più di 300.000 righe). Controlla di \
+         aver scelto il file giusto.",
+        limit = MAX_FILE >> 20,
+        hold = MAX_HOLD >> 20
+    )]
+    TooBig { path: PathBuf, what: String },
 }
+
+/// The largest sheet file read (text or workbook).
+pub const MAX_FILE: u64 = 128 << 20;
+/// The most a sheet may hold once read: the text of its cells, 64 bytes for
+/// each row and 48 for each cell (what they take in memory besides their
+/// text, allocator included). A map of 100,000 processes holds about 90 MB.
+pub const MAX_HOLD: usize = 192 << 20;

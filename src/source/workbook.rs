@@ -3,6 +3,7 @@
 //! caught, and the child process that reads a workbook with its memory
 //! capped (`manuale __foglio FILE`), answering in JSON.
 
+use super::bounds::Budget;
 use super::delimited::normalise_newlines;
 use super::sheet::{Row, Sheet, SourceError};
 use std::io::Cursor;
@@ -67,67 +68,138 @@ enum ChildAnswer {
         format: String,
         worksheet: Option<String>,
     },
-    NoSuchSheet {
-        sheet: String,
-        available: String,
-    },
+    Error(ChildError),
+}
+
+/// A [`SourceError`] without its path, to cross from the child to the
+/// parent, which knows the path.
+#[derive(serde::Serialize, serde::Deserialize)]
+enum ChildError {
     Empty,
-    Other {
-        message: String,
-    },
+    NoSuchSheet { sheet: String, available: String },
+    Binary { what: String },
+    Workbook { message: String },
+    TooBig { what: String },
+}
+
+impl ChildError {
+    fn from_source(e: SourceError) -> ChildError {
+        match e {
+            SourceError::Empty { .. } => ChildError::Empty,
+            SourceError::NoSuchSheet {
+                sheet, available, ..
+            } => ChildError::NoSuchSheet { sheet, available },
+            SourceError::Binary { what, .. } => ChildError::Binary { what },
+            SourceError::Workbook { message, .. } => ChildError::Workbook { message },
+            SourceError::TooBig { what, .. } => ChildError::TooBig { what },
+            other => ChildError::Workbook {
+                message: other.to_string(),
+            },
+        }
+    }
+
+    fn into_source(self, path: &Path) -> SourceError {
+        let path = path.to_path_buf();
+        match self {
+            ChildError::Empty => SourceError::Empty { path },
+            ChildError::NoSuchSheet { sheet, available } => SourceError::NoSuchSheet {
+                path,
+                sheet,
+                available,
+            },
+            ChildError::Binary { what } => SourceError::Binary { path, what },
+            ChildError::Workbook { message } => SourceError::Workbook { path, message },
+            ChildError::TooBig { what } => SourceError::TooBig { path, what },
+        }
+    }
 }
 
 /// The child's side: read the workbook, answer in JSON. Returns the exit code.
 pub fn serve_child(path: &Path, sheet: Option<&str>) -> i32 {
-    let answer = match limit_memory(CHILD_MEMORY).and_then(|()| std::fs::read(path)) {
-        Err(e) => ChildAnswer::Other {
-            message: e.to_string(),
+    let read = limit_memory(CHILD_MEMORY)
+        .map_err(|e| SourceError::Workbook {
+            path: path.to_path_buf(),
+            message: format!("impossibile limitare la memoria del lettore: {e}"),
+        })
+        .and_then(|()| super::bounds::read_file(path))
+        .and_then(|bytes| in_process(path, &bytes, sheet));
+    let answer = match read {
+        Ok(s) => ChildAnswer::Sheet {
+            rows: s.rows,
+            format: s.format,
+            worksheet: s.worksheet,
         },
-        Ok(bytes) => match in_process(path, &bytes, sheet) {
-            Ok(s) => ChildAnswer::Sheet {
-                rows: s.rows,
-                format: s.format,
-                worksheet: s.worksheet,
-            },
-            Err(SourceError::NoSuchSheet {
-                sheet, available, ..
-            }) => ChildAnswer::NoSuchSheet { sheet, available },
-            Err(SourceError::Empty { .. }) => ChildAnswer::Empty,
-            Err(e) => ChildAnswer::Other {
-                message: e
-                    .to_string()
-                    .split_once(": ")
-                    .map_or(e.to_string(), |(_, m)| m.to_string()),
-            },
-        },
+        Err(e) => ChildAnswer::Error(ChildError::from_source(e)),
     };
-    match serde_json::to_writer(std::io::stdout().lock(), &answer) {
+    match serde_json::to_writer(std::io::BufWriter::new(std::io::stdout().lock()), &answer) {
         Ok(()) => 0,
         Err(_) => 1,
     }
 }
 
+/// How long the child may take to read a workbook.
+const CHILD_TIME: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Reads a workbook in a child process of `exe`: its memory is capped, its
+/// answer read as it comes (never more than a sheet within the budget can
+/// take), and it is stopped after [`CHILD_TIME`].
 pub(super) fn isolated(exe: &Path, path: &Path, sheet: Option<&str>) -> Result<Sheet, SourceError> {
+    use std::io::Read as _;
     let mut cmd = std::process::Command::new(exe);
-    cmd.arg("__foglio").arg(path);
+    cmd.arg("__foglio");
     if let Some(s) = sheet {
         cmd.arg("--sheet").arg(s);
     }
+    // `--`: a file whose name starts with `-` is a file, not an option.
+    cmd.arg("--").arg(path);
     let damaged = |why: &str| SourceError::Workbook {
         path: path.to_path_buf(),
         message: format!(
             "il file è danneggiato ({why}); riaprilo e salvalo di nuovo dal foglio di calcolo"
         ),
     };
-    let out = cmd
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
-        .output()
+        .spawn()
         .map_err(|source| SourceError::Io {
             path: exe.to_path_buf(),
             source,
         })?;
-    let answer: ChildAnswer = match serde_json::from_slice(&out.stdout) {
-        Ok(a) if out.status.success() => a,
+    let Some(stdout) = child.stdout.take() else {
+        let _ = child.kill();
+        return Err(damaged("il lettore non ha risposto"));
+    };
+    // JSON escapes can make a cell six times longer than its text.
+    let cap = 6 * super::sheet::MAX_HOLD as u64;
+    let reader = std::thread::spawn(move || {
+        let limited = std::io::BufReader::new(stdout.take(cap));
+        serde_json::from_reader::<_, ChildAnswer>(limited)
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if started.elapsed() < CHILD_TIME => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    let answer = reader.join().ok().and_then(Result::ok);
+    let Some(status) = status else {
+        return Err(damaged(&format!(
+            "la lettura ha superato {} secondi",
+            CHILD_TIME.as_secs()
+        )));
+    };
+    let answer = match answer {
+        Some(a) if status.success() => a,
         _ => return Err(damaged("la lettura si è interrotta: il file chiede più memoria di quanta ne serva a un foglio vero")),
     };
     match answer {
@@ -142,18 +214,7 @@ pub(super) fn isolated(exe: &Path, path: &Path, sheet: Option<&str>) -> Result<S
             guessed_encoding: false,
             worksheet,
         }),
-        ChildAnswer::NoSuchSheet { sheet, available } => Err(SourceError::NoSuchSheet {
-            path: path.to_path_buf(),
-            sheet,
-            available,
-        }),
-        ChildAnswer::Empty => Err(SourceError::Empty {
-            path: path.to_path_buf(),
-        }),
-        ChildAnswer::Other { message } => Err(SourceError::Workbook {
-            path: path.to_path_buf(),
-            message,
-        }),
+        ChildAnswer::Error(e) => Err(e.into_source(path)),
     }
 }
 
@@ -236,11 +297,18 @@ fn read_workbook(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet
         })?;
     let (start_row, start_col) = range.start().unwrap_or((0, 0));
     let mut rows = Vec::new();
+    let mut budget = Budget::new();
     for (i, r) in range.rows().enumerate() {
         let mut cells = vec![String::new(); start_col as usize];
         cells.extend(r.iter().map(|c| cell_text(c).trim().to_string()));
         while cells.last().is_some_and(String::is_empty) {
             cells.pop();
+        }
+        if !budget.row(&cells) {
+            return Err(SourceError::TooBig {
+                path: path.to_path_buf(),
+                what: format!("foglio «{name}», alla riga {}", start_row as usize + i + 1),
+            });
         }
         rows.push(Row {
             line: start_row as usize + i + 1,

@@ -40,6 +40,20 @@ pub(crate) fn is_temporary(path: &Path) -> bool {
         .is_some_and(|n| n.contains(TAG))
 }
 
+/// A new folder in `parent` named `prefix` and random characters, created
+/// exclusively (never one that was there) and private to the user
+/// (`rwx------` on Unix). It stays when the program ends.
+pub(crate) fn private_dir(parent: &Path, prefix: &str) -> std::io::Result<PathBuf> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    Ok(builder.tempdir_in(parent)?.keep())
+}
+
 /// Writes `bytes` to a temporary name beside `path`, then renames it into
 /// place: whoever reads `path` sees the old file or the new one.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -61,8 +61,8 @@ enum Command {
         #[arg(long)]
         port: Option<u16>,
         /// Indirizzo su cui ascoltare (predefinito: 127.0.0.1, solo questo computer)
-        #[arg(long, default_value = "127.0.0.1")]
-        host: std::net::IpAddr,
+        #[arg(long)]
+        host: Option<std::net::IpAddr>,
         /// Apre l'anteprima nel browser
         #[arg(long)]
         open: bool,
@@ -134,7 +134,8 @@ fn main() -> ExitCode {
         } => manuale::serve::run(manuale::serve::Options {
             book: here(book),
             port,
-            host,
+            host: host.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)),
+            host_given: host.is_some(),
             open,
             workbooks: workbooks.clone(),
         })

@@ -254,10 +254,11 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
         output: Some(b.join(out)),
         live_reload: Some(manuale::serve::LIVE_JS.into()),
     };
+    // The pages, and the search index that holds the authors' text.
     let html = |dir: &str| -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
         snapshot(&b.join(dir))
             .into_iter()
-            .filter(|(p, _)| p.extension().is_some_and(|e| e == "html"))
+            .filter(|(p, _)| p.extension().is_some_and(|e| e == "html") || p.starts_with("ricerca"))
             .collect()
     };
     // The names of the pages that differ, not their bytes.
@@ -318,4 +319,164 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
     assert!(b.run(&["import"]).status.success());
     let (fifth, _) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
     assert!(matches!(fifth, Update::Full(_)), "{fifth:?}");
+}
+
+/// A raw request with the given `Host` header; returns the status.
+fn status_with_host(port: u16, host: &str) -> u16 {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET /index.html HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    String::from_utf8_lossy(&raw)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn only_requests_for_this_computer_are_answered() {
+    // DNS rebinding: a page of evil.example whose name now points at
+    // 127.0.0.1 asks for the preview with its own name in Host.
+    let b = Book::imported();
+    let s = start(&b, &["--port", "0"]);
+    let port = s.port;
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(status_with_host(port, &host), 200, "{host}");
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("127.0.0.1.evil.example:{port}"),
+    ] {
+        assert_eq!(status_with_host(port, &host), 403, "{host}");
+    }
+    drop(s);
+    // With --host the user chose the network: any name is answered.
+    let s = start(&b, &["--port", "0", "--host", "127.0.0.1"]);
+    assert_eq!(status_with_host(s.port, "anteprima.intranet:1"), 200);
+}
+
+#[test]
+fn clients_that_never_finish_their_headers_are_dropped() {
+    let b = Book::imported();
+    let s = start(&b, &["--port", "0"]);
+    let started = Instant::now();
+    let slow: Vec<TcpStream> = (0..300)
+        .map(|_| {
+            let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+            c.write_all(b"GET /index.html HTTP/1.1\r\nHost: local")
+                .unwrap();
+            c
+        })
+        .collect();
+    // The server still answers others.
+    let (status, _, _) = get(s.port, "/index.html");
+    assert_eq!(status, 200);
+    // And closes the slow ones after its header timeout.
+    for mut c in slow {
+        c.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut buf = [0u8; 256];
+        let n = c.read(&mut buf).unwrap_or(0);
+        let answer = String::from_utf8_lossy(&buf[..n]).into_owned();
+        assert!(n == 0 || answer.starts_with("HTTP/1.1 408"), "{answer}");
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(25),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn the_preview_folder_is_new_private_and_removed_on_sigterm_and_sighup() {
+    use std::os::unix::fs::PermissionsExt;
+    let b = Book::imported();
+    for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
+        let mut s = start(&b, &["--port", "0"]);
+        let folder = std::path::PathBuf::from(&s.folder);
+        let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with("manuale-anteprima-"), "{name}");
+        assert_ne!(
+            name,
+            format!("manuale-anteprima-{}", s.child.id()),
+            "a predictable name"
+        );
+        let mode = std::fs::metadata(&folder).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{}", folder.display());
+        assert!(folder.join("index.html").is_file());
+        // SAFETY: sends a signal to the server this test started.
+        unsafe { libc::kill(s.child.id() as i32, signal) };
+        assert!(
+            s.wait_for("Anteprima fermata", Duration::from_secs(10)),
+            "{}",
+            s.output
+        );
+        let _ = s.child.wait();
+        assert!(
+            !folder.exists(),
+            "signal {signal}: {} left behind",
+            folder.display()
+        );
+    }
+}
+
+#[test]
+fn live_reload_follows_a_content_folder_created_after_the_start() {
+    let b = Book::new();
+    let mut s = start(&b, &["--port", "0"]);
+    assert!(
+        s.wait_for("non ci sono pagine", Duration::from_secs(10)),
+        "{}",
+        s.output
+    );
+    // The first import, run in another terminal.
+    let out = b.run(&["import"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        s.wait_for("Ricostruito tutto", Duration::from_secs(30)),
+        "{}",
+        s.output
+    );
+    let (status, _, _) = get(s.port, "/processi/C2.6.1.1.html");
+    assert_eq!(status, 200);
+    // An edit inside the new content/ is seen.
+    let page = b.join("content/C/C2/C2.6/C2.6.1/C2.6.1.1.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\nNota scritta dopo il via.\n")).unwrap();
+    assert!(
+        s.wait_for("Aggiornate", Duration::from_secs(30)),
+        "{}",
+        s.output
+    );
+    let (_, _, body) = get(s.port, "/processi/C2.6.1.1.html");
+    assert!(body.contains("Nota scritta dopo il via."), "{body}");
+    // content/ replaced whole (a restore from a backup) is still followed.
+    let copy = b.join("content-copia");
+    std::fs::rename(b.join("content"), &copy).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::rename(&copy, b.join("content")).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let text = std::fs::read_to_string(&page).unwrap();
+    s.output.clear();
+    std::fs::write(&page, format!("{text}\nSeconda nota.\n")).unwrap();
+    assert!(
+        s.wait_for("Seconda", Duration::from_secs(0))
+            || s.wait_for("Aggiornate", Duration::from_secs(30)),
+        "{}",
+        s.output
+    );
+    let (_, _, body) = get(s.port, "/processi/C2.6.1.1.html");
+    assert!(
+        body.contains("Seconda nota."),
+        "the edit after the swap was not seen"
+    );
 }

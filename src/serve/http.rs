@@ -19,6 +19,95 @@ pub(super) const EVENTS: &str = "/__manuale/eventi";
 
 /// The script `serve` adds to every page.
 const LIVE_SCRIPT: &str = include_str!("live.js");
+/// A client must send its request's headers within this time.
+const HEADER_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+/// Connections served at once; more wait to be accepted.
+const MAX_CONNECTIONS: usize = 1024;
+
+/// Accepts connections until `stopping`: each is served by hyper with a
+/// timeout on its headers (a client that never finishes them is dropped),
+/// at most [`MAX_CONNECTIONS`] at once.
+pub(super) async fn accept(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let Ok(permit) = slots.clone().acquire_owned().await else {
+            return;
+        };
+        let stream = tokio::select! {
+            r = listener.accept() => match r {
+                Ok((stream, _)) => stream,
+                // Out of files or the like: wait, do not spin.
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = stopping.wait_for(|s| *s) => return,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let mut stop = stopping.clone();
+        tokio::spawn(async move {
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIME)
+                .serve_connection(TokioIo::new(stream), service);
+            let mut conn = std::pin::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = stop.wait_for(|s| *s) => conn.as_mut().graceful_shutdown(),
+            }
+            drop(permit);
+        });
+    }
+}
+
+/// Which names the `Host` header may carry.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Hosts {
+    /// Any (`--host` was given); else only loopback names.
+    pub(super) any: bool,
+}
+
+/// Refuses requests whose `Host` is not this computer's, unless `--host`.
+pub(super) async fn check_host(
+    State(hosts): State<Hosts>,
+    req: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if hosts.any || is_loopback_name(host) {
+        next.run(req).await
+    } else {
+        (
+            StatusCode::FORBIDDEN,
+            "indirizzo non ammesso: l'anteprima risponde solo a localhost e 127.0.0.1 \
+             (con --host a qualunque nome)",
+        )
+            .into_response()
+    }
+}
+
+/// `localhost`, `127.0.0.1`, `[::1]`, with or without a port.
+fn is_loopback_name(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(n, _)| n)
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
 
 pub(super) async fn live_js() -> Response {
     (
@@ -183,6 +272,32 @@ fn content_type(p: &Path) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_loopback_names_are_this_computer() {
+        for ok in [
+            "localhost",
+            "localhost:3000",
+            "LOCALHOST:1",
+            "127.0.0.1:3000",
+            "127.0.0.2",
+            "[::1]:3000",
+            "[::1]",
+        ] {
+            assert!(is_loopback_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "evil.example",
+            "evil.example:3000",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example:3000",
+            "[::2]:3000",
+            "10.0.0.1",
+        ] {
+            assert!(!is_loopback_name(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn paths_outside_the_site_are_refused() {

@@ -39,13 +39,16 @@ pub struct Options {
     /// A port asked for; `None` tries 3000 and the next ones.
     pub port: Option<u16>,
     pub host: IpAddr,
+    /// `--host` was given: any name in the `Host` header is answered.
+    pub host_given: bool,
     pub open: bool,
     /// How a sheet that is a workbook is read when it changes.
     pub workbooks: Workbooks,
 }
 
-/// Runs the preview server until Ctrl-C.
+/// Runs the preview server until Ctrl-C, SIGTERM or SIGHUP.
 pub fn run(opts: Options) -> Result<(), ServeError> {
+    raise_file_limit();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -57,11 +60,8 @@ pub fn run(opts: Options) -> Result<(), ServeError> {
 async fn serve(opts: Options) -> Result<(), ServeError> {
     // A new folder with a random name, created exclusively and private to
     // this user: nobody can plant pages in it before or after.
-    let site_dir = tempfile::Builder::new()
-        .prefix("manuale-anteprima-")
-        .tempdir()
-        .map_err(|e| ServeError::Other(format!("cartella temporanea dell'anteprima: {e}")))?
-        .keep();
+    let site_dir = crate::files::private_dir(&std::env::temp_dir(), "manuale-anteprima-")
+        .map_err(|e| ServeError::Other(format!("cartella temporanea dell'anteprima: {e}")))?;
     let _cleanup = RemoveOnDrop(site_dir.clone());
     let (signals, _) = broadcast::channel(16);
     let shared = Arc::new(Mutex::new(Shared {
@@ -70,6 +70,13 @@ async fn serve(opts: Options) -> Result<(), ServeError> {
         error: None,
     }));
     let (stop_tx, stopping) = tokio::sync::watch::channel(false);
+    // Listening for Ctrl-C, SIGTERM and SIGHUP from the start, so a stop
+    // during the first build still removes the folder.
+    let stop_signals = Signals::new();
+    tokio::spawn(async move {
+        stop_signals.wait().await;
+        let _ = stop_tx.send(true);
+    });
     let state = AppState {
         shared: shared.clone(),
         signals: signals.clone(),
@@ -113,19 +120,24 @@ async fn serve(opts: Options) -> Result<(), ServeError> {
 
     watch::watch(&opts.book, site_dir.clone(), input, state.clone(), snapshot)?;
 
-    let state_stopping = state.stopping.clone();
+    let mut stopping = state.stopping.clone();
+    // Without --host only loopback names are answered: a page of another
+    // site whose name is made to point at 127.0.0.1 (DNS rebinding)
+    // cannot read the preview.
+    let hosts = http::Hosts {
+        any: opts.host_given,
+    };
     let app = Router::new()
         .route(&format!("/{LIVE_JS}"), get(http::live_js))
         .route(http::EVENTS, get(http::events))
         .fallback(http::file)
+        .layer(axum::middleware::from_fn_with_state(
+            hosts,
+            http::check_host,
+        ))
         .with_state(state);
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        stop_signal().await;
-        let _ = stop_tx.send(true);
-    });
-    let mut stopping = state_stopping;
     tokio::select! {
-        r = server => r.map_err(|e| ServeError::Other(e.to_string()))?,
+        () = http::accept(listener, app, stopping.clone()) => {}
         // A client that keeps a connection open does not hold the server.
         () = async {
             let _ = stopping.wait_for(|s| *s).await;
@@ -136,24 +148,69 @@ async fn serve(opts: Options) -> Result<(), ServeError> {
     Ok(())
 }
 
-/// Ctrl-C, or SIGTERM or SIGHUP (a service manager stopping the server,
-/// the terminal closing).
-async fn stop_signal() {
+/// Lets the server hold as many connections as the system allows this user
+/// (the soft limit up to the hard one): the pages, their scripts, and the
+/// event streams of every open tab.
+fn raise_file_limit() {
     #[cfg(unix)]
     {
-        use tokio::signal::unix::{signal, SignalKind};
-        let term = signal(SignalKind::terminate());
-        let hup = signal(SignalKind::hangup());
-        if let (Ok(mut term), Ok(mut hup)) = (term, hup) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-                _ = hup.recv() => {}
+        let mut l = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit and setrlimit read or write only `l`.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut l) == 0 && l.rlim_cur < l.rlim_max {
+                l.rlim_cur = l.rlim_max;
+                let _ = libc::setrlimit(libc::RLIMIT_NOFILE, &raw const l);
             }
-            return;
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Ctrl-C, SIGTERM or SIGHUP (a service manager stopping the server, the
+/// terminal closing), listened for from the moment this is made.
+struct Signals {
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    hup: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Signals {
+                term: signal(SignalKind::terminate()).ok(),
+                hup: signal(SignalKind::hangup()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    async fn wait(self) {
+        #[cfg(unix)]
+        {
+            let recv = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                () = recv(self.term) => {}
+                () = recv(self.hup) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Removes the preview folder when the server stops.

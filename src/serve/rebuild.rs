@@ -64,7 +64,7 @@ pub(super) fn rebuild(
                 let ms = started.elapsed().as_millis();
                 let changed = match &update {
                     site::Update::Full(r) => {
-                        if shared.version > 0 {
+                        if shared.version > 0 || shared.error.is_some() {
                             println!("Ricostruito tutto: {} pagine in {ms} ms.", r.pages);
                         }
                         true

@@ -85,6 +85,9 @@ struct Burst {
     rebuild: bool,
     sheet: bool,
     config: bool,
+    /// `content/` or `themes/` itself was created, removed or replaced: its
+    /// watch must be made again.
+    rewatch: bool,
 }
 
 impl Burst {
@@ -94,6 +97,9 @@ impl Burst {
             return;
         }
         for p in &event.paths {
+            if *p == book.content || *p == book.themes {
+                self.rewatch = true;
+            }
             match book.classify(p) {
                 Change::Ignored => {}
                 Change::Sheet => {
@@ -164,6 +170,18 @@ pub(super) fn watch(
                     burst.add(&paths, e, &own);
                 }
                 deadline = Instant::now() + DEBOUNCE;
+            }
+            if burst.rewatch {
+                // An import in another terminal may create content/, an
+                // editor or a script replace it: watch the folder now there.
+                for dir in [&paths.content, &paths.themes] {
+                    let _ = watcher.unwatch(dir);
+                    if dir.is_dir() {
+                        if let Err(e) = watcher.watch(dir, RecursiveMode::Recursive) {
+                            eprintln!("avviso: {}: {e}", dir.display());
+                        }
+                    }
+                }
             }
             if !burst.rebuild {
                 continue;

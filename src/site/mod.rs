@@ -141,6 +141,8 @@ struct Plan {
     theme: bool,
     /// Search index, open data, sitemap, attachments.
     data: bool,
+    /// The search index alone (authors' text is searched).
+    search: bool,
 }
 
 impl Plan {
@@ -152,12 +154,14 @@ impl Plan {
                 home: true,
                 theme: true,
                 data: true,
+                search: true,
             },
             Scope::Theme => Plan {
                 nodes: all(),
                 home: true,
                 theme: true,
                 data: false,
+                search: false,
             },
             Scope::Pages { nodes, home } => Plan {
                 nodes: (0..tree.nodes.len())
@@ -166,6 +170,7 @@ impl Plan {
                 home: *home,
                 theme: false,
                 data: false,
+                search: !nodes.is_empty(),
             },
         }
     }
@@ -208,9 +213,11 @@ fn render(
     if any_code {
         theme::write_code_css(folder)?;
     }
+    if plan.search {
+        folder.replace_dir(search::DIR, |f| search::write(config, tree, f))?;
+    }
     if plan.data {
         export::write(config, tree, folder)?;
-        search::write(config, tree, folder)?;
         copy_attachments(tree, content_dir, folder)?;
     }
     Ok(count)

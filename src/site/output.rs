@@ -27,13 +27,9 @@ impl Folder {
     pub(super) fn stage(output: &Path) -> Result<Folder, BuildError> {
         let parent = parent_of(output);
         std::fs::create_dir_all(parent).map_err(io(parent))?;
-        // tempfile creates it with a random name, exclusively, private
-        // (0700) on Unix.
-        let root = tempfile::Builder::new()
-            .prefix(&leftover_prefix(output, "tmp"))
-            .tempdir_in(parent)
-            .map_err(io(parent))?
-            .keep();
+        // A random name, created exclusively, private to the user.
+        let root =
+            files::private_dir(parent, &leftover_prefix(output, "tmp")).map_err(io(parent))?;
         let folder = Folder {
             root,
             in_place: false,
@@ -73,6 +69,38 @@ impl Folder {
         } else {
             std::fs::write(&path, bytes).map_err(io(&path))
         }
+    }
+
+    /// Writes the folder `rel` anew with `fill`: in a staged site, directly;
+    /// in a site being served, in a hidden folder beside it, then swapped
+    /// in whole (a search index is many files that must change together).
+    pub(super) fn replace_dir(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&Folder) -> Result<(), BuildError>,
+    ) -> Result<(), BuildError> {
+        if !self.in_place {
+            return fill(self);
+        }
+        let stage = files::private_dir(&self.root, ".manuale-tmp-").map_err(io(&self.root))?;
+        let sub = Folder {
+            root: stage.clone(),
+            in_place: false,
+        };
+        let swapped = fill(&sub).and_then(|()| {
+            let (new, old) = (stage.join(rel), self.root.join(rel));
+            if !old.exists() {
+                return std::fs::rename(&new, &old).map_err(io(&old));
+            }
+            if exchange(&new, &old).is_ok() {
+                return Ok(());
+            }
+            let aside = stage.join(".vecchia");
+            std::fs::rename(&old, &aside).map_err(io(&old))?;
+            std::fs::rename(&new, &old).map_err(io(&old))
+        });
+        let _ = std::fs::remove_dir_all(&stage);
+        swapped
     }
 
     /// Puts a staged site in place as `output`, with the permissions of the

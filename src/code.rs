@@ -191,6 +191,28 @@ fn split_second_code(title: &str) -> (String, Option<(Code, String)>) {
     (title.to_string(), None)
 }
 
+/// The most levels a code may have: the national map uses six; a deeper
+/// code is not read as one (its page's path would not fit a file system).
+pub const MAX_LEVELS: usize = 12;
+
+/// How many levels the code-like start of `text` has, when it has more than
+/// [`MAX_LEVELS`] (`A1.1.1.1.1.1.1.1.1.1.1.1.1 …`).
+pub fn too_deep(text: &str) -> Option<usize> {
+    let t = text.trim();
+    let mut chars = t.chars();
+    if !chars.next().is_some_and(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let prefix: String = chars
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || c.is_ascii_lowercase())
+        .collect();
+    let levels = 1 + prefix
+        .split('.')
+        .filter(|p| p.starts_with(|c: char| c.is_ascii_digit()))
+        .count();
+    (levels > MAX_LEVELS).then_some(levels)
+}
+
 /// Finds a code at the start of `s`; returns it and the byte length of the
 /// text it was read from (including stray dots).
 fn scan_code(s: &str) -> Option<(Code, usize)> {
@@ -261,6 +283,9 @@ fn scan_code(s: &str) -> Option<(Code, usize)> {
     // Stray trailing dots: `A1.`, `A1.3.2.1.`.
     while bytes.get(i) == Some(&b'.') {
         i += 1;
+    }
+    if parts.len() + 1 > MAX_LEVELS {
+        return None;
     }
     Some((Code { letter, parts }, i))
 }

@@ -72,6 +72,12 @@ pub enum Kind {
     ReplacementChar,
     /// Text that is not UTF-8, read as Windows-1252.
     Encoding,
+    /// A code with more levels than any map has: no page could hold it.
+    CodeTooDeep,
+    /// A node with activities of its own and levels below it.
+    DataAndChildren,
+    /// A row that follows a heading left empty, under another parent.
+    AfterEmptyHeading,
 }
 
 impl Kind {
@@ -97,6 +103,9 @@ impl Kind {
             Kind::BeforeHeader => "M017",
             Kind::ReplacementChar => "M018",
             Kind::Encoding => "M019",
+            Kind::CodeTooDeep => "M020",
+            Kind::DataAndChildren => "M021",
+            Kind::AfterEmptyHeading => "M022",
         }
     }
 
@@ -122,6 +131,9 @@ impl Kind {
             Kind::BeforeHeader => "testo prima dell'intestazione",
             Kind::ReplacementChar => "carattere sostitutivo (testo già danneggiato)",
             Kind::Encoding => "codifica non UTF-8",
+            Kind::CodeTooDeep => "codice con troppi livelli",
+            Kind::DataAndChildren => "processo con attività e livelli inferiori",
+            Kind::AfterEmptyHeading => "riga dopo un'intestazione rimasta vuota",
         }
     }
 
@@ -134,7 +146,7 @@ impl Kind {
             | Kind::NameHasCode
             | Kind::NameDiffers
             | Kind::ExtraColumn => Level::Info,
-            Kind::ReplacementChar => Level::Error,
+            Kind::ReplacementChar | Kind::CodeTooDeep => Level::Error,
             _ => Level::Warning,
         }
     }

@@ -44,6 +44,9 @@ fn check_finds_the_bundled_sheets_defects_by_line() {
         format!("{f}:309:2: nota[M009]"),
         format!("{f}:328:6: avviso[M010]: attività di D6.1.1.2 senza responsabile"),
         format!("{f}:352:1: avviso[M001]: codice scritto «F.1.1.1.1.» invece di «F1.1.1.1»"),
+        // Rows the tree places where a reader of the sheet would not.
+        format!("{f}:154:1: avviso[M021]: B3.2.2.3.1 sta sotto B3.2.2.3, che ha già attività proprie (riga 153)"),
+        format!("{f}:180:1: avviso[M022]: C1.1.7.1.1 segue l'intestazione C1.1.7b «Operazioni d'Ufficio», che resta senza attività"),
     ] {
         assert!(text.contains(&expected), "missing: {expected}\n{text}");
     }
@@ -62,7 +65,7 @@ fn check_finds_the_bundled_sheets_defects_by_line() {
     let first_note = text.find("nota[").unwrap();
     let last_warning = text.rfind("avviso[").unwrap();
     assert!(last_warning < first_note, "warnings and notes are grouped");
-    assert!(text.contains("0 errori, 39 avvisi, 37 note."), "{text}");
+    assert!(text.contains("0 errori, 42 avvisi, 37 note."), "{text}");
     assert!(
         text.contains("334 righe, 178 processi, 148 sezioni, 195 attività"),
         "{text}"
@@ -87,7 +90,7 @@ fn check_as_json_for_other_tools() {
         "Conferimento incarichi individuali di collaborazione"
     );
     assert!(m003["action"].as_str().unwrap().contains("B1.1.1.3"));
-    assert_eq!(v["summary"]["warnings"], 39);
+    assert_eq!(v["summary"]["warnings"], 42);
     assert_eq!(v["summary"]["by_code"]["M004"], 6);
     assert_eq!(v["summary"]["processes"], 178);
 }

@@ -324,3 +324,69 @@ fn an_import_that_would_remove_most_of_the_map_asks_first() {
     assert!(b.join("content/A/A1/_index.md").exists());
     assert!(!b.join("content/C/C1").exists());
 }
+
+#[test]
+fn backups_and_lock_files_in_content_are_not_published() {
+    let b = Book::imported();
+    let dir = b.join("content/C/C2");
+    for name in [
+        "nota.md~",
+        "vecchia.bak",
+        "~$mappa.xlsx",
+        "#bozza.md#",
+        "Thumbs.db",
+        "schema.png",
+    ] {
+        std::fs::write(dir.join(name), "x").unwrap();
+    }
+    let out = b.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("5 file di appoggio non pubblicati"),
+        "{}",
+        stderr(&out)
+    );
+    let published: Vec<String> = snapshot(&b.join("book/contenuti"))
+        .into_keys()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert_eq!(published, ["C/C2/schema.png"]);
+}
+
+#[test]
+fn the_site_is_never_built_inside_content_or_over_a_file() {
+    let b = Book::imported();
+    let before = snapshot(&b.join("content"));
+    // Each build once nested the previous site inside the next.
+    let out = b.run(&["build", "--output", "content/sito"]);
+    refused(&b, &out, "content/sito", "non può stare dentro");
+    let out = b.run(&["build", "--output", "content/../content/A/sito"]);
+    refused(&b, &out, "sito", "non può stare dentro");
+    assert_eq!(snapshot(&b.join("content")), before);
+    std::fs::write(b.join("un-file"), "x").unwrap();
+    let out = b.run(&["build", "--output", "un-file"]);
+    refused(&b, &out, "un-file", "è un file, non una cartella");
+    assert_eq!(std::fs::read_to_string(b.join("un-file")).unwrap(), "x");
+}
+
+#[test]
+fn a_code_too_deep_for_any_map_is_an_error_with_its_line() {
+    // Once: check exited 0, then import failed with a 4 KB path and no line.
+    let deep = format!("A1.1{}", ".1".repeat(400));
+    let b = book_with_sheet(&format!(
+        "A1 Macro\tMacro\t\t\t\t\nA1.1 Processo\tProcesso\tistanza\tatto\t1. uno\tPO\n{deep} Troppo\tTroppo\tx\ty\tz\tPO\n"
+    ));
+    let out = b.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let report = stdout(&out);
+    assert!(
+        report.contains(&format!(
+            "{SHEET}:4:1: errore[M020]: il codice ha 403 livelli"
+        )),
+        "{report}"
+    );
+    let out = b.run(&["import"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The row is kept, with the process before it.
+    assert!(b.read("content/A/A1/A1.1.md").contains("Troppo"));
+}

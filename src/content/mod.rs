@@ -66,6 +66,24 @@ pub struct Content {
     pub pages: BTreeMap<Code, Page>,
     /// Files that are not pages (images, attachments), relative paths.
     pub assets: Vec<PathBuf>,
+    /// Editors' backups and lock files, never published.
+    pub scratch: Vec<PathBuf>,
+}
+
+/// Files editors and office suites leave beside the ones they edit: backups
+/// (`note.md~`, `x.bak`, `x.orig`), swap and lock files (`.x.swp`,
+/// `~$x.xlsx`, `.#x`, `#x#`), system files (`Thumbs.db`, `desktop.ini`).
+pub fn is_scratch(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with("~$")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || [".bak", ".tmp", ".swp", ".swo", ".orig", ".rej", ".old"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
+        || lower == "thumbs.db"
+        || lower == "desktop.ini"
 }
 
 /// Reads every page under `dir`. A missing folder is an empty content.
@@ -94,6 +112,13 @@ pub fn load(dir: &Path) -> Result<Content, ContentError> {
     }
     for file in files {
         let rel = file.strip_prefix(dir).unwrap_or(&file).to_path_buf();
+        if file
+            .file_name()
+            .is_some_and(|n| is_scratch(&n.to_string_lossy()))
+        {
+            content.scratch.push(rel);
+            continue;
+        }
         if file.extension().and_then(|e| e.to_str()) != Some("md") {
             content.assets.push(rel);
             continue;

@@ -154,6 +154,7 @@ pub fn build(sheet: &Sheet, functions: &BTreeMap<String, String>) -> Result<Map,
         });
     }
     b.out_of_order();
+    b.surprising_places();
     b.ancestors(functions);
     let mut diagnostics = b.diags;
     crate::diagnostic::sort(&mut diagnostics);

@@ -110,7 +110,11 @@ impl Builder {
                     Diagnostic::new(
                         Kind::CodeRespelled,
                         line,
-                        format!("codice scritto «{respelled}» invece di «{code}»"),
+                        if *respelled == code.to_string() {
+                            format!("manca lo spazio fra il codice «{code}» e il titolo")
+                        } else {
+                            format!("codice scritto «{respelled}» invece di «{code}»")
+                        },
                     )
                     .column(code_col)
                     .cell(&record.code_cell)
@@ -163,14 +167,28 @@ impl Builder {
             return Placed::Pending(record);
         };
         if cell.code.is_none() {
-            if written.is_none() {
+            let kept =
+                format!("tenuta come attività di {target}, il processo della riga precedente");
+            if let Some(levels) = code::too_deep(&record.code_cell).filter(|_| written.is_none()) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Kind::CodeTooDeep,
+                        line,
+                        format!(
+                            "il codice ha {levels} livelli, più dei {} che una mappatura può avere",
+                            code::MAX_LEVELS
+                        ),
+                    )
+                    .column(code_col)
+                    .cell(&record.code_cell)
+                    .action(format!("{kept}: correggi il codice nel foglio")),
+                );
+            } else if written.is_none() {
                 self.diags.push(
                     Diagnostic::new(Kind::NoCode, line, no_code_message(&record.code_cell))
                         .column(code_col)
                         .cell(&record.code_cell)
-                        .action(format!(
-                            "tenuta come attività di {target}, il processo della riga precedente"
-                        )),
+                        .action(kept),
                 );
             }
         } else if cell.second.is_none() {
@@ -258,6 +276,67 @@ impl Builder {
                     "{code} è pubblicato al suo posto nell'ordine dei codici"
                 )),
             );
+        }
+    }
+
+    /// Rows the tree puts where a reader of the sheet would not expect them:
+    /// a process with activities that also has levels below it (its page
+    /// becomes a section), and a row that follows a heading left empty
+    /// while its code puts it elsewhere (`C1.1.7b` then `C1.1.7.1.1`).
+    pub(super) fn surprising_places(&mut self) {
+        let first_line = |n: &Node| n.records.first().map_or(0, |r| r.line);
+        let mut with_children: BTreeMap<Code, Code> = BTreeMap::new();
+        for code in self.nodes.keys() {
+            if let Some(p) = code.parent() {
+                with_children.entry(p).or_insert_with(|| code.clone());
+            }
+        }
+        for (parent, child) in &with_children {
+            let Some(node) = self.nodes.get(parent) else {
+                continue;
+            };
+            if let Some(activity) = node.records.iter().find(|r| r.has_data()) {
+                let line = self.nodes.get(child).map_or(0, first_line);
+                self.diags.push(
+                    Diagnostic::new(
+                        Kind::DataAndChildren,
+                        line,
+                        format!(
+                            "{child} sta sotto {parent}, che ha già attività proprie (riga {})",
+                            activity.line
+                        ),
+                    )
+                    .action(format!(
+                        "{parent} è pubblicato come sezione: mostra le sue attività e il livello inferiore; se {child} è un'attività di {parent}, scrivila senza codice o con il codice {parent}"
+                    )),
+                );
+            }
+        }
+        let mut by_line = self.order.clone();
+        by_line.sort_by_key(|(line, _)| *line);
+        for pair in by_line.windows(2) {
+            let ((_, heading), (line, next)) = (&pair[0], &pair[1]);
+            let Some(h) = self.nodes.get(heading) else {
+                continue;
+            };
+            let empty =
+                !with_children.contains_key(heading) && !h.records.iter().any(Record::has_data);
+            if empty && next.level() > heading.level() && !next.is_below(heading) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Kind::AfterEmptyHeading,
+                        *line,
+                        format!(
+                            "{next} segue l'intestazione {heading} «{}», che resta senza attività né livelli inferiori, ma il suo codice lo mette sotto {}",
+                            h.title,
+                            next.parent().map(|p| p.to_string()).unwrap_or_default()
+                        ),
+                    )
+                    .action(format!(
+                        "{next} è pubblicato al posto del suo codice; se appartiene a {heading}, correggi il codice nel foglio"
+                    )),
+                );
+            }
         }
     }
 

@@ -41,6 +41,25 @@ impl Tree {
         content_dir: &Path,
         warnings: &mut Vec<String>,
     ) -> Result<Tree, BuildError> {
+        if !content.scratch.is_empty() {
+            let names: Vec<String> = content
+                .scratch
+                .iter()
+                .take(5)
+                .map(|p| p.display().to_string())
+                .collect();
+            warnings.push(format!(
+                "{}: {} file di appoggio non pubblicati (copie di sicurezza, file di blocco): {}{}",
+                content_dir.display(),
+                content.scratch.len(),
+                names.join(", "),
+                if content.scratch.len() > 5 {
+                    ", …"
+                } else {
+                    ""
+                }
+            ));
+        }
         let mut nodes: Vec<Node> = Vec::new();
         let mut index: BTreeMap<Code, usize> = BTreeMap::new();
         for (code, page) in content.pages {

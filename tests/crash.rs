@@ -327,3 +327,84 @@ fn a_build_killed_at_any_call_leaves_the_old_site_or_the_new() {
     assert!(kills >= 20, "only {kills} kills: {counts:?}");
     eprintln!("build: {kills} interruzioni; chiamate: {counts:?}");
 }
+
+#[test]
+fn a_rename_that_fails_midway_says_what_happened_and_is_finished_next_time() {
+    // Once: "content/ non è stato modificato" after thousands of pages had
+    // been rewritten.
+    let b = Book::new();
+    let (old, new) = sheets(70);
+    std::fs::write(b.join("data/old.tsv"), old).unwrap();
+    std::fs::write(b.join("data/new.tsv"), new).unwrap();
+    assert!(b.run(&["import", "data/old.tsv"]).status.success());
+    let out = b.run(&["import", "data/new.tsv"]);
+    assert!(out.status.success());
+    let new_state = visible(&b.join("content"));
+    assert!(b.run(&["import", "data/old.tsv"]).status.success());
+    // The 20th rename (past the journal's commit) fails.
+    let out = Command::new(strace())
+        .args([
+            "-f",
+            "-o",
+            "/dev/null",
+            "-e",
+            "inject=rename:error=EACCES:when=20",
+        ])
+        .arg(env!("CARGO_BIN_EXE_manuale"))
+        .args(["import", "data/new.tsv"])
+        .current_dir(b.path())
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("non è stato modificato"), "{err}");
+    assert!(
+        err.contains("si è interrotto a metà") && err.contains("completa l'aggiornamento"),
+        "{err}"
+    );
+    let out = b.run(&["import", "data/new.tsv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("completato"), "{}", stderr(&out));
+    assert!(visible(&b.join("content")) == new_state);
+}
+
+#[test]
+fn two_imports_at_once_wait_and_name_who_holds_content() {
+    let b = Book::imported();
+    // A new sheet, so that the first import has pages to write; it is held
+    // for 14 s at its first rename, with content/ locked.
+    let sheet = b.read(SHEET).replace("Pianificazione", "Programmazione");
+    std::fs::write(b.join(SHEET), sheet).unwrap();
+    let first = Command::new(strace())
+        .args([
+            "-f",
+            "-o",
+            "/dev/null",
+            "-e",
+            "inject=rename:delay_enter=14000000:when=1",
+        ])
+        .arg(env!("CARGO_BIN_EXE_manuale"))
+        .args(["import"])
+        .current_dir(b.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The note saying who holds content/ appears once it is taken.
+    let note = b.join("content/.manuale-lock");
+    let started = std::time::Instant::now();
+    while !note.exists() && started.elapsed().as_secs() < 10 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = b.run(&["import"]);
+    let err = stderr(&second);
+    assert_eq!(second.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("le pagine sono in uso da «manuale import», processo"),
+        "{err}"
+    );
+    let out = first.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(!note.exists(), "the note goes with the lock");
+    assert!(b.run(&["import"]).status.success());
+}

@@ -480,3 +480,27 @@ fn live_reload_follows_a_content_folder_created_after_the_start() {
         "the edit after the swap was not seen"
     );
 }
+
+#[test]
+fn a_sheet_too_big_to_read_does_not_stop_the_preview() {
+    let b = Book::imported();
+    let mut s = start(&b, &["--port", "0"]);
+    let header = b
+        .read(SHEET)
+        .lines()
+        .find(|l| l.starts_with("CODIFICA"))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        b.join(SHEET),
+        format!("{header}\n{}", "a\n".repeat(50 << 20)),
+    )
+    .unwrap();
+    assert!(
+        s.wait_for("troppo grande", Duration::from_secs(60)),
+        "{}",
+        s.output
+    );
+    let (status, _, _) = get(s.port, "/index.html");
+    assert_eq!(status, 200, "the last good site is still served");
+}

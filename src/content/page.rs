@@ -119,11 +119,7 @@ impl Page {
             message,
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let text = if text.contains('\r') {
-            text.replace("\r\n", "\n")
-        } else {
-            text.to_string()
-        };
+        let text = lf(text);
         let mut lines = text.split_inclusive('\n');
         let first = lines.next().unwrap_or("");
         if first.trim_end() != FENCE {
@@ -196,6 +192,7 @@ impl Page {
         out.push_str(FENCE);
         out.push_str("\n\n");
         if let Some(generated) = &self.generated {
+            let generated = lf(generated);
             let generated = generated.trim_matches('\n');
             out.push_str(START);
             out.push('\n');
@@ -204,7 +201,8 @@ impl Page {
             out.push_str(&end_marker(generated));
             out.push('\n');
         }
-        let author = self.author.trim_matches('\n');
+        let author = lf(&self.author);
+        let author = author.trim_matches('\n');
         if !author.is_empty() {
             out.push('\n');
             out.push_str(author);
@@ -216,6 +214,17 @@ impl Page {
     /// True when the author wrote something of their own on the page.
     pub fn has_author_content(&self) -> bool {
         !self.author.trim().is_empty() || !self.front.extra.is_empty() || self.generated_edited
+    }
+}
+
+/// Text with every line end as LF: pages are read and written that way
+/// (CRLF from Windows editors, a lone CR from old Mac ones), so a page
+/// reads back to what was written.
+fn lf(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
@@ -357,6 +366,23 @@ mod tests {
         );
         // Same page, same bytes.
         assert_eq!(back.render(), text);
+    }
+
+    #[test]
+    fn line_ends_are_read_and_written_as_lf() {
+        // Found by `cargo fuzz run page` and `roundtrip`: carriage returns
+        // at the end of an author's text changed at every round trip.
+        let text = "+++\ncode = \"A1\"\n+++\r\n\r\nNota\r\r\r";
+        let p = Page::parse(Path::new("x.md"), text).unwrap();
+        assert_eq!(p.author, "Nota");
+        let mut q = page();
+        q.author = "\n\r\n".into();
+        let written = q.render();
+        assert!(!written.contains('\r'));
+        assert_eq!(
+            Page::parse(Path::new("x.md"), &written).unwrap().render(),
+            written
+        );
     }
 
     #[test]

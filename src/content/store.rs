@@ -275,7 +275,9 @@ fn finish(dir: &Path, journal: &Journal) -> Result<Applied, ContentError> {
         let (from, to) = (dir.join(tmp), dir.join(rel));
         match std::fs::rename(&from, &to) {
             Ok(()) => Ok(true),
-            Err(_) if !from.exists() && to.exists() => Ok(false),
+            // Renamed by the run that was killed (or the page removed by
+            // hand since): nothing left to do for it.
+            Err(_) if !from.exists() => Ok(false),
             Err(e) => Err(io(&to)(e)),
         }
     });

@@ -63,7 +63,7 @@ pub fn read(book: &Path, input: &Input) -> Result<Reading, ReadError> {
         None => book.join(&config.source.file),
     };
     let sheet = source::read(&path, input.worksheet.as_deref(), &input.workbooks)?;
-    let map = mapping::build(&sheet, &config.functions)?;
+    let map = mapping::build_with(&sheet, &config.functions, &config.columns)?;
     Ok(Reading {
         config,
         path,

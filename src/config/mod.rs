@@ -7,6 +7,7 @@ mod ui;
 
 pub use ui::Ui;
 
+use crate::mapping::{HeaderRoles, Role};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -34,6 +35,13 @@ pub struct Config {
     /// that name it in the responsible column (`PO` in capitals matches the
     /// whole word only; lower-case keywords match inside words too).
     pub roles: BTreeMap<String, Vec<String>>,
+    /// `[colonne]` as written: a header of the sheet and the role it plays
+    /// (`"Fasi" = "sequenza"`); [`Config::parse`] checks the roles.
+    #[serde(rename = "colonne")]
+    columns_written: BTreeMap<String, String>,
+    /// The same, read: headers (normalised) to roles.
+    #[serde(skip)]
+    pub columns: HeaderRoles,
 }
 
 #[derive(Clone, Debug, Deserialize, serde::Serialize)]
@@ -105,6 +113,8 @@ impl Default for Config {
             footer: Vec::new(),
             ui: Ui::default(),
             ui_overrides: BTreeMap::new(),
+            columns_written: BTreeMap::new(),
+            columns: HeaderRoles::new(),
             roles: default_roles(),
         }
     }
@@ -249,6 +259,19 @@ impl Config {
                     ),
                 ));
             }
+        }
+        for (header, word) in std::mem::take(&mut config.columns_written) {
+            let Some(role) = Role::from_word(&word) else {
+                let words: Vec<&str> = Role::WORDS.iter().map(|(w, _)| *w).collect();
+                return Err(invalid(
+                    find(&format!("\"{header}\"")),
+                    format!(
+                        "[colonne] «{header}» = «{word}»: il ruolo deve essere uno fra {}",
+                        words.join(", ")
+                    ),
+                ));
+            };
+            config.columns.insert(crate::text::normalise(&header), role);
         }
         for key in config.functions.keys() {
             let ok = key.len() == 1 && key.chars().all(|c| c.is_ascii_uppercase());

@@ -107,7 +107,7 @@ impl Columns {
 }
 
 /// Finds the header row and the role of each column.
-pub(super) fn find_columns(sheet: &Sheet) -> Option<Columns> {
+pub(super) fn find_columns(sheet: &Sheet, own: &HeaderRoles) -> Option<Columns> {
     for row in sheet
         .rows
         .iter()
@@ -117,7 +117,7 @@ pub(super) fn find_columns(sheet: &Sheet) -> Option<Columns> {
         let mut roles = BTreeMap::new();
         let mut extra = Vec::new();
         for (i, h) in row.cells.iter().enumerate() {
-            match role_of(h) {
+            match role_with(h, own) {
                 Some(role) if !roles.contains_key(&role) => {
                     roles.insert(role, i);
                 }
@@ -148,28 +148,72 @@ pub(super) fn find_columns(sheet: &Sheet) -> Option<Columns> {
     None
 }
 
-/// Recognises a column by its header text.
+/// Headers a book maps to roles itself (`[colonne]` in `book.toml`), by
+/// their normalised text.
+pub type HeaderRoles = BTreeMap<String, Role>;
+
+/// Recognises a column by its header text, the way chambers word it: the
+/// national headers and the common variants (`Fasi del processo`,
+/// `Unità responsabile`, `Output atteso`, `Prodotto`, `Esito`…).
 pub fn role_of(header: &str) -> Option<Role> {
     let h = normalise(header);
     if h == "codice" {
         return Some(Role::Normalised);
     }
     let has = |w: &str| h.contains(w);
+    let word = |w: &str| h.split(' ').any(|x| x == w);
     Some(if has("codifica") || h.starts_with("codice") {
         Role::Code
     } else if has("responsabil") {
         Role::Responsible
-    } else if has("sequenza") {
+    } else if has("sequenza") || word("fasi") || word("fase") || has("procedura") {
         Role::Steps
     } else if has("ingresso") || has("input") {
         Role::Input
-    } else if has("risultato") || has("output") {
+    } else if has("risultato") || has("output") || word("prodotto") || word("esito") {
         Role::Output
-    } else if has("nome") || has("attivita") || has("processo") {
+    } else if word("ufficio") || word("struttura") || word("unita") || word("ruolo") {
+        Role::Responsible
+    } else if has("nome") || has("attivita") || has("processo") || has("denominazione") {
         Role::Name
     } else {
         return None;
     })
+}
+
+/// A header's role: the book's own mapping first, then [`role_of`].
+pub(super) fn role_with(header: &str, own: &HeaderRoles) -> Option<Role> {
+    own.get(&normalise(header))
+        .copied()
+        .or_else(|| role_of(header))
+}
+
+impl Role {
+    /// The words `[colonne]` in `book.toml` uses for the roles.
+    pub const WORDS: [(&'static str, Role); 6] = [
+        ("codice", Role::Code),
+        ("nome", Role::Name),
+        ("input", Role::Input),
+        ("output", Role::Output),
+        ("sequenza", Role::Steps),
+        ("responsabile", Role::Responsible),
+    ];
+
+    /// The role a `[colonne]` word names.
+    pub fn from_word(word: &str) -> Option<Role> {
+        Self::WORDS
+            .iter()
+            .find(|(w, _)| w.eq_ignore_ascii_case(word.trim()))
+            .map(|(_, r)| *r)
+    }
+
+    /// The `[colonne]` word for the role.
+    pub fn word(self) -> &'static str {
+        Self::WORDS
+            .iter()
+            .find(|(_, r)| *r == self)
+            .map_or("codice", |(w, _)| w)
+    }
 }
 
 #[cfg(test)]
@@ -198,5 +242,22 @@ mod tests {
         );
         assert_eq!(role_of("codice"), Some(Role::Normalised));
         assert_eq!(role_of("Note"), None);
+        // Other chambers' wording.
+        for (header, role) in [
+            ("Codice e denominazione", Role::Code),
+            ("Responsabile", Role::Responsible),
+            ("Descrizione attività", Role::Name),
+            ("Input (elementi in ingresso)", Role::Input),
+            ("Output atteso", Role::Output),
+            ("Fasi del processo", Role::Steps),
+            ("Descrizione delle fasi", Role::Steps),
+            ("Unità responsabile", Role::Responsible),
+            ("Ufficio", Role::Responsible),
+            ("Struttura organizzativa", Role::Responsible),
+            ("Prodotto", Role::Output),
+            ("Esito", Role::Output),
+        ] {
+            assert_eq!(role_of(header), Some(role), "{header}");
+        }
     }
 }

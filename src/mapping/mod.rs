@@ -11,7 +11,7 @@ mod columns;
 mod model;
 mod place;
 
-pub use columns::{role_of, Columns, Role};
+pub use columns::{role_of, Columns, HeaderRoles, Role};
 pub use model::{Counts, Map, Node, Record};
 
 use crate::code::Code;
@@ -34,13 +34,15 @@ pub enum MappingError {
     #[error(
         "{path}:{line}: mancano colonne della mappatura: {missing}. Colonne riconosciute: \
          {found}. Le colonne si riconoscono dalle parole dell'intestazione (vedi il README, \
-         «Colonne»): controlla di aver esportato il foglio intero."
+         «Colonne»): controlla di aver esportato il foglio intero{proposal}"
     )]
     MissingColumns {
         path: String,
         line: usize,
         missing: String,
         found: String,
+        /// What to write in `book.toml` if a column has another name.
+        proposal: String,
     },
     #[error(
         "{path}: dopo l'intestazione (riga {line}) il foglio non ha nessuna riga con dati: non \
@@ -49,9 +51,47 @@ pub enum MappingError {
     NoRows { path: String, line: usize },
 }
 
+/// What to add to `book.toml` when the missing columns are among those the
+/// sheet has under other names: one `[colonne]` line per pairing to check.
+fn proposal(columns: &Columns, missing: &[Role]) -> String {
+    let unknown: Vec<&str> = columns
+        .extra
+        .iter()
+        .map(|&i| columns.headers[i].as_str())
+        .filter(|h| !h.trim().is_empty())
+        .collect();
+    if unknown.is_empty() {
+        return ".".to_string();
+    }
+    let lines: Vec<String> = missing
+        .iter()
+        .zip(unknown.iter().cycle())
+        .map(|(role, header)| format!("\"{}\" = \"{}\"", header.replace('"', "\\\""), role.word()))
+        .collect();
+    format!(
+        ", oppure, se le colonne mancanti hanno un altro nome fra quelle non riconosciute ({}), \
+         scrivi in book.toml la tabella [colonne] con le coppie giuste, per esempio: [colonne] {}",
+        unknown
+            .iter()
+            .map(|h| format!("«{h}»"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        lines.join("; ")
+    )
+}
+
 /// Builds the tree from a sheet. `functions` names the roots A–F.
 pub fn build(sheet: &Sheet, functions: &BTreeMap<String, String>) -> Result<Map, MappingError> {
-    let columns = find_columns(sheet).ok_or_else(|| MappingError::NoHeader {
+    build_with(sheet, functions, &HeaderRoles::new())
+}
+
+/// Builds the tree, with the book's own names for some columns.
+pub fn build_with(
+    sheet: &Sheet,
+    functions: &BTreeMap<String, String>,
+    own: &HeaderRoles,
+) -> Result<Map, MappingError> {
+    let columns = find_columns(sheet, own).ok_or_else(|| MappingError::NoHeader {
         path: sheet.name(),
         looked: HEADER_SEARCH,
     })?;
@@ -76,6 +116,7 @@ pub fn build(sheet: &Sheet, functions: &BTreeMap<String, String>) -> Result<Map,
                     .filter_map(|r| columns.header(r).map(|h| format!("«{h}»")))
                     .collect(),
             ),
+            proposal: proposal(&columns, &missing),
         });
     }
     let mut b = Builder::new(columns);

@@ -17,7 +17,7 @@ bin="$repo/target/release/manuale"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp "$repo/book.toml" "$work/"
+cp "$repo/book.toml" "$repo/logo.svg" "$work/"
 mkdir -p "$work/data"
 cp "$repo/data/mappatura-processi.tsv" "$work/data/"
 cd "$work"

@@ -24,7 +24,7 @@ work=$(mktemp -d "${TMPDIR:-/var/tmp}/manuale-compare.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 for who in old new; do
   mkdir -p "$work/$who/data"
-  cp "$repo/book.toml" "$work/$who/"
+  cp "$repo/book.toml" "$repo/logo.svg" "$work/$who/"
   cp -p "$repo/data/mappatura-processi.tsv" "$work/$who/data/"
 done
 

@@ -14,13 +14,13 @@ trap 'rm -rf "$work"' EXIT
 
 echo "== mappa inclusa"
 mkdir -p "$work/bundled"
-cp -r "$repo/book.toml" "$repo/data" "$repo/content" "$work/bundled/"
+cp -r "$repo/book.toml" "$repo/logo.svg" "$repo/data" "$repo/content" "$work/bundled/"
 (cd "$work/bundled" && "$bin" build >/dev/null)
 node "$repo/tests/browser/bench-ricerca.mjs" "$work/bundled/book" processi/A1.1.html protesto tachigrafica C2.5.3.1
 
 echo "== mappa sintetica di $n processi"
 mkdir -p "$work/big/data"
-cp "$repo/book.toml" "$work/big/"
+cp "$repo/book.toml" "$repo/logo.svg" "$work/big/"
 "$repo/target/release/examples/genera_mappa" "$n" > "$work/big/data/mappatura-processi.tsv"
 (cd "$work/big" && "$bin" import >/dev/null 2>&1 && /usr/bin/time -f "build: %e s, %M KB di memoria" "$bin" build >/dev/null)
 word=$(cut -f2 "$work/big/data/mappatura-processi.tsv" | sed -n '500p' | awk '{print $2}')

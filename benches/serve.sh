@@ -8,5 +8,5 @@ cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --bin manuale
 (cd "$repo/tests/browser" && [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp -r "$repo/book.toml" "$repo/data" "$repo/content" "$work/"
+cp -r "$repo/book.toml" "$repo/logo.svg" "$repo/data" "$repo/content" "$work/"
 MANUALE_BIN="$repo/target/release/manuale" node "$repo/tests/browser/bench-serve.mjs" "$work" "${1:-10}"

@@ -115,3 +115,100 @@ fn a_column_named_in_no_known_way_gets_a_proposal_then_a_mapping() {
         "{err}"
     );
 }
+
+/// `book.toml` without its `[ente]` table.
+fn without_ente(toml: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in toml.lines() {
+        if line.starts_with('[') {
+            skipping = line.trim() == "[ente]";
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn the_map_sits_inside_the_chambers_site_when_ente_is_set() {
+    let b = Book::built();
+    let page = b.read("book/processi/C2.6.1.1.html");
+    let header =
+        &page[page.find("<header class=\"testata\"").unwrap()..page.find("</header>").unwrap()];
+    assert!(
+        header
+            .contains("href=\"https://www.esempio.camcom.it/\">Camera di commercio di Esempio</a>"),
+        "{header}"
+    );
+    assert!(header.contains(">Amministrazione trasparente</a>"));
+    assert!(header.contains("<img class=\"logo\" src=\"../assets/logo-ente.svg\" width=\"48\" height=\"48\" alt=\"\">"), "{header}");
+    assert!(b.join("book/assets/logo-ente.svg").is_file());
+    // The trail starts at the chamber's home.
+    let crumbs = &page[page.find("class=\"briciole\"").unwrap()..];
+    let links = attrs(&crumbs[..crumbs.find("</nav>").unwrap()], "href");
+    assert_eq!(
+        &links[..5],
+        [
+            "https://www.esempio.camcom.it/",
+            "https://www.esempio.camcom.it/amministrazione-trasparente/",
+            "https://www.esempio.camcom.it/amministrazione-trasparente/altri-contenuti/",
+            "https://www.esempio.camcom.it/amministrazione-trasparente/altri-contenuti/prevenzione-della-corruzione/",
+            "../index.html"
+        ]
+    );
+    let footer = text(&page[page.find("<footer").unwrap()..]);
+    for words in [
+        "Mappatura adottata con Delibera di Giunta n. 12 del 28/01/2026",
+        "Ufficio responsabile Ufficio Trasparenza e anticorruzione: trasparenza@esempio.camcom.it",
+        "Posta elettronica certificata (PEC) protocollo@pec.esempio.camcom.it",
+        "Segnala un errore",
+        "Dichiarazione di accessibilità",
+    ] {
+        assert!(footer.contains(words), "{words}: {footer}");
+    }
+    assert!(page.contains("href=\"mailto:urp@esempio.camcom.it\""));
+    assert!(page.contains("href=\"https://www.esempio.camcom.it/dichiarazione-di-accessibilita\""));
+    // The home page has the trail too.
+    let home = b.read("book/index.html");
+    assert!(home.contains("class=\"briciole\""));
+}
+
+#[test]
+fn without_ente_nothing_empty_is_published_and_build_says_what_is_missing() {
+    let b = Book::imported();
+    let toml = without_ente(&b.read("book.toml"));
+    assert!(!toml.contains("[ente]"));
+    std::fs::write(b.join("book.toml"), toml).unwrap();
+    let out = b.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    for key in [
+        "sito",
+        "trasparenza",
+        "ufficio",
+        "segnalazioni",
+        "accessibilita",
+        "atto",
+    ] {
+        assert!(
+            err.contains(&format!("[ente] manca «{key}»")),
+            "{key}: {err}"
+        );
+    }
+    for file in ["book/index.html", "book/processi/C2.6.1.1.html"] {
+        let page = b.read(file);
+        assert!(!page.contains("testata-sottile"), "{file}");
+        assert!(!page.contains("Amministrazione trasparente"), "{file}");
+        assert!(!page.contains("Contatti"), "{file}");
+        assert!(!page.contains("class=\"logo\""), "{file}");
+        assert!(!page.contains("href=\"\""), "{file}: an empty link");
+        assert!(
+            page.contains("Camera di commercio di Esempio"),
+            "{file}: the [book] chamber name stays"
+        );
+    }
+    assert!(!b.read("book/index.html").contains("class=\"briciole\""));
+}

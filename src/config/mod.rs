@@ -3,8 +3,10 @@
 //! and the interface strings. Every setting has a default, so an empty file
 //! (or none at all) gives a working book.
 
+mod ente;
 mod ui;
 
+pub use ente::{Ente, Tappa};
 pub use ui::Ui;
 
 use crate::mapping::{HeaderRoles, Role};
@@ -18,6 +20,8 @@ pub const FILE_NAME: &str = "book.toml";
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub book: Book,
+    /// The chamber the map belongs to.
+    pub ente: Ente,
     pub source: Source,
     /// Names of the functions A–F, merged over the national defaults.
     pub functions: BTreeMap<String, String>,
@@ -107,6 +111,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             book: Book::default(),
+            ente: Ente::default(),
             source: Source::default(),
             functions: default_functions(),
             levels: default_levels(),
@@ -305,6 +310,54 @@ impl Config {
                 ));
             }
         }
+        let e = &config.ente;
+        let urls = [
+            ("sito", &e.sito),
+            ("trasparenza", &e.trasparenza),
+            ("accessibilita", &e.accessibilita),
+            ("atto_url", &e.atto_url),
+        ];
+        for (key, value) in urls {
+            if let Some(url) = value.as_deref().filter(|u| !is_web_address(u)) {
+                return Err(invalid(
+                    find(key),
+                    format!("[ente] {key} = «{url}»: serve un indirizzo completo come «https://www.esempio.camcom.it/…»"),
+                ));
+            }
+        }
+        for t in &e.percorso {
+            if !is_web_address(&t.url) {
+                return Err(invalid(
+                    find("percorso"),
+                    format!(
+                        "[ente] percorso: «{}» ha l'indirizzo «{}»: serve un indirizzo completo",
+                        t.nome, t.url
+                    ),
+                ));
+            }
+        }
+        if let Some(s) = e
+            .segnalazioni
+            .as_deref()
+            .filter(|s| Ente::href(s).is_none())
+        {
+            return Err(invalid(
+                find("segnalazioni"),
+                format!("[ente] segnalazioni = «{s}»: serve un indirizzo e-mail o quello di un modulo web"),
+            ));
+        }
+        if let Some(logo) = &e.logo {
+            let p = Path::new(logo);
+            let inside = p
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !inside {
+                return Err(invalid(
+                    find("logo"),
+                    format!("[ente] logo = «{logo}»: serve il percorso di un file dentro la cartella del manuale, come «logo.svg»"),
+                ));
+            }
+        }
         if let Some(url) = &config.book.site_url {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 return Err(invalid(
@@ -331,6 +384,14 @@ impl Config {
             .as_ref()
             .map(|u| format!("{}/", u.trim_end_matches('/')))
     }
+}
+
+/// An absolute web address.
+fn is_web_address(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace))
 }
 
 /// The offset of the first line that sets `key` (`key = …`), ignoring

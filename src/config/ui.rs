@@ -91,6 +91,15 @@ ui_strings! {
     search_role = "Responsabile",
     search_all_roles = "Tutti i responsabili",
     search_results = "Risultati della ricerca",
+    transparency = "Amministrazione trasparente",
+    contacts = "Contatti",
+    office = "Ufficio responsabile",
+    urp = "Ufficio relazioni con il pubblico (URP)",
+    pec = "Posta elettronica certificata (PEC)",
+    rpct = "Responsabile della prevenzione della corruzione e della trasparenza (RPCT)",
+    report_error = "Segnala un errore o un'informazione da correggere",
+    accessibility = "Dichiarazione di accessibilità",
+    adopted_by = "Mappatura adottata con",
 }
 
 impl Ui {

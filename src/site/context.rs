@@ -4,6 +4,7 @@
 //! `import` writes as Markdown.
 
 use super::layout::{DATA_DIR, PRINT_PAGE};
+use super::logo::Logo;
 use super::search;
 use super::tree::Tree;
 use crate::code::Code;
@@ -15,6 +16,7 @@ use serde::Serialize;
 #[derive(Serialize)]
 pub(super) struct Globals<'a> {
     book: &'a config::Book,
+    ente: EnteCtx,
     ui: &'a Ui,
     footer: &'a [config::Link],
     levels: &'a [String],
@@ -229,11 +231,89 @@ pub(super) fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: Stri
     }
 }
 
+/// A contact in the footer: what it is, who, and where (a link when it can
+/// be one).
+#[derive(Serialize)]
+struct ContactCtx {
+    label: String,
+    name: Option<String>,
+    value: Option<String>,
+    href: Option<String>,
+}
+
+/// The chamber, ready for the header, the breadcrumb trail and the footer.
+#[derive(Serialize)]
+struct EnteCtx {
+    nome: String,
+    logo: Option<LogoCtx>,
+    sito: Option<String>,
+    trasparenza: Option<String>,
+    percorso: Vec<config::Tappa>,
+    contatti: Vec<ContactCtx>,
+    segnalazioni: Option<String>,
+    accessibilita: Option<String>,
+    atto: Option<String>,
+    atto_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LogoCtx {
+    url: String,
+    width: u32,
+    height: u32,
+}
+
+impl EnteCtx {
+    fn new(config: &Config, logo: Option<&Logo>) -> EnteCtx {
+        let e = &config.ente;
+        let ui = &config.ui;
+        let contact = |label: &str, name: Option<&String>, value: Option<&String>| {
+            (name.is_some() || value.is_some()).then(|| ContactCtx {
+                label: label.to_string(),
+                name: name.cloned(),
+                href: value.and_then(|v| config::Ente::href(v)),
+                value: value.cloned(),
+            })
+        };
+        EnteCtx {
+            nome: e
+                .nome
+                .clone()
+                .unwrap_or_else(|| config.book.chamber.clone()),
+            logo: logo.map(|l| {
+                let (width, height) = l.scaled(48);
+                LogoCtx {
+                    url: l.url.clone(),
+                    width,
+                    height,
+                }
+            }),
+            sito: e.sito.clone(),
+            trasparenza: e.trasparenza.clone(),
+            percorso: e.percorso.clone(),
+            contatti: [
+                contact(&ui.office, e.ufficio.as_ref(), e.ufficio_contatto.as_ref()),
+                contact(&ui.urp, None, e.urp.as_ref()),
+                contact(&ui.pec, None, e.pec.as_ref()),
+                contact(&ui.rpct, e.rpct.as_ref(), e.rpct_contatto.as_ref()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            segnalazioni: e.segnalazioni.as_deref().and_then(config::Ente::href),
+            accessibilita: e.accessibilita.clone(),
+            atto: e.atto.clone(),
+            atto_url: e.atto_url.clone(),
+        }
+    }
+}
+
 impl<'a> Globals<'a> {
-    pub(super) fn new(config: &'a Config, tree: &Tree) -> Globals<'a> {
+    pub(super) fn new(config: &'a Config, tree: &Tree, logo: Option<&Logo>) -> Globals<'a> {
         let updated = tree.updated();
         Globals {
             book: &config.book,
+            ente: EnteCtx::new(config, logo),
             ui: &config.ui,
             footer: &config.footer,
             levels: &config.levels,

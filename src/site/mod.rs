@@ -15,6 +15,7 @@ mod context;
 mod error;
 mod export;
 mod layout;
+mod logo;
 mod markdown;
 mod nav;
 mod output;
@@ -191,7 +192,14 @@ fn render(
         ..
     } = loaded;
     let plan = Plan::new(scope, tree);
-    let pages = pages::Pages::new(config, tree, theme, folder, opts.live_reload.as_deref())?;
+    let pages = pages::Pages::new(
+        config,
+        tree,
+        theme,
+        folder,
+        opts.live_reload.as_deref(),
+        loaded.logo.as_ref(),
+    )?;
     let mut any_code = pages.nodes(&plan.nodes)?;
     let mut count = plan.nodes.len();
     if plan.home {
@@ -209,6 +217,9 @@ fn render(
     }
     if plan.theme {
         theme.write_assets(folder, config)?;
+        if let Some(logo) = &loaded.logo {
+            folder.write(&logo.url, &logo.bytes)?;
+        }
     }
     if any_code {
         theme::write_code_css(folder)?;
@@ -271,6 +282,7 @@ struct Loaded {
     warnings: Vec<String>,
     /// Held until the build is done.
     _lock: Option<content::Lock>,
+    logo: Option<logo::Logo>,
 }
 
 impl Loaded {
@@ -324,6 +336,13 @@ impl Loaded {
         warnings.extend(output::clear_leftovers(&output)?);
         let tree = Tree::new(content, &content_dir, &mut warnings)?;
         let theme = Theme::load(&opts.book, &config)?;
+        let logo = logo::Logo::load(&opts.book, config.ente.logo.as_deref())?;
+        for (key, why) in config.ente.missing() {
+            warnings.push(format!(
+                "{}: [ente] manca «{key}»: {why}. La pagina non lo mostra; per la pubblicazione in «Amministrazione trasparente» va indicato",
+                opts.book.join(config::FILE_NAME).display()
+            ));
+        }
         Ok(Loaded {
             config,
             config_text,
@@ -333,6 +352,7 @@ impl Loaded {
             output,
             warnings,
             _lock: lock,
+            logo,
         })
     }
 
@@ -366,6 +386,7 @@ impl Loaded {
                 &structure,
                 &home_front,
                 &self.tree.assets,
+                &self.logo.as_ref().map(|l| &l.bytes),
             ]),
             theme: self.theme.fingerprint,
             authors: self

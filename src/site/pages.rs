@@ -7,6 +7,7 @@
 use super::context::{self, Globals};
 use super::error::BuildError;
 use super::layout::{PAGES_DIR, PRINT_PAGE};
+use super::logo::Logo;
 use super::markdown::{self, Rendered};
 use super::nav;
 use super::output::Folder;
@@ -40,6 +41,7 @@ impl<'a> Pages<'a> {
         theme: &'a Theme,
         folder: &'a Folder,
         live_reload: Option<&'a str>,
+        logo: Option<&Logo>,
     ) -> Result<Pages<'a>, BuildError> {
         folder.create_dir(PAGES_DIR)?;
         Ok(Pages {
@@ -47,7 +49,7 @@ impl<'a> Pages<'a> {
             tree,
             theme,
             folder,
-            globals: Globals::new(config, tree),
+            globals: Globals::new(config, tree, logo),
             live_reload,
             page_files: tree
                 .nodes

@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 export const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const bin = process.env.MANUALE_BIN || join(repo, 'target', 'debug', 'manuale');
 
-/** A copy of the bundled book (book.toml, data, content), built. */
+/** A copy of the bundled book (book.toml, its logo, data, content), built. */
 export function buildBook({ toml } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'manuale-browser-'));
-  for (const p of ['book.toml', 'data', 'content']) cpSync(join(repo, p), join(dir, p), { recursive: true });
+  for (const p of ['book.toml', 'logo.svg', 'data', 'content']) cpSync(join(repo, p), join(dir, p), { recursive: true });
   if (toml) toml(dir);
   execFileSync(bin, ['build'], { cwd: dir, stdio: 'pipe' });
   return { dir, site: join(dir, 'book'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };

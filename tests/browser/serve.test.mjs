@@ -14,7 +14,7 @@ let dir, server, url, browser, page, output = '';
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'manuale-serve-'));
-  for (const p of ['book.toml', 'data', 'content', 'themes']) cpSync(join(repo, p), join(dir, p), { recursive: true });
+  for (const p of ['book.toml', 'logo.svg', 'data', 'content', 'themes']) cpSync(join(repo, p), join(dir, p), { recursive: true });
   server = spawn(bin, ['serve', '--port', '0'], { cwd: dir });
   server.stdout.on('data', (d) => { output += d; });
   server.stderr.on('data', (d) => { output += d; });

@@ -23,6 +23,7 @@ impl Book {
     pub fn new() -> Book {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::copy(repo().join("book.toml"), dir.path().join("book.toml")).unwrap();
+        std::fs::copy(repo().join("logo.svg"), dir.path().join("logo.svg")).unwrap();
         std::fs::create_dir_all(dir.path().join("data")).unwrap();
         std::fs::copy(repo().join(SHEET), dir.path().join(SHEET)).unwrap();
         Book { dir }

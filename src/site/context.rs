@@ -3,7 +3,7 @@
 //! Tera; the HTML of a page's rows comes from [`crate::view`], the same view
 //! `import` writes as Markdown.
 
-use super::layout::{DATA_DIR, PRINT_PAGE};
+use super::layout::{DATA_DIR, PRINT_PAGE, SEARCH_PAGE};
 use super::logo::Logo;
 use super::search;
 use super::tree::Tree;
@@ -26,6 +26,7 @@ pub(super) struct Globals<'a> {
     data_json: String,
     data_csv: String,
     print_page: &'static str,
+    search_page: &'static str,
     /// The values of the search filters: functions, and the roles in use.
     search_functions: Vec<String>,
     search_roles: Vec<String>,
@@ -323,6 +324,7 @@ impl<'a> Globals<'a> {
             data_json: format!("{DATA_DIR}/processi.json"),
             data_csv: format!("{DATA_DIR}/processi.csv"),
             print_page: PRINT_PAGE,
+            search_page: SEARCH_PAGE,
             search_functions: tree
                 .roots
                 .iter()
@@ -406,6 +408,20 @@ pub(super) fn print_ctx(
             .collect(),
         updated: updated.map(|d| d.to_string()),
         updated_text: updated.map(|d| d.italian()),
+    }
+}
+
+/// The page of search results.
+#[derive(Serialize)]
+pub(super) struct SearchCtx {
+    kind: &'static str,
+    title: String,
+}
+
+pub(super) fn search_ctx(config: &Config) -> SearchCtx {
+    SearchCtx {
+        kind: "search",
+        title: config.ui.search_page_title.clone(),
     }
 }
 

@@ -14,6 +14,8 @@ pub(super) const ASSETS_DIR: &str = "assets";
 pub(super) const MEDIA_DIR: &str = "contenuti";
 /// The page with the whole manual, for printing.
 pub(super) const PRINT_PAGE: &str = "stampa.html";
+/// The page of search results (`cerca.html?q=…`).
+pub(super) const SEARCH_PAGE: &str = "cerca.html";
 /// The file that marks a folder as built by `manuale`.
 pub const MARKER: &str = ".manuale-build";
 

@@ -208,6 +208,7 @@ fn render(
     }
     if plan.theme {
         pages.not_found()?;
+        pages.search()?;
     }
     // The page of the whole manual holds every page's text: written again
     // whenever any page is.

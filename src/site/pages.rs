@@ -6,7 +6,7 @@
 
 use super::context::{self, Globals};
 use super::error::BuildError;
-use super::layout::{PAGES_DIR, PRINT_PAGE};
+use super::layout::{PAGES_DIR, PRINT_PAGE, SEARCH_PAGE};
 use super::logo::Logo;
 use super::markdown::{self, Rendered};
 use super::nav;
@@ -170,6 +170,23 @@ impl<'a> Pages<'a> {
         )?;
         self.folder.write(PRINT_PAGE, html.as_bytes())?;
         Ok(has_code)
+    }
+
+    /// `cerca.html`: all the results of a search, with filters; the query
+    /// is in its address (`?q=…`).
+    pub(super) fn search(&self) -> Result<(), BuildError> {
+        let page = context::search_ctx(self.config);
+        let nav = nav::render(self.tree, None, "", &self.config.ui);
+        let html = self.theme.render(
+            "search.html",
+            &self.globals,
+            &page,
+            &nav,
+            "",
+            false,
+            self.live_reload,
+        )?;
+        self.folder.write(SEARCH_PAGE, html.as_bytes())
     }
 
     /// `404.html`, served at any depth: its links start from the path of

@@ -203,9 +203,14 @@ fn wanted(name: &str) -> bool {
 /// The document Pagefind indexes for a node.
 fn document(n: &Node, e: &Entry) -> String {
     let mut body = String::new();
+    // A process's title weighs like a page title; a section's no more than
+    // text: a process that holds the words ranks above the sections that
+    // only name them (for «protesto», the processes of the protests' register
+    // before the three sections above them).
+    let title_tag = if n.children.is_empty() { "h1" } else { "p" };
     let _ = write!(
         body,
-        "<h1>{} {}</h1>",
+        "<{title_tag}>{} {}</{title_tag}>",
         escape_html(&e.code),
         escape_html(&e.title)
     );

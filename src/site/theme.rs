@@ -31,7 +31,8 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "section.html",
     "process.html",
     "404.html",
-    "print.html"
+    "print.html",
+    "search.html"
 ];
 const STATIC: &[(&str, &[u8])] = embedded_static![
     "style.css",
@@ -191,20 +192,26 @@ fn template_error(dir: &Path, e: &tera::Error) -> String {
 /// needed in light mode, lightened in dark mode.
 fn colours(color: &str) -> String {
     let rgb = config::parse_color(color).unwrap_or([0x1f, 0x5f, 0x74]);
-    let toward = |target: f64, bg: [u8; 3]| {
+    let toward = |target: f64, bg: [u8; 3], ratio: f64| {
         let mut c = rgb;
-        for step in 0..=40 {
-            let t = f64::from(step) / 40.0;
+        for step in 0..=80 {
+            let t = f64::from(step) / 80.0;
             c = rgb.map(|v| (f64::from(v) + (target - f64::from(v)) * t).round() as u8);
-            if config::contrast(c, bg) >= 4.6 {
+            if config::contrast(c, bg) >= ratio {
                 break;
             }
         }
         c
     };
     // The lightest backgrounds links sit on: the tinted bands of each mode.
-    let light_link = toward(0.0, [0xf2, 0xf4, 0xf5]);
-    let dark_link = toward(255.0, [0x1d, 0x23, 0x29]);
+    let light_link = toward(0.0, [0xf2, 0xf4, 0xf5], 4.6);
+    // In dark mode a link is no dimmer than the text around it.
+    let dark_bg = [0x1d, 0x23, 0x29];
+    let dark_link = toward(
+        255.0,
+        dark_bg,
+        config::contrast([0xe8, 0xea, 0xed], dark_bg),
+    );
     let darker = rgb.map(|c| (f64::from(c) * 0.8).round() as u8);
     let hex = |c: [u8; 3]| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
     format!(

@@ -72,7 +72,8 @@ export async function openPage(browser, url, viewport = { width: 1280, height: 9
   page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) page.problems.push(`outside the site: ${r.url()}`); });
   page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => page.problems.push(`failed: ${r.url()}`));
+  // A request cut short by leaving the page is not a failure of the site.
+  page.on('requestfailed', (r) => { if (r.failure()?.errorText !== 'net::ERR_ABORTED') page.problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`); });
   page.on('response', (r) => { if (r.status() >= 400) page.problems.push(`${r.status()}: ${r.url()}`); });
   await page.goto(url);
   return page;

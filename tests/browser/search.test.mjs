@@ -112,18 +112,62 @@ test('the keyboard alone: arrows, Enter, Esc', async () => {
   await page.keyboard.press('Escape');
   assert.equal(await page.locator('#risultati-ricerca').isHidden(), true);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'campo-ricerca');
-  // Enter opens the first result.
+  // Enter on a result opens it.
   await search(page, 'C2.6.3.1');
+  await page.keyboard.press('ArrowDown');
   await Promise.all([page.waitForURL(/processi\/C2\.6\.3\.1\.html$/), page.keyboard.press('Enter')]);
   assert.equal(page.problems.length, 0, page.problems.join('\n'));
   await page.goto(`${server.url}processi/A1.1.1.1.html`);
 });
 
-test('opened from disk, the search box says it needs the published site', async () => {
+const resultsPage = async (p) => {
+  await p.waitForFunction(() => /risultat/.test(document.querySelector('.stato-ricerca-pagina')?.textContent || ''), null, { timeout: 10000 });
+  return p.$$eval('.pagina-ricerca .elenco-risultati .codice', (els) => els.map((e) => e.textContent.trim()));
+};
+
+test('Enter in the box, or the button, opens the results page, not the first hit', async () => {
+  // Once: «visura» + Enter opened D5.3.3.1, whatever the person wanted.
+  await search(page, 'visura');
+  await Promise.all([page.waitForURL(/cerca\.html\?q=visura$/), page.keyboard.press('Enter')]);
+  const codes = await resultsPage(page);
+  assert.ok(codes.includes('C1.1.4.1') && codes.includes('D5.3.3.1'), codes.join(', '));
+  assert.equal(await page.inputValue('#campo-ricerca-pagina'), 'visura');
+  // The button of the box does the same.
+  await page.fill('#campo-ricerca', 'protesto');
+  await Promise.all([page.waitForURL(/cerca\.html\?q=protesto$/), page.click('.testata button[type="submit"]')]);
+  await resultsPage(page);
+  // Searching again from the results page keeps the query in the address.
+  await page.fill('#campo-ricerca-pagina', 'diritto annuale');
+  await page.click('.pagina-ricerca button[type="submit"]');
+  await page.waitForFunction(() => /«diritto annuale»/.test(document.querySelector('.stato-ricerca-pagina').textContent));
+  assert.match(page.url(), /q=diritto\+annuale$/);
+  assert.equal(page.problems.length, 0, page.problems.join('\n'));
+  await page.goto(`${server.url}processi/A1.1.1.1.html`);
+});
+
+test('processes that hold the words rank above sections that only name them', async () => {
+  const local = await openPage(browser, `${server.url}cerca.html?q=protesto`);
+  const codes = await resultsPage(local);
+  // The processes of the protests' register, then the sections above them.
+  const firstSection = codes.findIndex((c) => ['C2.6', 'C2.6.1', 'C2.6.2', 'C2.6.3'].includes(c));
+  const processes = codes.filter((c) => /^C2\.6\.\d\.\d$/.test(c));
+  assert.ok(processes.length >= 3, codes.join(', '));
+  assert.ok(firstSection >= processes.length, `a section ranks above a process: ${codes.join(', ')}`);
+  // A section's excerpt does not repeat its title.
+  const repeats = await local.$$eval('.pagina-ricerca .elenco-risultati li', (lis) => lis
+    .filter((li) => li.querySelector('.estratto'))
+    .filter((li) => li.querySelector('.estratto').textContent.replace(/\W+/g, ' ').trim().toLowerCase() === li.querySelector('a').textContent.replace(/\W+/g, ' ').trim().toLowerCase())
+    .length);
+  assert.equal(repeats, 0);
+  await local.close();
+});
+
+test('opened from disk, the search box says up front that it needs the published site', async () => {
   const local = await browser.newPage();
   await local.goto(`file://${book.site}/processi/C2.6.html`);
-  await local.type('#campo-ricerca', 'protesti');
+  // Before anything is typed, with a link to the map.
   await local.waitForFunction(() => /sito pubblicato/.test(document.querySelector('.stato-ricerca').textContent));
+  assert.ok(await local.locator('.stato-ricerca a[href="#titolo-mappa"]').isVisible());
   // The rest of the site works from disk: links lead to pages.
   await Promise.all([local.waitForURL(/C2\.6\.1\.html$/), local.click('.figli a[href$="C2.6.1.html"]')]);
   await local.close();

@@ -262,9 +262,7 @@ fn plan(
 }
 
 fn default_intro() -> String {
-    "La mappatura descrive i processi dell'ente secondo lo schema nazionale di Unioncamere: \
-     per ogni processo indica gli elementi in ingresso, il risultato atteso, la sequenza delle \
-     attività e il ruolo responsabile."
+    "La Camera di commercio descrive qui come è organizzato il suo lavoro: che cosa fa ogni ufficio, da che cosa parte, che cosa produce e chi ne risponde. È la **mappatura dei processi**, fatta secondo lo schema comune a tutte le Camere di commercio italiane (Unioncamere) e adottata dall'ente nel suo piano per la prevenzione della corruzione e la trasparenza.\n\nA che cosa serve: a sapere chi fa che cosa, a vedere dove possono nascere rischi e a controllare che il lavoro pubblico sia fatto in modo chiaro. **Non è una guida ai servizi**: per chiedere una visura, un certificato, la cancellazione di un protesto o per qualunque pratica si usano le pagine dei servizi sul sito della Camera, o ci si rivolge all'Ufficio relazioni con il pubblico (i contatti sono in fondo alla pagina).\n\nCome si legge: le funzioni (A–F) si dividono in livelli sempre più precisi, fino alle singole voci; ogni voce dice da che cosa parte (input), che cosa ne risulta (output), i passi e chi ne risponde. Si può cercare una parola nella casella in alto, sfogliare la mappa, stampare tutta la mappatura o scaricarne i dati."
         .to_string()
 }
 

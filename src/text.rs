@@ -137,7 +137,82 @@ pub fn code_title(code: impl Display, title: &str) -> String {
     format!("{code} {title}").trim().to_string()
 }
 
+/// Marks the acronyms of `glossary` in HTML text as `<abbr title="…">`, so
+/// that a reader can learn what `RSPP` or `SUAP` stands for. Only whole
+/// words in capitals are taken, and only in text, never inside a tag.
+pub fn abbreviate(html: &str, glossary: &std::collections::BTreeMap<String, String>) -> String {
+    if glossary.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 32);
+    let mut rest = html;
+    while !rest.is_empty() {
+        let (text, after) = match rest.find('<') {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
+        };
+        let mut word_start = None;
+        let mut last = 0;
+        let bytes: Vec<(usize, char)> = text.char_indices().collect();
+        for (k, &(i, c)) in bytes.iter().enumerate() {
+            let in_word = c.is_alphanumeric();
+            if in_word && word_start.is_none() {
+                word_start = Some(i);
+            }
+            let ends = !in_word || k + 1 == bytes.len();
+            if let (Some(start), true) = (word_start, ends) {
+                let end = if in_word { i + c.len_utf8() } else { i };
+                let word = &text[start..end];
+                if let Some(title) = glossary.get(word) {
+                    out.push_str(&text[last..start]);
+                    out.push_str(&format!(
+                        "<abbr title=\"{}\">{word}</abbr>",
+                        escape_html(title)
+                    ));
+                    last = end;
+                }
+                word_start = None;
+            }
+        }
+        out.push_str(&text[last..]);
+        // The tag itself, as it is.
+        match after.find('>') {
+            Some(j) => {
+                out.push_str(&after[..=j]);
+                rest = &after[j + 1..];
+            }
+            None => {
+                out.push_str(after);
+                rest = "";
+            }
+        }
+    }
+    out
+}
+
 /// A path as the user would type it: without a leading `./`.
 pub fn shown(path: &Path) -> String {
     path.strip_prefix(".").unwrap_or(path).display().to_string()
+}
+
+#[cfg(test)]
+mod glossary_tests {
+    use super::*;
+
+    #[test]
+    fn acronyms_become_abbr_in_text_only() {
+        let g: std::collections::BTreeMap<String, String> = [
+            ("PO".to_string(), "Posizione organizzativa".to_string()),
+            ("SUAP".to_string(), "Sportello unico".to_string()),
+        ]
+        .into();
+        assert_eq!(
+            abbreviate("<p>PO del SUAP; POSTA e TEMPO, <a title=\"PO\">PO</a></p>", &g),
+            "<p><abbr title=\"Posizione organizzativa\">PO</abbr> del <abbr title=\"Sportello unico\">SUAP</abbr>; POSTA e TEMPO, <a title=\"PO\"><abbr title=\"Posizione organizzativa\">PO</abbr></a></p>"
+        );
+        assert_eq!(
+            abbreviate("PO", &g),
+            "<abbr title=\"Posizione organizzativa\">PO</abbr>"
+        );
+    }
 }

@@ -271,7 +271,12 @@ fn section_and_home_pages_list_what_lies_below() {
     let b = Book::built();
     let a11 = text(&page(&b, "A1.1"));
     assert!(a11.contains("A1.1.1 Pianificazione e programmazione camerale"));
-    assert!(a11.contains("Sotto-processo · 7 processi"), "{a11}");
+    assert!(a11.contains("Sotto-processo · 7 voci"), "{a11}");
+    // What a section comprises, by the name of the level below.
+    assert!(
+        a11.contains("Comprende 4 sotto-processi, 13 voci in tutto."),
+        "{a11}"
+    );
     let home = b.read("book/index.html");
     let t = text(&home);
     for f in [

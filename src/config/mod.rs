@@ -27,6 +27,8 @@ pub struct Config {
     pub functions: BTreeMap<String, String>,
     /// Names of the levels, from level 1 (the function) down.
     pub levels: Vec<String>,
+    /// The same names in the plural, for counts ("3 sotto-processi").
+    pub levels_plural: Vec<String>,
     /// Links in the footer, in order.
     pub footer: Vec<Link>,
     /// Interface strings: the Italian defaults, with `[ui]` over them.
@@ -35,6 +37,10 @@ pub struct Config {
     /// `[ui]` as written; [`Config::parse`] sets its entries on `ui`.
     #[serde(rename = "ui")]
     ui_overrides: BTreeMap<String, String>,
+    /// Acronyms and what they stand for, shown to readers as `<abbr>`:
+    /// merged over the defaults.
+    #[serde(rename = "glossario")]
+    pub glossary: BTreeMap<String, String>,
     /// The responsible roles the search filters by: a label and the words
     /// that name it in the responsible column (`PO` in capitals matches the
     /// whole word only; lower-case keywords match inside words too).
@@ -115,6 +121,8 @@ impl Default for Config {
             source: Source::default(),
             functions: default_functions(),
             levels: default_levels(),
+            levels_plural: default_levels_plural(),
+            glossary: default_glossary(),
             footer: Vec::new(),
             ui: Ui::default(),
             ui_overrides: BTreeMap::new(),
@@ -190,6 +198,59 @@ pub fn default_roles() -> BTreeMap<String, Vec<String>> {
         )
     })
     .collect()
+}
+
+/// Acronyms common in a chamber's map. `[glossario]` adds to them; an entry
+/// set to "" removes one.
+pub fn default_glossary() -> BTreeMap<String, String> {
+    [
+        ("ANAC", "Autorità nazionale anticorruzione"),
+        (
+            "CCIAA",
+            "Camera di commercio, industria, artigianato e agricoltura",
+        ),
+        ("CNS", "Carta nazionale dei servizi"),
+        ("DVR", "Documento di valutazione dei rischi"),
+        ("MEPA", "Mercato elettronico della pubblica amministrazione"),
+        ("OIV", "Organismo indipendente di valutazione"),
+        ("PEC", "Posta elettronica certificata"),
+        ("PIAO", "Piano integrato di attività e organizzazione"),
+        (
+            "PIRA",
+            "Piano degli indicatori e dei risultati attesi di bilancio",
+        ),
+        ("PO", "Posizione organizzativa"),
+        ("REA", "Repertorio economico amministrativo"),
+        ("RI", "Registro delle imprese"),
+        (
+            "RPCT",
+            "Responsabile della prevenzione della corruzione e della trasparenza",
+        ),
+        (
+            "RSPP",
+            "Responsabile del servizio di prevenzione e protezione",
+        ),
+        ("SPID", "Sistema pubblico di identità digitale"),
+        ("SUAP", "Sportello unico per le attività produttive"),
+        ("UCPD", "Ufficio competente per i procedimenti disciplinari"),
+        ("URP", "Ufficio relazioni con il pubblico"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+pub fn default_levels_plural() -> Vec<String> {
+    [
+        "Funzioni istituzionali",
+        "Macro-processi",
+        "Processi",
+        "Sotto-processi",
+        "Attività",
+        "Azioni",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 pub fn default_levels() -> Vec<String> {
@@ -293,6 +354,13 @@ impl Config {
         if config.levels.is_empty() {
             config.levels = default_levels();
         }
+        let mut glossary = default_glossary();
+        glossary.extend(std::mem::take(&mut config.glossary));
+        glossary.retain(|_, v| !v.trim().is_empty());
+        config.glossary = glossary;
+        if config.levels_plural.is_empty() {
+            config.levels_plural = default_levels_plural();
+        }
         if parse_color(&config.book.color).is_none() {
             return Err(invalid(
                 find("color"),
@@ -375,6 +443,15 @@ impl Config {
             .get(level.saturating_sub(1))
             .cloned()
             .unwrap_or_else(|| format!("Livello {level}"))
+    }
+
+    /// The name of a level in the plural («Livelli N» past the configured
+    /// ones).
+    pub fn level_plural(&self, level: usize) -> String {
+        self.levels_plural
+            .get(level.saturating_sub(1))
+            .cloned()
+            .unwrap_or_else(|| format!("Livelli {level}"))
     }
 
     /// `site_url` with exactly one trailing slash.

@@ -56,6 +56,8 @@ pub(super) struct ChildCtx {
 pub(super) struct FieldCtx {
     key: &'static str,
     label: String,
+    /// What the field means, in plain words.
+    hint: Option<String>,
     html: String,
     missing: bool,
 }
@@ -105,6 +107,8 @@ pub(super) struct PageCtx {
     next: Option<LinkCtx>,
     children: Vec<ChildCtx>,
     processes: usize,
+    /// "Comprende 3 sotto-processi, 5 voci in tutto."
+    summary: Option<String>,
     activities: Vec<ActivityCtx>,
     notes: Vec<NoteCtx>,
     author_html: String,
@@ -174,12 +178,19 @@ pub(super) fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: Stri
                 .fields
                 .into_iter()
                 .map(|f| FieldCtx {
+                    hint: match f.key {
+                        "input" => Some(ui.input_hint.clone()),
+                        "output" => Some(ui.output_hint.clone()),
+                        "steps" => Some(ui.steps_hint.clone()),
+                        "responsible" => Some(ui.responsible_hint.clone()),
+                        _ => None,
+                    },
                     key: f.key,
                     label: f.label,
                     html: if f.missing {
                         String::new()
                     } else {
-                        f.steps.to_html()
+                        crate::text::abbreviate(&f.steps.to_html(), &config.glossary)
                     },
                     missing: f.missing,
                 })
@@ -225,6 +236,7 @@ pub(super) fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: Stri
             .map(|&c| child_ctx(config, tree, c, false))
             .collect(),
         processes: n.processes,
+        summary: summary(config, n),
         activities,
         notes,
         author_html,
@@ -333,6 +345,34 @@ impl<'a> Globals<'a> {
             search_roles: search::roles_in_use(config, tree),
         }
     }
+}
+
+/// What a section comprises, in words: its children by their level's name,
+/// and the entries below them all when there are more.
+fn summary(config: &Config, n: &super::tree::Node) -> Option<String> {
+    let ui = &config.ui;
+    let count = n.children.len();
+    if count == 0 {
+        return None;
+    }
+    let level = n.code.level() + 1;
+    let name = if count == 1 {
+        config.level_name(level)
+    } else {
+        config.level_plural(level)
+    }
+    .to_lowercase();
+    let mut out = format!("{} {count} {name}", ui.comprises);
+    if n.processes != count {
+        let word = if n.processes == 1 {
+            &ui.process_below
+        } else {
+            &ui.processes_below
+        };
+        out.push_str(&format!(", {} {word} {}", n.processes, ui.in_all));
+    }
+    out.push('.');
+    Some(out)
 }
 
 /// The home page.

@@ -19,6 +19,7 @@ mod date;
 pub mod diagnostic;
 mod files;
 pub mod import;
+pub mod init;
 pub mod mapping;
 mod parallel;
 pub mod reading;

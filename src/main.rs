@@ -7,7 +7,7 @@ use manuale::diagnostic::Level;
 use manuale::reading::Input;
 use manuale::source::Workbooks;
 use manuale::text::{shown, terminal_safe};
-use manuale::{import, site};
+use manuale::{import, init, site};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -24,6 +24,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Crea un manuale nuovo per un'altra Camera: book.toml da completare, content/, tema
+    Init {
+        /// La cartella del manuale nuovo (nuova o vuota)
+        dir: PathBuf,
+        /// Il foglio della mappatura della Camera: copiato in data/ e importato
+        #[arg(long = "foglio")]
+        sheet: Option<PathBuf>,
+        /// Il nome dell'ente, per esempio «Camera di commercio di Alpi»
+        #[arg(long)]
+        ente: Option<String>,
+    },
     /// Legge il foglio della mappatura e scrive una pagina Markdown per processo in content/
     Import {
         /// Cartella del manuale (quella con book.toml)
@@ -109,6 +120,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Init { dir, sheet, ente } => run_init(&dir, sheet, ente, &workbooks),
         Command::Import {
             book,
             file,
@@ -152,6 +164,68 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn run_init(
+    dir: &Path,
+    sheet: Option<PathBuf>,
+    chamber: Option<String>,
+    workbooks: &Workbooks,
+) -> Result<ExitCode, String> {
+    let created = init::run(&init::Options {
+        dir: dir.to_path_buf(),
+        sheet,
+        chamber,
+    })
+    .map_err(|e| e.to_string())?;
+    let book = shown(&created.dir);
+    println!("Manuale creato in {book}: book.toml, content/, data/, themes/ente/.");
+    let mut imported = false;
+    if created.sheet.is_some() {
+        let input = Input {
+            workbooks: workbooks.clone(),
+            ..Input::default()
+        };
+        match import::run(&created.dir, &input, &import::Options::default()) {
+            Ok(report) => {
+                eprint!("{}", terminal_safe(&check::summary(&report.sheet)));
+                println!(
+                    "Foglio importato: {} pagine in {book}/content.",
+                    report.written
+                );
+                imported = true;
+            }
+            Err(e) => {
+                eprintln!("errore: {}", terminal_safe(&e.to_string()));
+                eprintln!(
+                    "Il manuale è stato creato, ma il foglio non è stato importato: correggi \
+                     quello che dice il messaggio (per le colonne, la tabella [colonne] in \
+                     {book}/book.toml) e rilancia «manuale import» dentro {book}."
+                );
+            }
+        }
+    }
+    println!("\nProssimi passi:");
+    println!(
+        "  1. apri {book}/book.toml e completa [ente]: sito, contatti, atto di adozione, logo;"
+    );
+    if created.sheet.is_none() {
+        println!("  2. metti il foglio della mappatura in {book}/data/ e scrivi il suo nome in [source] file;");
+    }
+    println!(
+        "  {}. cd {book} && manuale check     (i difetti del foglio, riga per riga)",
+        if created.sheet.is_none() { 3 } else { 2 }
+    );
+    if !imported {
+        println!("     manuale import    (le pagine in content/)");
+    }
+    println!("     manuale serve     (l'anteprima, che si aggiorna a ogni salvataggio)");
+    println!("     manuale build     (il sito da pubblicare, in {book}/book)");
+    Ok(if created.sheet.is_some() && !imported {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn run_import(book: &Path, input: &Input, options: &import::Options) -> Result<ExitCode, String> {

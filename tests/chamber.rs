@@ -212,3 +212,128 @@ fn without_ente_nothing_empty_is_published_and_build_says_what_is_missing() {
     }
     assert!(!b.read("book/index.html").contains("class=\"briciole\""));
 }
+
+/// Runs `manuale ARGS` in `dir`, a folder outside the repository.
+fn manuale(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_manuale"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn init_makes_another_chambers_book_end_to_end() {
+    let outside = tempfile::tempdir().unwrap();
+    assert!(!outside.path().starts_with(repo()));
+    let sheet = outside.path().join("mappatura-alpi.tsv");
+    std::fs::write(&sheet, other_chambers_sheet("Descrizione delle fasi")).unwrap();
+    let out = manuale(
+        outside.path(),
+        &[
+            "init",
+            "alpi",
+            "--foglio",
+            "mappatura-alpi.tsv",
+            "--ente",
+            "Camera di commercio delle Alpi",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains("Foglio importato"), "{said}");
+    assert!(
+        said.contains("Prossimi passi") && said.contains("completa [ente]"),
+        "{said}"
+    );
+    let book = outside.path().join("alpi");
+    for p in [
+        "book.toml",
+        "data/mappatura-alpi.tsv",
+        "content/_index.md",
+        "themes/ente/LEGGIMI.txt",
+    ] {
+        assert!(book.join(p).exists(), "{p}");
+    }
+    // The chamber fills in [ente] as book.toml asks.
+    let toml = std::fs::read_to_string(book.join("book.toml"))
+        .unwrap()
+        .replace(
+            "# sito = \"https://www.camcom.it/\"",
+            "sito = \"https://www.alpi.camcom.it/\"",
+        )
+        .replace(
+            "# trasparenza = \"https://www.camcom.it/amministrazione-trasparente/\"",
+            "trasparenza = \"https://www.alpi.camcom.it/amministrazione-trasparente/\"",
+        )
+        .replace(
+            "# atto = \"Delibera di Giunta n. … del …\"",
+            "atto = \"Delibera di Giunta n. 3 del 15/01/2026\"",
+        );
+    std::fs::write(book.join("book.toml"), toml).unwrap();
+    let out = manuale(&book, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        !err.contains("manca «sito»") && err.contains("manca «accessibilita»"),
+        "{err}"
+    );
+    let page = std::fs::read_to_string(book.join("book/processi/C2.6.1.1.html")).unwrap();
+    assert!(page.contains("<title>C2.6.1.1 "), "{page}");
+    assert!(page.contains("· Camera di commercio delle Alpi</title>"));
+    assert!(
+        page.contains("href=\"https://www.alpi.camcom.it/\">Camera di commercio delle Alpi</a>")
+    );
+    assert!(page.contains("Mappatura adottata con Delibera di Giunta n. 3 del 15/01/2026"));
+    // Every step list found under its own header.
+    assert!(!text(main_of(&page)).contains("non indicato"));
+    // Links inside the site lead to pages that exist.
+    for href in attrs(&page, "href")
+        .iter()
+        .filter(|h| h.starts_with("../processi/"))
+    {
+        let target = book
+            .join("book")
+            .join(href.trim_start_matches("../").split('#').next().unwrap());
+        assert!(target.is_file(), "{href}");
+    }
+}
+
+#[test]
+fn init_refuses_a_folder_with_files_and_says_what_a_sheet_lacks() {
+    let outside = tempfile::tempdir().unwrap();
+    let busy = outside.path().join("occupata");
+    std::fs::create_dir(&busy).unwrap();
+    std::fs::write(busy.join("mio.txt"), "mio").unwrap();
+    let out = manuale(outside.path(), &["init", "occupata"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("non è vuota"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&busy).unwrap().count(), 1);
+    // A sheet whose steps column has a name of its own: the book is made,
+    // the import says what to write in [colonne], and then works.
+    std::fs::write(
+        outside.path().join("m.tsv"),
+        other_chambers_sheet("Passaggi"),
+    )
+    .unwrap();
+    let out = manuale(outside.path(), &["init", "nuova", "--foglio", "m.tsv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("[colonne] \"Passaggi\" = \"sequenza\"")
+            && err.contains("Il manuale è stato creato"),
+        "{err}"
+    );
+    let book = outside.path().join("nuova");
+    let toml = std::fs::read_to_string(book.join("book.toml")).unwrap();
+    std::fs::write(
+        book.join("book.toml"),
+        toml.replace(
+            "# [colonne]\n# \"Passaggi\" = \"sequenza\"",
+            "[colonne]\n\"Passaggi\" = \"sequenza\"",
+        ),
+    )
+    .unwrap();
+    let out = manuale(&book, &["import"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

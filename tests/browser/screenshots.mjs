@@ -24,6 +24,10 @@ await page.goto(`${server.url}processi/C2.6.html`);
 await page.type('#campo-ricerca', 'protesto');
 await page.waitForFunction(() => document.querySelector('.stato-ricerca').textContent.includes('protesto'));
 await page.screenshot({ path: join(repo, 'docs', 'ricerca-desktop.png') });
+// The results page, after Enter.
+await Promise.all([page.waitForURL(/cerca\.html/), page.keyboard.press('Enter')]);
+await page.waitForFunction(() => /risultat/.test(document.querySelector('.stato-ricerca-pagina')?.textContent || ''));
+await page.screenshot({ path: join(repo, 'docs', 'risultati-desktop.png') });
 await browser.close();
 await server.close();
 book.cleanup();

@@ -4,6 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { buildBook, serve, launch, openPage } from './lib.mjs';
 
 let book, server, browser;
@@ -90,4 +91,39 @@ test('in dark mode links are as readable as the text around them', async () => {
   };
   assert.ok(contrast(link, bg) >= contrast(text, bg) - 0.5, `link ${link} ${contrast(link, bg).toFixed(2)} vs text ${text} ${contrast(text, bg).toFixed(2)} on ${bg}`);
   await page.close();
+});
+
+test('the chamber: its links in header, trail and footer when set, none when not', async () => {
+  const page = await openPage(browser, `${server.url}processi/C2.6.1.1.html`);
+  const visible = async (sel) => page.locator(sel).first().isVisible();
+  assert.ok(await visible('.testata-sottile a[href="https://www.esempio.camcom.it/"]'));
+  assert.ok(await visible('.testata-sottile a[href="https://www.esempio.camcom.it/amministrazione-trasparente/"]'));
+  assert.ok(await visible('.marchio img.logo'));
+  const trail = await page.$$eval('.briciole a', (as) => as.map((a) => a.textContent.trim()));
+  assert.deepEqual(trail.slice(0, 5), ['Camera di commercio di Esempio', 'Amministrazione trasparente', 'Altri contenuti', 'Prevenzione della corruzione', 'Mappatura dei processi']);
+  assert.ok(await visible('.piede a[href="mailto:trasparenza@esempio.camcom.it"]'));
+  assert.ok(await visible('.piede a[href="https://www.esempio.camcom.it/dichiarazione-di-accessibilita"]'));
+  await page.close();
+  // The same book without [ente].
+  const bare = buildBook({
+    toml: (dir) => {
+      const f = `${dir}/book.toml`;
+      const kept = [];
+      let skip = false;
+      for (const line of readFileSync(f, 'utf8').split('\n')) {
+        if (line.startsWith('[')) skip = line.trim() === '[ente]';
+        if (!skip) kept.push(line);
+      }
+      writeFileSync(f, kept.join('\n'));
+    },
+  });
+  const bareServer = await serve(bare.site);
+  const p2 = await openPage(browser, `${bareServer.url}processi/C2.6.1.1.html`);
+  assert.equal(await p2.locator('.testata-sottile, img.logo, .piede-contatti').count(), 0);
+  assert.equal(await p2.locator('a[href=""]').count(), 0, 'no empty link');
+  assert.equal((await p2.$$eval('.briciole a', (as) => as.map((a) => a.textContent.trim())))[0], 'Home');
+  assert.deepEqual(p2.problems, []);
+  await p2.close();
+  await bareServer.close();
+  bare.cleanup();
 });

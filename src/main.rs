@@ -7,7 +7,7 @@ use manuale::diagnostic::Level;
 use manuale::reading::Input;
 use manuale::source::Workbooks;
 use manuale::text::{shown, terminal_safe};
-use manuale::{import, init, site};
+use manuale::{editions, import, init, site};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -78,6 +78,38 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Registra la mappatura pubblicata come edizione adottata (data e atto): non cambierà più
+    Edizione {
+        /// Cartella del manuale (quella con book.toml)
+        #[arg(long, default_value = ".")]
+        book: PathBuf,
+        /// La data di adozione, AAAA-MM-GG
+        #[arg(long)]
+        data: String,
+        /// L'atto che l'ha adottata, per esempio «Delibera di Giunta n. 12 del 28/01/2026»
+        #[arg(long)]
+        atto: String,
+        /// L'indirizzo dell'atto
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Confronta un foglio con l'ultima edizione (o con --edizione): che cosa cambierebbe
+    Confronta {
+        /// Cartella del manuale (quella con book.toml)
+        #[arg(long, default_value = ".")]
+        book: PathBuf,
+        /// Il foglio da confrontare (predefinito: quello indicato in book.toml)
+        file: Option<PathBuf>,
+        /// Il foglio di lavoro da leggere in un file .xlsx, .xls o .ods
+        #[arg(long)]
+        sheet: Option<String>,
+        /// La data dell'edizione con cui confrontare (predefinita: l'ultima)
+        #[arg(long)]
+        edizione: Option<String>,
+        /// Formato del rapporto
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Legge un foglio di calcolo in un processo a parte (uso interno)
     #[command(name = "__foglio", hide = true)]
     ReadWorkbook {
@@ -121,6 +153,24 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Init { dir, sheet, ente } => run_init(&dir, sheet, ente, &workbooks),
+        Command::Edizione {
+            book,
+            data,
+            atto,
+            url,
+        } => run_freeze(&here(book), data, atto, url),
+        Command::Confronta {
+            book,
+            file,
+            sheet,
+            edizione,
+            format,
+        } => run_compare(
+            &here(book),
+            &input(file, sheet),
+            edizione.as_deref(),
+            format,
+        ),
         Command::Import {
             book,
             file,
@@ -164,6 +214,64 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn run_freeze(
+    book: &Path,
+    data: String,
+    atto: String,
+    url: Option<String>,
+) -> Result<ExitCode, String> {
+    let edition = editions::freeze_book(
+        book,
+        editions::Info {
+            data,
+            atto,
+            atto_url: url,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    println!(
+        "Edizione del {} registrata in {}: {} voci, adottata con {}.",
+        edition.info.data,
+        shown(&book.join(editions::DIR).join(&edition.info.data)),
+        edition.entries.len(),
+        edition.info.atto
+    );
+    println!("Non cambierà più: i prossimi import aggiornano la mappatura corrente, non questa edizione.");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_compare(
+    book: &Path,
+    input: &Input,
+    date: Option<&str>,
+    format: Format,
+) -> Result<ExitCode, String> {
+    let (edition, sheet, changes) =
+        editions::compare_sheet(book, input, date).map_err(|e| e.to_string())?;
+    match format {
+        Format::Json => {
+            let json = serde_json::json!({
+                "edizione": edition,
+                "foglio": sheet,
+                "riepilogo": changes.summary(),
+                "modifiche": changes.modifiche,
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
+        }
+        Format::Text => {
+            println!(
+                "{sheet} rispetto all'edizione del {edition}: {}.",
+                changes.summary()
+            );
+            print!("{}", terminal_safe(&editions::diff::render_text(&changes)));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_init(

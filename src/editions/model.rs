@@ -1,0 +1,111 @@
+//! What an edition holds.
+
+use crate::code::Code;
+use crate::content::Content;
+use crate::date::Date;
+use crate::mapping::{Map, Record};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The act that adopted an edition, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Info {
+    /// The date of adoption, `AAAA-MM-GG`: the edition's name.
+    pub data: String,
+    /// The act, e.g. "Delibera di Giunta n. 12 del 28/01/2026".
+    pub atto: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub atto_url: Option<String>,
+}
+
+/// One node of the map in an edition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub code: Code,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<Record>,
+}
+
+impl Entry {
+    /// The same data, whatever the lines of the sheet it came from.
+    pub fn same_data(&self, other: &Entry) -> bool {
+        self.title == other.title
+            && self.rows.len() == other.rows.len()
+            && self
+                .rows
+                .iter()
+                .zip(&other.rows)
+                .all(|(a, b)| a.same_data(b))
+    }
+
+    /// True when some row of it holds data (an activity, not a heading).
+    pub fn has_data(&self) -> bool {
+        self.rows.iter().any(Record::has_data)
+    }
+}
+
+/// A recorded edition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edition {
+    pub info: Info,
+    pub entries: BTreeMap<Code, Entry>,
+}
+
+impl Edition {
+    /// The date of adoption.
+    pub(crate) fn date(&self) -> Date {
+        Date::parse(&self.info.data).unwrap_or(Date {
+            year: 0,
+            month: 1,
+            day: 1,
+        })
+    }
+}
+
+/// The published map of `content/` (archived pages left out), as entries.
+pub fn entries_of_content(content: &Content) -> BTreeMap<Code, Entry> {
+    content
+        .pages
+        .iter()
+        .filter(|(_, p)| !p.front.archived)
+        .map(|(code, p)| {
+            (
+                code.clone(),
+                Entry {
+                    code: code.clone(),
+                    title: p.front.title.clone(),
+                    rows: p.front.rows.clone(),
+                },
+            )
+        })
+        .collect()
+}
+
+/// A map read from a sheet, as entries; the functions named as `names`.
+pub fn entries_of_map(map: &Map, names: &BTreeMap<String, String>) -> BTreeMap<Code, Entry> {
+    map.nodes
+        .iter()
+        .map(|(code, n)| {
+            let title = if code.level() == 1 {
+                names
+                    .get(&code.to_string())
+                    .cloned()
+                    .unwrap_or_else(|| n.title.clone())
+            } else {
+                n.title.clone()
+            };
+            (
+                code.clone(),
+                Entry {
+                    code: code.clone(),
+                    title,
+                    rows: n.records.clone(),
+                },
+            )
+        })
+        .collect()
+}

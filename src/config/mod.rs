@@ -22,6 +22,9 @@ pub struct Config {
     pub book: Book,
     /// The chamber the map belongs to.
     pub ente: Ente,
+    /// How long editions stay published.
+    #[serde(rename = "edizioni")]
+    pub editions: Editions,
     pub source: Source,
     /// Names of the functions A–F, merged over the national defaults.
     pub functions: BTreeMap<String, String>,
@@ -68,6 +71,21 @@ pub struct Book {
     pub theme: String,
     pub licence: String,
     pub licence_url: String,
+}
+
+/// `[edizioni]`: the editions of the map the site keeps.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Editions {
+    /// Years an edition stays online after the newest one (D.lgs. 33/2013,
+    /// art. 8 c. 3: five).
+    pub anni: u32,
+}
+
+impl Default for Editions {
+    fn default() -> Self {
+        Editions { anni: 5 }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -118,6 +136,7 @@ impl Default for Config {
         Config {
             book: Book::default(),
             ente: Ente::default(),
+            editions: Editions::default(),
             source: Source::default(),
             functions: default_functions(),
             levels: default_levels(),

@@ -3,6 +3,7 @@
 //! Tera; the HTML of a page's rows comes from [`crate::view`], the same view
 //! `import` writes as Markdown.
 
+use super::history::{Banner, History, HistoryCtx};
 use super::layout::{DATA_DIR, PRINT_PAGE, SEARCH_PAGE};
 use super::logo::Logo;
 use super::search;
@@ -17,6 +18,8 @@ use serde::Serialize;
 pub(super) struct Globals<'a> {
     book: &'a config::Book,
     ente: EnteCtx,
+    /// The edition the site shows, when the book has editions.
+    edition: Option<Banner>,
     ui: &'a Ui,
     footer: &'a [config::Link],
     levels: &'a [String],
@@ -107,6 +110,8 @@ pub(super) struct PageCtx {
     next: Option<LinkCtx>,
     children: Vec<ChildCtx>,
     processes: usize,
+    /// When the node appeared and changed, across the editions.
+    history: Option<HistoryCtx>,
     /// "Comprende 3 sotto-processi, 5 voci in tutto."
     summary: Option<String>,
     activities: Vec<ActivityCtx>,
@@ -151,22 +156,17 @@ pub(super) fn child_ctx(config: &Config, tree: &Tree, i: usize, with_children: b
     }
 }
 
-pub(super) fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: String) -> PageCtx {
+/// A node's rows as the templates show them: its activities, and the notes
+/// on rows without data.
+pub(super) fn rows_ctx(
+    config: &Config,
+    code: &Code,
+    title: &str,
+    records: &[crate::mapping::Record],
+) -> (Vec<ActivityCtx>, Vec<NoteCtx>) {
     let ui = &config.ui;
-    let n = &tree.nodes[i];
-    let mut breadcrumbs = Vec::new();
-    let mut p = n.parent;
-    while let Some(pi) = p {
-        breadcrumbs.push(link(tree, pi, ui));
-        p = tree.nodes[pi].parent;
-    }
-    breadcrumbs.reverse();
-    let siblings = tree.siblings(i);
-    let pos = siblings.iter().position(|&s| s == i).unwrap_or(0);
-    let prev = pos.checked_sub(1).map(|j| link(tree, siblings[j], ui));
-    let next = siblings.get(pos + 1).map(|&j| link(tree, j, ui));
-    let rows = view::rows(&n.code, &n.title, &n.page.front.rows, ui);
-    let activities = rows
+    let rows = view::rows(code, title, records, ui);
+    let activities: Vec<ActivityCtx> = rows
         .activities
         .into_iter()
         .map(|a| ActivityCtx {
@@ -197,7 +197,7 @@ pub(super) fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: Stri
                 .collect(),
         })
         .collect();
-    let notes = rows
+    let notes: Vec<NoteCtx> = rows
         .notes
         .into_iter()
         .map(|nt| NoteCtx {
@@ -206,6 +206,24 @@ pub(super) fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: Stri
             code_cell: nt.code_cell,
         })
         .collect();
+    (activities, notes)
+}
+
+pub(super) fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: String) -> PageCtx {
+    let ui = &config.ui;
+    let n = &tree.nodes[i];
+    let mut breadcrumbs = Vec::new();
+    let mut p = n.parent;
+    while let Some(pi) = p {
+        breadcrumbs.push(link(tree, pi, ui));
+        p = tree.nodes[pi].parent;
+    }
+    breadcrumbs.reverse();
+    let siblings = tree.siblings(i);
+    let pos = siblings.iter().position(|&s| s == i).unwrap_or(0);
+    let prev = pos.checked_sub(1).map(|j| link(tree, siblings[j], ui));
+    let next = siblings.get(pos + 1).map(|&j| link(tree, j, ui));
+    let (activities, notes) = rows_ctx(config, &n.code, &n.title, &n.page.front.rows);
     let updated = if n.children.is_empty() {
         n.updated
     } else {
@@ -236,6 +254,7 @@ pub(super) fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: Stri
             .map(|&c| child_ctx(config, tree, c, false))
             .collect(),
         processes: n.processes,
+        history: None,
         summary: summary(config, n),
         activities,
         notes,
@@ -322,11 +341,24 @@ impl EnteCtx {
 }
 
 impl<'a> Globals<'a> {
-    pub(super) fn new(config: &'a Config, tree: &Tree, logo: Option<&Logo>) -> Globals<'a> {
+    pub(super) fn new(
+        config: &'a Config,
+        tree: &Tree,
+        logo: Option<&Logo>,
+        history: &History,
+    ) -> Globals<'a> {
         let updated = tree.updated();
+        let mut ente = EnteCtx::new(config, logo);
+        let edition = history.banner();
+        // The act of the newest edition is the map's.
+        if let Some(b) = &edition {
+            ente.atto = Some(b.edition.atto.clone());
+            ente.atto_url.clone_from(&b.edition.atto_url);
+        }
         Globals {
             book: &config.book,
-            ente: EnteCtx::new(config, logo),
+            ente,
+            edition,
             ui: &config.ui,
             footer: &config.footer,
             levels: &config.levels,
@@ -344,6 +376,14 @@ impl<'a> Globals<'a> {
                 .collect(),
             search_roles: search::roles_in_use(config, tree),
         }
+    }
+}
+
+impl PageCtx {
+    /// The same page, with the node's history.
+    pub(super) fn with_history(mut self, history: Option<HistoryCtx>) -> PageCtx {
+        self.history = history;
+        self
     }
 }
 

@@ -6,6 +6,7 @@ use super::error::{data, BuildError};
 use super::layout::DATA_DIR;
 use super::output::Folder;
 use super::tree::Tree;
+use crate::code::Code;
 use crate::config::Config;
 use crate::content::SourceColumn;
 use crate::mapping::{Record, Role};
@@ -61,24 +62,63 @@ impl<'a> From<&'a Record> for JsonActivity<'a> {
 }
 
 /// Writes the open data, and the sitemap when the site's address is known.
+/// A node as the open data describe it.
+pub(super) struct DataNode<'a> {
+    pub(super) code: &'a Code,
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+    pub(super) updated: Option<String>,
+    pub(super) rows: &'a [Record],
+}
+
+/// Writes the open data, and the sitemap when the site's address is known.
 pub(super) fn write(config: &Config, tree: &Tree, folder: &Folder) -> Result<(), BuildError> {
-    let dir = Path::new(DATA_DIR);
+    let nodes: Vec<DataNode> = tree
+        .nodes
+        .iter()
+        .map(|n| DataNode {
+            code: &n.code,
+            title: &n.title,
+            url: &n.url,
+            updated: n.updated.map(|d| d.to_string()),
+            rows: &n.page.front.rows,
+        })
+        .collect();
+    let columns: Vec<SourceColumn> = tree
+        .home
+        .as_ref()
+        .and_then(|h| h.front.source.as_ref())
+        .map(|s| s.columns.clone())
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(default_columns);
+    write_data(config, &nodes, &columns, folder, Path::new(DATA_DIR))?;
+    if let Some(site) = config.site_url() {
+        write_sitemap(tree, &site, folder)?;
+    }
+    Ok(())
+}
+
+/// `processi.json` and `processi.csv` of `nodes` in the folder `dir`.
+pub(super) fn write_data(
+    config: &Config,
+    nodes: &[DataNode],
+    columns: &[SourceColumn],
+    folder: &Folder,
+    dir: &Path,
+) -> Result<(), BuildError> {
     folder.create_dir(dir)?;
     let json = Json {
-        processes: tree
-            .nodes
+        processes: nodes
             .iter()
             .map(|n| JsonNode {
                 code: n.code.to_string(),
-                title: &n.title,
+                title: n.title,
                 level: n.code.level(),
                 level_name: config.level_name(n.code.level()),
                 parent: n.code.parent().map(|p| p.to_string()),
-                url: &n.url,
-                updated: n.updated.map(|d| d.to_string()),
+                url: n.url,
+                updated: n.updated.clone(),
                 activities: n
-                    .page
-                    .front
                     .rows
                     .iter()
                     .filter(|r| r.has_data())
@@ -91,24 +131,17 @@ pub(super) fn write(config: &Config, tree: &Tree, folder: &Folder) -> Result<(),
     let mut text = serde_json::to_string_pretty(&json).map_err(data(&folder.path(&path)))?;
     text.push('\n');
     folder.write(&path, text.as_bytes())?;
-
-    write_csv(tree, folder, &dir.join("processi.csv"))?;
-    if let Some(site) = config.site_url() {
-        write_sitemap(tree, &site, folder)?;
-    }
-    Ok(())
+    write_csv(nodes, columns, folder, &dir.join("processi.csv"))
 }
 
 /// One row per row of the sheet (headings included), in tree order, with
 /// the sheet's own headers after `codice`: `manuale import` reads it back.
-fn write_csv(tree: &Tree, folder: &Folder, path: &Path) -> Result<(), BuildError> {
-    let columns: Vec<SourceColumn> = tree
-        .home
-        .as_ref()
-        .and_then(|h| h.front.source.as_ref())
-        .map(|s| s.columns.clone())
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(default_columns);
+fn write_csv(
+    nodes: &[DataNode],
+    columns: &[SourceColumn],
+    folder: &Folder,
+    path: &Path,
+) -> Result<(), BuildError> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let full = folder.path(path);
     let csv_err = |e: csv::Error| data(&full)(e);
@@ -116,8 +149,8 @@ fn write_csv(tree: &Tree, folder: &Folder, path: &Path) -> Result<(), BuildError
     header.extend(columns.iter().map(|c| c.header.clone()));
     // Extra columns the source list does not name.
     let mut extra_headers: Vec<String> = Vec::new();
-    for n in &tree.nodes {
-        for r in &n.page.front.rows {
+    for n in nodes {
+        for r in n.rows {
             for k in r.extra.keys() {
                 if !columns.iter().any(|c| &c.header == k) && !extra_headers.contains(k) {
                     extra_headers.push(k.clone());
@@ -127,10 +160,10 @@ fn write_csv(tree: &Tree, folder: &Folder, path: &Path) -> Result<(), BuildError
     }
     header.extend(extra_headers.iter().cloned());
     w.write_record(&header).map_err(csv_err)?;
-    for n in &tree.nodes {
-        for r in &n.page.front.rows {
+    for n in nodes {
+        for r in n.rows {
             let mut row = vec![n.code.to_string()];
-            for c in &columns {
+            for c in columns {
                 let v = match c.field {
                     Some(role) if role != Role::Normalised => r.cell(role),
                     _ => r.extra.get(&c.header).map_or("", String::as_str),
@@ -147,7 +180,7 @@ fn write_csv(tree: &Tree, folder: &Folder, path: &Path) -> Result<(), BuildError
     folder.write(path, &bytes)
 }
 
-fn default_columns() -> Vec<SourceColumn> {
+pub(super) fn default_columns() -> Vec<SourceColumn> {
     [
         ("CODIFICA UNIONCAMERE", Role::Code),
         ("NOME PROCESSO - ATTIVITA'", Role::Name),

@@ -14,6 +14,8 @@ pub(super) const ASSETS_DIR: &str = "assets";
 pub(super) const MEDIA_DIR: &str = "contenuti";
 /// The page with the whole manual, for printing.
 pub(super) const PRINT_PAGE: &str = "stampa.html";
+/// Folder of the editions: their list, changes, data and earlier versions.
+pub(super) const EDITIONS_DIR: &str = "edizioni";
 /// The page of search results (`cerca.html?q=…`).
 pub(super) const SEARCH_PAGE: &str = "cerca.html";
 /// The file that marks a folder as built by `manuale`.

@@ -12,8 +12,10 @@
 //! [`export`]) into an output [`Folder`](output::Folder).
 
 mod context;
+mod edition_pages;
 mod error;
 mod export;
+mod history;
 mod layout;
 mod logo;
 mod markdown;
@@ -199,6 +201,7 @@ fn render(
         folder,
         opts.live_reload.as_deref(),
         loaded.logo.as_ref(),
+        &loaded.history,
     )?;
     let mut any_code = pages.nodes(&plan.nodes)?;
     let mut count = plan.nodes.len();
@@ -209,6 +212,7 @@ fn render(
     if plan.theme {
         pages.not_found()?;
         pages.search()?;
+        count += edition_pages::write(&pages)?;
     }
     // The page of the whole manual holds every page's text: written again
     // whenever any page is.
@@ -233,6 +237,43 @@ fn render(
         copy_attachments(tree, content_dir, folder)?;
     }
     Ok(count)
+}
+
+/// The editions of the book still within their years online: the newest,
+/// and those adopted less than `[edizioni] anni` years before it (or before
+/// the current data, when newer). The others stay in the book, unpublished,
+/// and the build says so.
+fn kept_editions(
+    book: &Path,
+    config: &Config,
+    tree: &Tree,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<crate::editions::Edition>, BuildError> {
+    let all = crate::editions::load(book).map_err(|e| BuildError::Page {
+        path: book.join(crate::editions::DIR),
+        message: e.to_string(),
+    })?;
+    let Some(newest) = all.last().map(crate::editions::Edition::date) else {
+        return Ok(all);
+    };
+    let reference = tree.updated().map_or(newest, |d| d.max(newest));
+    let years = i32::try_from(config.editions.anni).unwrap_or(i32::MAX);
+    let cutoff = crate::date::Date {
+        year: reference.year.saturating_sub(years),
+        ..reference
+    };
+    let (kept, old): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|e| e.date() >= cutoff || e.date() == newest);
+    for e in &old {
+        warnings.push(format!(
+            "{}: l'edizione del {} ha più di {} anni: resta nel manuale ma non è più pubblicata",
+            book.join(crate::editions::DIR).join(&e.info.data).display(),
+            e.date().italian(),
+            config.editions.anni
+        ));
+    }
+    Ok(kept)
 }
 
 /// True when `path` is `dir` or lies inside it, once both are absolute and
@@ -284,6 +325,7 @@ struct Loaded {
     /// Held until the build is done.
     _lock: Option<content::Lock>,
     logo: Option<logo::Logo>,
+    history: history::History,
 }
 
 impl Loaded {
@@ -336,6 +378,8 @@ impl Loaded {
         }
         warnings.extend(output::clear_leftovers(&output)?);
         let tree = Tree::new(content, &content_dir, &mut warnings)?;
+        let editions = kept_editions(&opts.book, &config, &tree, &mut warnings)?;
+        let history = history::History::new(editions, &tree);
         let theme = Theme::load(&opts.book, &config)?;
         let logo = logo::Logo::load(&opts.book, config.ente.logo.as_deref())?;
         for (key, why) in config.ente.missing() {
@@ -354,6 +398,7 @@ impl Loaded {
             warnings,
             _lock: lock,
             logo,
+            history,
         })
     }
 
@@ -388,6 +433,7 @@ impl Loaded {
                 &home_front,
                 &self.tree.assets,
                 &self.logo.as_ref().map(|l| &l.bytes),
+                &self.history.editions,
             ]),
             theme: self.theme.fingerprint,
             authors: self

@@ -6,6 +6,7 @@
 
 use super::context::{self, Globals};
 use super::error::BuildError;
+use super::history::History;
 use super::layout::{PAGES_DIR, PRINT_PAGE, SEARCH_PAGE};
 use super::logo::Logo;
 use super::markdown::{self, Rendered};
@@ -27,6 +28,7 @@ pub(super) struct Pages<'a> {
     globals: Globals<'a>,
     /// A script `serve` adds to every page.
     live_reload: Option<&'a str>,
+    history: &'a History,
     /// Link targets for authors' Markdown: page files and codes to URLs,
     /// attachments.
     page_files: BTreeMap<PathBuf, String>,
@@ -42,6 +44,7 @@ impl<'a> Pages<'a> {
         folder: &'a Folder,
         live_reload: Option<&'a str>,
         logo: Option<&Logo>,
+        history: &'a History,
     ) -> Result<Pages<'a>, BuildError> {
         folder.create_dir(PAGES_DIR)?;
         Ok(Pages {
@@ -49,7 +52,8 @@ impl<'a> Pages<'a> {
             tree,
             theme,
             folder,
-            globals: Globals::new(config, tree, logo),
+            globals: Globals::new(config, tree, logo, history),
+            history,
             live_reload,
             page_files: tree
                 .nodes
@@ -99,7 +103,8 @@ impl<'a> Pages<'a> {
         let node = &self.tree.nodes[i];
         let root = "../";
         let md = self.markdown(&node.page, root);
-        let page = context::page_ctx(self.config, self.tree, i, md.html);
+        let page = context::page_ctx(self.config, self.tree, i, md.html)
+            .with_history(self.history.of(&node.code));
         let nav = nav::render(self.tree, Some(i), root, &self.config.ui);
         let template = if node.children.is_empty() {
             "process.html"
@@ -187,6 +192,47 @@ impl<'a> Pages<'a> {
             self.live_reload,
         )?;
         self.folder.write(SEARCH_PAGE, html.as_bytes())
+    }
+
+    /// A page outside the tree (the editions' pages), written at `path`
+    /// (its folders made), with links from `root` and the map closed.
+    pub(super) fn other<P: serde::Serialize>(
+        &self,
+        template: &str,
+        ctx: &P,
+        path: &str,
+    ) -> Result<(), BuildError> {
+        let depth = path.matches('/').count();
+        let root = "../".repeat(depth);
+        let nav = nav::render(self.tree, None, &root, &self.config.ui);
+        let html = self.theme.render(
+            template,
+            &self.globals,
+            ctx,
+            &nav,
+            &root,
+            false,
+            self.live_reload,
+        )?;
+        if let Some(parent) = std::path::Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            self.folder.create_dir(parent)?;
+        }
+        self.folder.write(path, html.as_bytes())
+    }
+
+    pub(super) fn config(&self) -> &Config {
+        self.config
+    }
+
+    pub(super) fn history(&self) -> &History {
+        self.history
+    }
+
+    pub(super) fn folder(&self) -> &Folder {
+        self.folder
     }
 
     /// `404.html`, served at any depth: its links start from the path of

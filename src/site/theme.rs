@@ -32,7 +32,10 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "process.html",
     "404.html",
     "print.html",
-    "search.html"
+    "search.html",
+    "editions.html",
+    "changes.html",
+    "version.html"
 ];
 const STATIC: &[(&str, &[u8])] = embedded_static![
     "style.css",

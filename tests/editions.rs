@@ -87,9 +87,18 @@ fn compare_lists_exactly_what_changed_before_freezing() {
         serde_json::json!({"prima": 1, "dopo": 2})
     );
     // The edited cell, word by word.
-    let c2631 = &v["modifiche"][4]["campi"][0];
-    assert_eq!(c2631["campo"], "steps");
-    assert!(c2631["pezzi"]
+    let c2631 = &v["modifiche"][4]["campi"];
+    assert_eq!(c2631[0]["campo"], "input");
+    assert_eq!(
+        c2631[0]["pezzi"],
+        serde_json::json!([
+            {"tipo": "uguale", "testo": "Richiesta visura o"},
+            {"tipo": "tolto", "testo": "certificato da parte dell'istante"},
+            {"tipo": "aggiunto", "testo": "certificato, anche per via telematica"},
+        ])
+    );
+    assert_eq!(c2631[1]["campo"], "steps");
+    assert!(c2631[1]["pezzi"]
         .as_array()
         .unwrap()
         .contains(&serde_json::json!({"tipo": "aggiunto", "testo": "Consegna anche via PEC."})));
@@ -243,7 +252,24 @@ fn the_site_shows_every_edition_what_changed_and_keeps_every_url() {
 #[test]
 fn the_atom_feed_lists_the_editions() {
     let b = two_editions();
+    let toml = b.read("book.toml").replace("# site_url = ", "site_url = ");
+    std::fs::write(b.join("book.toml"), toml).unwrap();
     assert!(b.run(&["build"]).status.success());
+    // Feed readers find it from any page; search engines find the pages.
+    assert!(b.read("book/processi/A1.html").contains(
+        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Segui le nuove edizioni (Atom)\" href=\"../edizioni/feed.xml\">"
+    ));
+    let sitemap = b.read("book/sitemap.xml");
+    for u in [
+        "edizioni/index.html",
+        "edizioni/2027-01-25/modifiche.html",
+        "processi/A1.1.1.6.html",
+    ] {
+        assert!(
+            sitemap.contains(&format!("/mappatura-processi/{u}</loc>")),
+            "{u} not in the sitemap"
+        );
+    }
     let feed = b.read("book/edizioni/feed.xml");
     // A real XML parse, then Atom's required elements.
     let doc = roxmltree::Document::parse(&feed).expect("well-formed XML");

@@ -35,6 +35,22 @@ struct ListCtx {
     feed: String,
     /// Changes since the newest edition, not yet adopted.
     pending: Option<String>,
+    trail: Vec<Crumb>,
+}
+
+/// A step of a page's breadcrumb trail below the site's home page; the
+/// last is the page itself.
+#[derive(Serialize)]
+struct Crumb {
+    label: String,
+    url: String,
+}
+
+fn crumb(label: impl Into<String>, url: impl Into<String>) -> Crumb {
+    Crumb {
+        label: label.into(),
+        url: url.into(),
+    }
 }
 
 #[derive(Serialize)]
@@ -65,6 +81,7 @@ struct ChangesCtx {
     previous: Option<EditionRef>,
     summary: String,
     groups: Vec<(String, Vec<ChangeCtx>)>,
+    trail: Vec<Crumb>,
 }
 
 #[derive(Serialize)]
@@ -89,6 +106,7 @@ struct VersionCtx {
     gone: Option<GoneCtx>,
     /// The nearest level above still in the current map: label and URL.
     up: Option<(String, String)>,
+    trail: Vec<Crumb>,
 }
 
 /// Writes the pages and files of the editions; how many pages.
@@ -142,6 +160,7 @@ fn list(pages: &Pages) -> Result<usize, BuildError> {
         editions,
         feed: format!("{EDITIONS_DIR}/feed.xml"),
         pending: (!history.adopted).then(|| capitalise(&history.pending.summary())),
+        trail: vec![crumb(&ui.editions, format!("{EDITIONS_DIR}/index.html"))],
     };
     pages.other("editions.html", &ctx, &format!("{EDITIONS_DIR}/index.html"))?;
     Ok(1)
@@ -218,9 +237,15 @@ fn changes(pages: &Pages, k: usize) -> Result<usize, BuildError> {
     .filter(|(_, items)| !items.is_empty())
     .collect();
     let edition = history.reference(k);
+    let title = format!("{} {}", ui.changes_title, edition.date_text);
+    let trail = vec![
+        crumb(&ui.editions, format!("{EDITIONS_DIR}/index.html")),
+        crumb(&title, changes_url(&history.editions[k].info.data)),
+    ];
     let ctx = ChangesCtx {
         kind: "changes",
-        title: format!("{} {}", ui.changes_title, edition.date_text),
+        title,
+        trail,
         previous: k.checked_sub(1).map(|p| history.reference(p)),
         summary: if k == 0 {
             ui.first_edition.clone()
@@ -300,7 +325,33 @@ fn version(pages: &Pages, k: usize, code: &Code, path: &str) -> Result<(), Build
             .title_now(&c)
             .map(|t| (label(&c, t, &ui.untitled), page_url(&c)))
     });
+    // An earlier version sits under its edition; a removed process's page,
+    // at its old address, under the levels above it still in the map.
+    let trail = if path == page_url(code) {
+        let mut t: Vec<Crumb> = code
+            .ancestors()
+            .iter()
+            .filter_map(|c| {
+                history
+                    .title_now(c)
+                    .map(|t| crumb(label(c, t, &ui.untitled), page_url(c)))
+            })
+            .collect();
+        t.push(crumb(label(code, &entry.title, &ui.untitled), path));
+        t
+    } else {
+        let date = &history.editions[k].info.data;
+        vec![
+            crumb(&ui.editions, format!("{EDITIONS_DIR}/index.html")),
+            crumb(
+                format!("{} {}", ui.changes_title, history.reference(k).date_text),
+                changes_url(date),
+            ),
+            crumb(label(code, &entry.title, &ui.untitled), path),
+        ]
+    };
     let ctx = VersionCtx {
+        trail,
         kind: if gone.is_some() { "gone" } else { "version" },
         title: entry.title.clone(),
         code: code.to_string(),

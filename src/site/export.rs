@@ -61,7 +61,6 @@ impl<'a> From<&'a Record> for JsonActivity<'a> {
     }
 }
 
-/// Writes the open data, and the sitemap when the site's address is known.
 /// A node as the open data describe it.
 pub(super) struct DataNode<'a> {
     pub(super) code: &'a Code,
@@ -72,7 +71,14 @@ pub(super) struct DataNode<'a> {
 }
 
 /// Writes the open data, and the sitemap when the site's address is known.
-pub(super) fn write(config: &Config, tree: &Tree, folder: &Folder) -> Result<(), BuildError> {
+/// `more` are further pages for the sitemap (the editions'), each with the
+/// day it last changed.
+pub(super) fn write(
+    config: &Config,
+    tree: &Tree,
+    more: &[(String, Option<String>)],
+    folder: &Folder,
+) -> Result<(), BuildError> {
     let nodes: Vec<DataNode> = tree
         .nodes
         .iter()
@@ -93,7 +99,7 @@ pub(super) fn write(config: &Config, tree: &Tree, folder: &Folder) -> Result<(),
         .unwrap_or_else(default_columns);
     write_data(config, &nodes, &columns, folder, Path::new(DATA_DIR))?;
     if let Some(site) = config.site_url() {
-        write_sitemap(tree, &site, folder)?;
+        write_sitemap(tree, more, &site, folder)?;
     }
     Ok(())
 }
@@ -203,7 +209,12 @@ pub(super) fn default_columns() -> Vec<SourceColumn> {
     .collect()
 }
 
-fn write_sitemap(tree: &Tree, site: &str, folder: &Folder) -> Result<(), BuildError> {
+fn write_sitemap(
+    tree: &Tree,
+    more: &[(String, Option<String>)],
+    site: &str,
+    folder: &Folder,
+) -> Result<(), BuildError> {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut entry = |url: &str, date: Option<String>| {
         xml.push_str("  <url><loc>");
@@ -224,6 +235,9 @@ fn write_sitemap(tree: &Tree, site: &str, folder: &Folder) -> Result<(), BuildEr
             n.updated_below
         };
         entry(&n.url, d.map(|d| d.to_string()));
+    }
+    for (url, day) in more {
+        entry(url, day.clone());
     }
     xml.push_str("</urlset>\n");
     folder.write("sitemap.xml", xml.as_bytes())

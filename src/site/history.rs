@@ -37,6 +37,8 @@ pub(super) struct Banner {
     pub(super) adopted: bool,
     /// The list of editions, from the site root.
     pub(super) list_url: String,
+    /// The Atom feed of the editions, from the site root.
+    pub(super) feed_url: String,
 }
 
 /// One line of a node's history.
@@ -178,6 +180,7 @@ impl History {
             edition: self.reference(k),
             adopted: self.adopted,
             list_url: format!("{EDITIONS_DIR}/index.html"),
+            feed_url: format!("{EDITIONS_DIR}/feed.xml"),
         })
     }
 
@@ -235,6 +238,27 @@ impl History {
     /// True when `code` is in the current map.
     pub(super) fn is_current(&self, code: &Code) -> bool {
         self.current.contains_key(code)
+    }
+
+    /// The addresses of the editions' pages a search engine should know,
+    /// with the day each last changed: the list, each edition's changes,
+    /// and the pages kept at the address of a process that left the map.
+    pub(super) fn sitemap(&self) -> Vec<(String, Option<String>)> {
+        let Some(newest) = self.editions.last() else {
+            return Vec::new();
+        };
+        let mut out = vec![(
+            format!("{EDITIONS_DIR}/index.html"),
+            Some(newest.info.data.clone()),
+        )];
+        for e in &self.editions {
+            out.push((changes_url(&e.info.data), Some(e.info.data.clone())));
+        }
+        for (code, g) in &self.gone {
+            let day = g.since.map(|s| self.editions[s].info.data.clone());
+            out.push((super::layout::page_url(code), day));
+        }
+        out
     }
 
     /// The title of `code` in the current map.

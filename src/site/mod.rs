@@ -233,7 +233,7 @@ fn render(
         folder.replace_dir(search::DIR, |f| search::write(config, tree, f))?;
     }
     if plan.data {
-        export::write(config, tree, folder)?;
+        export::write(config, tree, &loaded.history.sitemap(), folder)?;
         copy_attachments(tree, content_dir, folder)?;
     }
     Ok(count)

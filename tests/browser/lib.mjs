@@ -13,11 +13,21 @@ import { fileURLToPath } from 'node:url';
 export const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const bin = process.env.MANUALE_BIN || join(repo, 'target', 'debug', 'manuale');
 
-/** A copy of the bundled book (book.toml, its logo, data, content), built. */
-export function buildBook({ toml } = {}) {
+/**
+ * A copy of the bundled book (book.toml, its logo, data, content, its one
+ * edition), built. With `secondEdition`, the sheet of
+ * tests/fixtures/mappatura-2027.tsv is imported and frozen as a second
+ * edition first, so the site has changes, history and removed processes.
+ */
+export function buildBook({ toml, secondEdition } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'manuale-browser-'));
-  for (const p of ['book.toml', 'logo.svg', 'data', 'content']) cpSync(join(repo, p), join(dir, p), { recursive: true });
+  for (const p of ['book.toml', 'logo.svg', 'data', 'content', 'editions']) cpSync(join(repo, p), join(dir, p), { recursive: true });
   if (toml) toml(dir);
+  if (secondEdition) {
+    cpSync(join(repo, 'tests', 'fixtures', 'mappatura-2027.tsv'), join(dir, 'data', 'mappatura-2027.tsv'));
+    execFileSync(bin, ['import', 'data/mappatura-2027.tsv'], { cwd: dir, stdio: 'pipe' });
+    execFileSync(bin, ['edizione', '--data', '2027-01-25', '--atto', 'Delibera di Giunta n. 5 del 25/01/2027'], { cwd: dir, stdio: 'pipe' });
+  }
   execFileSync(bin, ['build'], { cwd: dir, stdio: 'pipe' });
   return { dir, site: join(dir, 'book'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

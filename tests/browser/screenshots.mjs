@@ -28,6 +28,23 @@ await page.screenshot({ path: join(repo, 'docs', 'ricerca-desktop.png') });
 await Promise.all([page.waitForURL(/cerca\.html/), page.keyboard.press('Enter')]);
 await page.waitForFunction(() => /risultat/.test(document.querySelector('.stato-ricerca-pagina')?.textContent || ''));
 await page.screenshot({ path: join(repo, 'docs', 'risultati-desktop.png') });
-await browser.close();
+await page.close();
 await server.close();
 book.cleanup();
+
+// Editions: the bundled edition and the test fixture's as the next one.
+const two = buildBook({ secondEdition: true });
+const server2 = await serve(two.site);
+for (const [file, path, width, height] of [
+  ['modifiche-desktop.png', 'edizioni/2027-01-25/modifiche.html', 1280, 1100],
+  ['voce-eliminata-telefono.png', 'processi/A1.1.1.6.html', 390, 844],
+]) {
+  const p = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
+  await p.goto(server2.url + path);
+  await p.evaluate(() => document.fonts.ready);
+  await p.screenshot({ path: join(repo, 'docs', file) });
+  await p.close();
+}
+await browser.close();
+await server2.close();
+two.cleanup();

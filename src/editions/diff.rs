@@ -14,7 +14,7 @@ use crate::code::Code;
 use crate::mapping::Role;
 use crate::text::normalise;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How alike the words of two entries' rows must be (Jaccard index) for a
 /// move recognised by content.
@@ -265,83 +265,148 @@ pub fn compare(old: &BTreeMap<Code, Entry>, new: &BTreeMap<Code, Entry>) -> Chan
 /// Gone codes to new codes, for the entries recognised as moved.
 fn match_moves(gone: &[&Entry], came: &[&Entry]) -> BTreeMap<Code, Code> {
     let mut moves = BTreeMap::new();
-    let mut taken: BTreeSet<Code> = BTreeSet::new();
     // Same title, shared by no other gone or new entry.
-    let key = |e: &Entry| normalise(&e.title);
-    let count = |list: &[&Entry], k: &str| list.iter().filter(|e| key(e) == k).count();
-    for g in gone {
-        let k = key(g);
-        if k.is_empty() || count(gone, &k) != 1 || count(came, &k) != 1 {
+    let gone_keys: Vec<String> = gone.iter().map(|e| normalise(&e.title)).collect();
+    let came_keys: Vec<String> = came.iter().map(|e| normalise(&e.title)).collect();
+    fn tally(keys: &[String]) -> HashMap<&str, (usize, usize)> {
+        let mut m: HashMap<&str, (usize, usize)> = HashMap::new();
+        for (i, k) in keys.iter().enumerate() {
+            m.entry(k.as_str()).or_insert((0, i)).0 += 1;
+        }
+        m
+    }
+    let (gone_count, came_count) = (tally(&gone_keys), tally(&came_keys));
+    let mut by_title = vec![false; gone.len()];
+    let mut taken = vec![false; came.len()];
+    for (i, k) in gone_keys.iter().enumerate() {
+        if k.is_empty() || gone_count.get(k.as_str()).map(|c| c.0) != Some(1) {
             continue;
         }
-        if let Some(c) = came.iter().find(|c| key(c) == k) {
-            moves.insert(g.code.clone(), c.code.clone());
-            taken.insert(c.code.clone());
+        if let Some(&(1, j)) = came_count.get(k.as_str()) {
+            moves.insert(gone[i].code.clone(), came[j].code.clone());
+            by_title[i] = true;
+            taken[j] = true;
         }
     }
     // Alike rows, each the other's best match.
-    let best = |e: &Entry, among: &[&Entry], skip: &dyn Fn(&Code) -> bool| {
-        among
-            .iter()
-            .filter(|o| !skip(&o.code) && o.has_data())
-            .map(|o| (similarity(e, o), &o.code))
-            .filter(|(s, _)| *s >= SAME_WORDS)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, c)| c.clone())
-    };
-    let by_title: BTreeSet<Code> = moves.keys().cloned().collect();
-    let mut by_content = Vec::new();
-    for g in gone
-        .iter()
-        .filter(|g| !by_title.contains(&g.code) && g.has_data())
-    {
-        let Some(c) = best(g, came, &|code| taken.contains(code)) else {
+    let mut vocabulary = Vocabulary::default();
+    let gone_words: Vec<Vec<u32>> = gone.iter().map(|e| vocabulary.words(e)).collect();
+    let came_words: Vec<Vec<u32>> = came.iter().map(|e| vocabulary.words(e)).collect();
+    let came_index = Index::new(&came_words, |j| came[j].has_data());
+    let gone_index = Index::new(&gone_words, |i| gone[i].has_data() && !by_title[i]);
+    for i in (0..gone.len()).filter(|&i| !by_title[i] && gone[i].has_data()) {
+        let Some(j) = came_index.best(&gone_words[i], &came_words, &taken) else {
             continue;
         };
-        let Some(target) = came.iter().find(|e| e.code == c) else {
-            continue;
-        };
-        let back = best(target, gone, &|code| by_title.contains(code));
-        if back.as_ref() == Some(&g.code) {
-            by_content.push((g.code.clone(), c.clone()));
-            taken.insert(c);
+        if gone_index.best(&came_words[j], &gone_words, &by_title) == Some(i) {
+            moves.insert(gone[i].code.clone(), came[j].code.clone());
+            taken[j] = true;
         }
     }
-    moves.extend(by_content);
     moves
 }
 
-/// The words of an entry's rows.
-fn words(e: &Entry) -> BTreeSet<String> {
-    e.rows
-        .iter()
-        .flat_map(|r| {
-            [
+/// Words as numbers, the same number for the same word.
+#[derive(Default)]
+struct Vocabulary {
+    ids: HashMap<String, u32>,
+}
+
+impl Vocabulary {
+    /// The distinct words (over two letters) of an entry's rows, sorted.
+    fn words(&mut self, e: &Entry) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        for r in &e.rows {
+            for role in [
                 Role::Name,
                 Role::Input,
                 Role::Output,
                 Role::Steps,
                 Role::Responsible,
-            ]
-            .map(|role| r.cell(role).to_string())
-        })
-        .flat_map(|t| {
-            normalise(&t)
-                .split(' ')
-                .filter(|w| w.len() > 2)
-                .map(String::from)
-                .collect::<Vec<_>>()
-        })
-        .collect()
+            ] {
+                for w in normalise(r.cell(role)).split(' ').filter(|w| w.len() > 2) {
+                    let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+                    out.push(*self.ids.entry(w.to_string()).or_insert(next));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
-fn similarity(a: &Entry, b: &Entry) -> f64 {
-    let (x, y) = (words(a), words(b));
-    let union = x.union(&y).count();
-    if union == 0 {
-        return 0.0;
+/// Which entries of one side hold each word.
+struct Index {
+    postings: HashMap<u32, Vec<usize>>,
+}
+
+impl Index {
+    fn new(words: &[Vec<u32>], keep: impl Fn(usize) -> bool) -> Index {
+        let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
+        for (i, ws) in words.iter().enumerate().filter(|(i, _)| keep(*i)) {
+            for w in ws {
+                postings.entry(*w).or_default().push(i);
+            }
+        }
+        Index { postings }
     }
-    x.intersection(&y).count() as f64 / union as f64
+
+    /// The entry most alike `a` (highest Jaccard index, at least
+    /// [`SAME_WORDS`]; on a tie the first in code order), skipping the
+    /// `skip`ped. Exact without comparing every pair: when two sets are at
+    /// least 75% alike, at most a quarter of `a`'s words are missing from
+    /// the other, so any quarter-plus-one of them includes a shared word:
+    /// the candidates are the entries holding one of `a`'s rarest words.
+    fn best(&self, a: &[u32], others: &[Vec<u32>], skip: &[bool]) -> Option<usize> {
+        if a.is_empty() {
+            return None;
+        }
+        let df = |w: &u32| self.postings.get(w).map_or(0, Vec::len);
+        let mut rare: Vec<&u32> = a.iter().collect();
+        rare.sort_by_key(|w| (df(w), **w));
+        let probe = a.len() / 4 + 1;
+        let mut candidates: Vec<usize> = rare
+            .iter()
+            .take(probe)
+            .filter_map(|w| self.postings.get(*w))
+            .flatten()
+            .copied()
+            .filter(|&j| !skip[j])
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut best: Option<(f64, usize)> = None;
+        for j in candidates {
+            let s = jaccard(a, &others[j]);
+            if s >= SAME_WORDS && best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, j));
+            }
+        }
+        best.map(|(_, j)| j)
+    }
+}
+
+/// |a ∩ b| / |a ∪ b| of two sorted sets.
+fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+    let (mut i, mut j, mut both) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - both;
+    if union == 0 {
+        0.0
+    } else {
+        both as f64 / union as f64
+    }
 }
 
 /// The fields whose text changed, each with its word-level difference. A
@@ -483,6 +548,49 @@ mod tests {
 
     fn map(list: Vec<Entry>) -> BTreeMap<Code, Entry> {
         list.into_iter().map(|e| (e.code.clone(), e)).collect()
+    }
+
+    /// The inverted index finds exactly what comparing every pair finds.
+    #[test]
+    fn index_best_is_the_best_of_every_pair() {
+        struct Rng(u64);
+        impl Rng {
+            fn next(&mut self, n: u64) -> u64 {
+                self.0 = self
+                    .0
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                (self.0 >> 33) % n
+            }
+            fn set(&mut self, vocab: u64) -> Vec<u32> {
+                let len = 1 + self.next(12);
+                let mut v: Vec<u32> = (0..len).map(|_| self.next(vocab) as u32).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            }
+        }
+        let mut rng = Rng(7);
+        for _ in 0..2000 {
+            // Small vocabularies, so many sets are alike.
+            let vocab = 5 + rng.next(30);
+            let others: Vec<Vec<u32>> = (0..20).map(|_| rng.set(vocab)).collect();
+            let a = rng.set(vocab);
+            let skip: Vec<bool> = (0..others.len()).map(|_| rng.next(5) == 0).collect();
+            let index = Index::new(&others, |_| true);
+            let mut brute: Option<(f64, usize)> = None;
+            for (j, o) in others.iter().enumerate().filter(|(j, _)| !skip[*j]) {
+                let s = jaccard(&a, o);
+                if s >= SAME_WORDS && brute.is_none_or(|(b, _)| s > b) {
+                    brute = Some((s, j));
+                }
+            }
+            assert_eq!(
+                index.best(&a, &others, &skip),
+                brute.map(|(_, j)| j),
+                "{a:?}"
+            );
+        }
     }
 
     #[test]

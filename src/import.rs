@@ -148,15 +148,7 @@ fn plan(
     let mut authors: BTreeMap<&Code, String> = BTreeMap::new();
     for (code, node) in &map.nodes {
         let old = existing.pages.get(code);
-        let mut title = node.title.clone();
-        if code.level() == 1 {
-            if let Some(name) = config.functions.get(&code.to_string()) {
-                title.clone_from(name);
-            }
-        } else if node.synthetic && title.is_empty() {
-            // An author may name a section the sheet forgot.
-            title = old.map(|p| p.front.title.clone()).unwrap_or_default();
-        }
+        let title = content::page_title(node, &config.functions, old);
         let same = old.is_some_and(|p| {
             p.front.title == title
                 && p.front.rows.len() == node.records.len()

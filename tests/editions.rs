@@ -110,6 +110,53 @@ fn compare_lists_exactly_what_changed_before_freezing() {
     assert!(text.contains("attività: 1 → 2"), "{text}");
 }
 
+/// `confronta` says what import and freeze would record: a section whose
+/// row left the sheet keeps its page's title on import, so it is not
+/// "renamed" to nothing.
+#[test]
+fn compare_titles_sections_as_import_does() {
+    let b = Book::imported();
+    let out = b.run(&[
+        "edizione",
+        "--data",
+        "2026-01-28",
+        "--atto",
+        "Delibera di Giunta n. 12 del 28/01/2026",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sheet = b.read(SHEET);
+    let without: String = sheet
+        .lines()
+        .filter(|l| !l.starts_with("A1.1.1 Pianificazione"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(without.lines().count() + 1, sheet.lines().count());
+    std::fs::write(b.join("m.tsv"), without).unwrap();
+    let out = b.run(&["confronta", "m.tsv", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The heading row held nothing but the title, which the page keeps.
+    assert_eq!(v["riepilogo"], "nessuna modifica", "{v}");
+    // And freezing after the import records just that.
+    assert!(b.run(&["import", "m.tsv"]).status.success());
+    assert!(b
+        .read("content/A/A1/A1.1/A1.1.1/_index.md")
+        .contains("title = \"Pianificazione e programmazione camerale\""));
+    assert!(b
+        .run(&[
+            "edizione",
+            "--data",
+            "2027-01-25",
+            "--atto",
+            "Delibera n. 5"
+        ])
+        .status
+        .success());
+    assert!(b.run(&["build"]).status.success());
+    let changes = text(main_of(&b.read("book/edizioni/2027-01-25/modifiche.html")));
+    assert!(changes.contains("Nessuna modifica"), "{changes}");
+}
+
 #[test]
 fn editions_are_immutable_and_a_failed_freeze_leaves_none() {
     let b = two_editions();

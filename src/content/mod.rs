@@ -25,6 +25,24 @@ use crate::code::Code;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+/// The title a node's page takes from a sheet: a function's from
+/// `book.toml` (`functions`), a section the sheet forgot keeps the one an
+/// author gave its page (`old`), the rest the sheet's.
+pub fn page_title(
+    node: &crate::mapping::Node,
+    functions: &BTreeMap<String, String>,
+    old: Option<&Page>,
+) -> String {
+    if node.code.level() == 1 {
+        if let Some(name) = functions.get(&node.code.to_string()) {
+            return name.clone();
+        }
+    } else if node.synthetic && node.title.is_empty() {
+        return old.map(|p| p.front.title.clone()).unwrap_or_default();
+    }
+    node.title.clone()
+}
+
 /// Where a node's page lives: `A/A1/A1.1/_index.md` for a section,
 /// `A/A1/A1.1/A1.1.1.md` for a process.
 pub fn node_path(code: &Code, section: bool) -> PathBuf {

@@ -46,7 +46,17 @@ pub fn compare_sheet(
             .ok_or_else(|| EditionError::NoEditions(book.to_path_buf()))?,
     };
     let reading = reading::read(book, input)?;
-    let new = entries_of_map(&reading.map, &reading.config.functions);
+    // What an import would make of the sheet: titles of sections the sheet
+    // forgot come from their pages, read under the lock (never while an
+    // import writes them).
+    let dir = book.join("content");
+    let existing = if dir.is_dir() {
+        let _lock = crate::content::Lock::take(&dir, "confronta")?;
+        crate::content::load(&dir)?
+    } else {
+        crate::content::Content::default()
+    };
+    let new = entries_of_map(&reading.map, &reading.config.functions, &existing);
     let sheet = crate::text::shown(&reading.path);
     Ok((
         edition.info.data.clone(),

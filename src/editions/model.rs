@@ -85,24 +85,21 @@ pub fn entries_of_content(content: &Content) -> BTreeMap<Code, Entry> {
         .collect()
 }
 
-/// A map read from a sheet, as entries; the functions named as `names`.
-pub fn entries_of_map(map: &Map, names: &BTreeMap<String, String>) -> BTreeMap<Code, Entry> {
+/// A map read from a sheet, as entries, titled as an import into
+/// `existing` would title its pages.
+pub fn entries_of_map(
+    map: &Map,
+    names: &BTreeMap<String, String>,
+    existing: &Content,
+) -> BTreeMap<Code, Entry> {
     map.nodes
         .iter()
         .map(|(code, n)| {
-            let title = if code.level() == 1 {
-                names
-                    .get(&code.to_string())
-                    .cloned()
-                    .unwrap_or_else(|| n.title.clone())
-            } else {
-                n.title.clone()
-            };
             (
                 code.clone(),
                 Entry {
                     code: code.clone(),
-                    title,
+                    title: crate::content::page_title(n, names, existing.pages.get(code)),
                     rows: n.records.clone(),
                 },
             )

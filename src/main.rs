@@ -136,6 +136,17 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `manuale check | head` ends quietly when `head` has read enough, as
+    // other command-line tools do, instead of panicking on a closed pipe.
+    // Not for `serve`: a browser closing a connection must not stop it.
+    #[cfg(unix)]
+    if !matches!(cli.command, Command::Serve { .. }) {
+        // SAFETY: called before any other thread exists; restores the
+        // default action of a signal the Rust runtime set to ignore.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     // Workbooks are read in a child process of this program, memory capped.
     let workbooks = Workbooks::in_child();
     let input = |file: Option<PathBuf>, worksheet: Option<String>| Input {

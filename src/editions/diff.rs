@@ -377,7 +377,16 @@ impl Index {
         candidates.sort_unstable();
         candidates.dedup();
         let mut best: Option<(f64, usize)> = None;
-        for j in candidates {
+        // |a ∩ b| ≤ min(|a|, |b|) and |a ∪ b| ≥ max(|a|, |b|): sets whose
+        // sizes differ by more than the threshold cannot be alike enough.
+        let alike_size = |n: usize| {
+            let (lo, hi) = (a.len().min(n) as f64, a.len().max(n) as f64);
+            lo >= SAME_WORDS * hi
+        };
+        for j in candidates
+            .into_iter()
+            .filter(|&j| alike_size(others[j].len()))
+        {
             let s = jaccard(a, &others[j]);
             if s >= SAME_WORDS && best.is_none_or(|(b, _)| s > b) {
                 best = Some((s, j));

@@ -121,15 +121,23 @@ pub(super) fn write(pages: &Pages) -> Result<usize, BuildError> {
         count += changes(pages, k)?;
         data(pages, k)?;
     }
-    for (k, code) in &history.versions {
-        let path = version_url(&history.editions[*k].info.data, code);
-        version(pages, *k, code, &path)?;
-        count += 1;
+    // Earlier versions, and the pages at removed processes' addresses: as
+    // many as the entries that changed, rendered on every core.
+    let jobs: Vec<(usize, &Code, String)> = history
+        .versions
+        .iter()
+        .map(|(k, code)| (*k, code, version_url(&history.editions[*k].info.data, code)))
+        .chain(
+            history
+                .gone
+                .iter()
+                .map(|(code, gone)| (gone.last, code, page_url(code))),
+        )
+        .collect();
+    for r in crate::parallel::map(&jobs, |(k, code, path)| version(pages, *k, code, path)) {
+        r?;
     }
-    for (code, gone) in &history.gone {
-        version(pages, gone.last, code, &page_url(code))?;
-        count += 1;
-    }
+    count += jobs.len();
     feed(pages)?;
     Ok(count)
 }

@@ -482,6 +482,37 @@ fn live_reload_follows_a_content_folder_created_after_the_start() {
 }
 
 #[test]
+fn an_edition_recorded_during_the_preview_appears_in_it() {
+    let b = Book::imported();
+    let mut s = start(&b, &["--port", "0"]);
+    let (status, _, _) = get(s.port, "/edizioni/index.html");
+    assert_eq!(status, 404);
+    s.output.clear();
+    // The first edition, recorded in another terminal: editions/ is new.
+    let out = b.run(&[
+        "edizione",
+        "--data",
+        "2026-01-28",
+        "--atto",
+        "Delibera di Giunta n. 12 del 28/01/2026",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        s.wait_for("Ricostruito tutto", Duration::from_secs(30)),
+        "{}",
+        s.output
+    );
+    let (status, _, body) = get(s.port, "/edizioni/index.html");
+    assert_eq!(status, 200);
+    assert!(body.contains("Delibera di Giunta n. 12 del 28/01/2026"));
+    let (_, _, home) = get(s.port, "/index.html");
+    assert!(
+        home.contains("Edizione adottata il 28 gennaio 2026"),
+        "{home}"
+    );
+}
+
+#[test]
 fn a_sheet_too_big_to_read_does_not_stop_the_preview() {
     let b = Book::imported();
     let mut s = start(&b, &["--port", "0"]);

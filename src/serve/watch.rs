@@ -27,7 +27,8 @@ enum Change {
     Config,
     /// A page or attachment in `content/`.
     Content,
-    /// A template or static file under `themes/`.
+    /// A template or static file under `themes/`, or an edition recorded
+    /// under `editions/`: build.
     Theme,
     /// Anything else: the preview itself, temporary files, other files.
     Ignored,
@@ -38,6 +39,7 @@ struct Book {
     root: PathBuf,
     content: PathBuf,
     themes: PathBuf,
+    editions: PathBuf,
     config: PathBuf,
     sheet: PathBuf,
     site: PathBuf,
@@ -48,6 +50,7 @@ impl Book {
         Book {
             content: root.join("content"),
             themes: root.join("themes"),
+            editions: root.join(crate::editions::DIR),
             config: root.join(config::FILE_NAME),
             sheet: sheet_path(&root),
             site,
@@ -64,7 +67,7 @@ impl Book {
             Change::Config
         } else if p.starts_with(&self.content) {
             Change::Content
-        } else if p.starts_with(&self.themes) {
+        } else if p.starts_with(&self.themes) || p.starts_with(&self.editions) {
             Change::Theme
         } else {
             Change::Ignored
@@ -85,8 +88,8 @@ struct Burst {
     rebuild: bool,
     sheet: bool,
     config: bool,
-    /// `content/` or `themes/` itself was created, removed or replaced: its
-    /// watch must be made again.
+    /// `content/`, `themes/` or `editions/` itself was created, removed or
+    /// replaced: its watch must be made again.
     rewatch: bool,
 }
 
@@ -97,7 +100,7 @@ impl Burst {
             return;
         }
         for p in &event.paths {
-            if *p == book.content || *p == book.themes {
+            if *p == book.content || *p == book.themes || *p == book.editions {
                 self.rewatch = true;
             }
             match book.classify(p) {
@@ -122,7 +125,7 @@ impl Burst {
     }
 }
 
-/// Watches content/, themes/, book.toml and the sheet, and rebuilds on
+/// Watches content/, themes/, editions/, book.toml and the sheet, and rebuilds on
 /// changes, on a thread of its own that keeps the watcher.
 pub(super) fn watch(
     book: &Path,
@@ -141,12 +144,12 @@ pub(super) fn watch(
     })
     .map_err(|e| ServeError::Watch(format!("{}: {e}", book.display())))?;
     let mut paths = Book::new(root, site_dir);
-    // The book folder itself, not recursively: book.toml, and content/ or
-    // themes/ appearing or being replaced.
+    // The book folder itself, not recursively: book.toml, and content/,
+    // themes/ or editions/ appearing or being replaced.
     watcher
         .watch(&paths.root, RecursiveMode::NonRecursive)
         .map_err(|e| fail(&paths.root, e))?;
-    for dir in [&paths.content, &paths.themes] {
+    for dir in [&paths.content, &paths.themes, &paths.editions] {
         if dir.is_dir() {
             watcher
                 .watch(dir, RecursiveMode::Recursive)
@@ -172,9 +175,10 @@ pub(super) fn watch(
                 deadline = Instant::now() + DEBOUNCE;
             }
             if burst.rewatch {
-                // An import in another terminal may create content/, an
-                // editor or a script replace it: watch the folder now there.
-                for dir in [&paths.content, &paths.themes] {
+                // An import in another terminal may create content/, the
+                // first `manuale edizione` editions/, an editor or a script
+                // replace them: watch the folder now there.
+                for dir in [&paths.content, &paths.themes, &paths.editions] {
                     let _ = watcher.unwatch(dir);
                     if dir.is_dir() {
                         if let Err(e) = watcher.watch(dir, RecursiveMode::Recursive) {

@@ -12,7 +12,8 @@ const SECOND: &str = "tests/fixtures/mappatura-2027.tsv";
 
 /// The bundled book with two editions: the bundled sheet, then the
 /// fixture.
-fn two_editions() -> Book {
+/// The bundled book, imported and frozen as the edition of 28/01/2026.
+fn first_edition() -> Book {
     let b = Book::imported();
     let out = b.run(&[
         "edizione",
@@ -22,6 +23,11 @@ fn two_editions() -> Book {
         "Delibera di Giunta n. 12 del 28/01/2026",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
+    b
+}
+
+fn two_editions() -> Book {
+    let b = first_edition();
     std::fs::copy(repo().join(SECOND), b.join("data/mappatura-2027.tsv")).unwrap();
     let out = b.run(&["import", "data/mappatura-2027.tsv"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -40,15 +46,7 @@ fn two_editions() -> Book {
 
 #[test]
 fn compare_lists_exactly_what_changed_before_freezing() {
-    let b = Book::imported();
-    let out = b.run(&[
-        "edizione",
-        "--data",
-        "2026-01-28",
-        "--atto",
-        "Delibera di Giunta n. 12 del 28/01/2026",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let b = first_edition();
     std::fs::copy(repo().join(SECOND), b.join("m.tsv")).unwrap();
     let out = b.run(&["confronta", "m.tsv", "--format", "json"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -115,15 +113,7 @@ fn compare_lists_exactly_what_changed_before_freezing() {
 /// "renamed" to nothing.
 #[test]
 fn compare_titles_sections_as_import_does() {
-    let b = Book::imported();
-    let out = b.run(&[
-        "edizione",
-        "--data",
-        "2026-01-28",
-        "--atto",
-        "Delibera di Giunta n. 12 del 28/01/2026",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let b = first_edition();
     let sheet = b.read(SHEET);
     let without: String = sheet
         .lines()
@@ -189,15 +179,7 @@ fn editions_are_immutable_and_a_failed_freeze_leaves_none() {
 #[test]
 fn the_site_shows_every_edition_what_changed_and_keeps_every_url() {
     // Edition one's site, and its URLs.
-    let one = Book::imported();
-    let out = one.run(&[
-        "edizione",
-        "--data",
-        "2026-01-28",
-        "--atto",
-        "Delibera di Giunta n. 12 del 28/01/2026",
-    ]);
-    assert!(out.status.success());
+    let one = first_edition();
     assert!(one.run(&["build"]).status.success());
     let urls_one: BTreeSet<std::path::PathBuf> = snapshot(&one.join("book"))
         .into_keys()

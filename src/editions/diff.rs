@@ -72,6 +72,21 @@ pub struct Change {
     pub campi: Vec<FieldChange>,
 }
 
+impl Change {
+    /// An entry added or removed as a whole.
+    fn whole(tipo: Kind, e: &Entry) -> Change {
+        Change {
+            tipo,
+            codice: e.code.clone(),
+            da: None,
+            titolo: e.title.clone(),
+            titolo_prima: None,
+            attivita: None,
+            campi: Vec::new(),
+        }
+    }
+}
+
 /// The number of activities of an entry before and after.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Activities {
@@ -203,28 +218,12 @@ pub fn compare(old: &BTreeMap<Code, Entry>, new: &BTreeMap<Code, Entry>) -> Chan
                 campi: fields(e, now),
             });
         } else if !moved_from.contains(&e.code) {
-            out.push(Change {
-                tipo: Kind::Eliminato,
-                codice: e.code.clone(),
-                da: None,
-                titolo: e.title.clone(),
-                titolo_prima: None,
-                attivita: None,
-                campi: Vec::new(),
-            });
+            out.push(Change::whole(Kind::Eliminato, e));
         }
     }
     for e in &came {
         if !moved_to.contains(&e.code) {
-            out.push(Change {
-                tipo: Kind::Aggiunto,
-                codice: e.code.clone(),
-                da: None,
-                titolo: e.title.clone(),
-                titolo_prima: None,
-                attivita: None,
-                campi: Vec::new(),
-            });
+            out.push(Change::whole(Kind::Aggiunto, e));
         }
     }
     for (code, before) in old {

@@ -244,7 +244,7 @@ fn run_freeze(
     .map_err(|e| e.to_string())?;
     println!(
         "Edizione del {} registrata in {}: {} voci, adottata con {}.",
-        edition.info.data,
+        edition.info.date_text(),
         shown(&book.join(editions::DIR).join(&edition.info.data)),
         edition.entries.len(),
         edition.info.atto
@@ -264,7 +264,7 @@ fn run_compare(
     match format {
         Format::Json => {
             let json = serde_json::json!({
-                "edizione": edition,
+                "edizione": edition.data,
                 "foglio": sheet,
                 "riepilogo": changes.summary(),
                 "modifiche": changes.modifiche,
@@ -276,7 +276,8 @@ fn run_compare(
         }
         Format::Text => {
             println!(
-                "{sheet} rispetto all'edizione del {edition}: {}.",
+                "{sheet} rispetto all'edizione del {}: {}.",
+                edition.date_text(),
                 changes.summary()
             );
             print!("{}", terminal_safe(&editions::diff::render_text(&changes)));

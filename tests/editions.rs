@@ -106,6 +106,10 @@ fn compare_lists_exactly_what_changed_before_freezing() {
     assert!(text.contains("> A1.1.1.8 Definizione e assegnazione del budget e degli obiettivi (spostata da A1.1.1.4)"), "{text}");
     assert!(text.contains("{+Consegna anche via PEC.+}"), "{text}");
     assert!(text.contains("attività: 1 → 2"), "{text}");
+    assert!(
+        text.starts_with("m.tsv rispetto all'edizione del 28 gennaio 2026: 1 voce aggiunta,"),
+        "{text}"
+    );
 }
 
 /// `confronta` says what import and freeze would record: a section whose

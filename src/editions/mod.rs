@@ -19,12 +19,13 @@ use std::path::Path;
 
 /// Compares a sheet (`input`, or the one `book.toml` names) with an edition
 /// of the book (the one of `date`, or the newest): what freezing the sheet
-/// would record as changed. Returns the edition's date and the changes.
+/// would record as changed. Returns the edition's record, the sheet as
+/// shown to the user and the changes.
 pub fn compare_sheet(
     book: &Path,
     input: &Input,
     date: Option<&str>,
-) -> Result<(String, String, diff::Changes), EditionError> {
+) -> Result<(Info, String, diff::Changes), EditionError> {
     let editions = load(book)?;
     let edition = match date {
         Some(d) => {
@@ -59,7 +60,7 @@ pub fn compare_sheet(
     let new = entries_of_map(&reading.map, &reading.config.functions, &existing);
     let sheet = crate::text::shown(&reading.path);
     Ok((
-        edition.info.data.clone(),
+        edition.info.clone(),
         sheet,
         diff::compare(&edition.entries, &new),
     ))

@@ -19,6 +19,13 @@ pub struct Info {
     pub atto_url: Option<String>,
 }
 
+impl Info {
+    /// The date of adoption as people write it: "28 gennaio 2026".
+    pub fn date_text(&self) -> String {
+        Date::parse(&self.data).map_or_else(|| self.data.clone(), |d| d.italian())
+    }
+}
+
 /// One node of the map in an edition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -17,6 +17,7 @@ pub mod config;
 pub mod content;
 mod date;
 pub mod diagnostic;
+pub mod dictionary;
 pub mod editions;
 mod files;
 pub mod import;

@@ -23,6 +23,9 @@ pub struct Ente {
     pub nome: Option<String>,
     /// The logo, a file of the book (SVG or PNG), relative to it.
     pub logo: Option<String>,
+    /// The chamber's code in the IPA index (indicepa.gov.it), e.g.
+    /// `cciaa_xx`: it identifies the publisher in the national catalogue.
+    pub codice_ipa: Option<String>,
     /// The chamber's website.
     pub sito: Option<String>,
     /// Its "Amministrazione trasparente" index.

@@ -3,9 +3,11 @@
 //! and the interface strings. Every setting has a default, so an empty file
 //! (or none at all) gives a working book.
 
+mod dati;
 mod ente;
 mod ui;
 
+pub use dati::{Dati, FREQUENCIES, THEMES};
 pub use ente::{Ente, Tappa};
 pub use ui::Ui;
 
@@ -22,6 +24,8 @@ pub struct Config {
     pub book: Book,
     /// The chamber the map belongs to.
     pub ente: Ente,
+    /// How the open data are described to the national catalogue.
+    pub dati: Dati,
     /// How long editions stay published.
     #[serde(rename = "edizioni")]
     pub editions: Editions,
@@ -136,6 +140,7 @@ impl Default for Config {
         Config {
             book: Book::default(),
             ente: Ente::default(),
+            dati: Dati::default(),
             editions: Editions::default(),
             source: Source::default(),
             functions: default_functions(),
@@ -445,6 +450,25 @@ impl Config {
                 ));
             }
         }
+        for t in &config.dati.temi {
+            if !THEMES.contains(&t.as_str()) {
+                return Err(invalid(
+                    find("temi"),
+                    format!(
+                        "[dati] temi: «{t}» non è un tema del vocabolario europeo; i temi sono {}",
+                        THEMES.join(", ")
+                    ),
+                ));
+            }
+        }
+        if let Some(f) = &config.dati.frequenza {
+            if !FREQUENCIES.contains(&f.as_str()) {
+                return Err(invalid(
+                    find("frequenza"),
+                    format!("[dati] frequenza = «{f}»: non è una frequenza del vocabolario europeo; le frequenze sono {}", FREQUENCIES.join(", ")),
+                ));
+            }
+        }
         if let Some(url) = &config.book.site_url {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 return Err(invalid(
@@ -454,6 +478,30 @@ impl Config {
             }
         }
         Ok(config)
+    }
+
+    /// The chamber's name: `[ente] nome`, or `[book] chamber`.
+    pub fn chamber_name(&self) -> String {
+        self.ente
+            .nome
+            .clone()
+            .unwrap_or_else(|| self.book.chamber.clone())
+    }
+
+    /// The open data's title: `[dati] titolo`, or the book's title and the
+    /// chamber's name.
+    pub fn dataset_title(&self) -> String {
+        self.dati
+            .titolo
+            .clone()
+            .unwrap_or_else(|| format!("{} - {}", self.book.title, self.chamber_name()))
+    }
+
+    pub fn dataset_description(&self) -> String {
+        self.dati
+            .descrizione
+            .clone()
+            .unwrap_or_else(|| self.book.description.clone())
     }
 
     /// The name of a level (1-based), or «Livello N» past the configured ones.

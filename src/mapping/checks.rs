@@ -77,6 +77,10 @@ pub(super) fn extra_columns(columns: &Columns, sheet: &Sheet) -> Vec<Diagnostic>
 pub(super) fn cells(row: &Row, columns: &Columns) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, cell) in row.cells.iter().enumerate() {
+        if columns.derived.contains(&i) {
+            // Worked out from the other cells: reported there.
+            continue;
+        }
         let header = columns.headers.get(i).map_or("", String::as_str);
         if let Some((word, what)) = suspicious(cell) {
             out.push(

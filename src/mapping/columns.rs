@@ -1,6 +1,7 @@
 //! Column recognition: which column of the sheet holds what, found from the
 //! header row's text in any order, and the role each column plays.
 
+use crate::dictionary::{self, Origin};
 use crate::source::Sheet;
 use crate::text::normalise;
 use serde::{Deserialize, Serialize};
@@ -83,6 +84,11 @@ pub struct Columns {
     roles: BTreeMap<Role, usize>,
     /// Columns with a header `manuale` does not know.
     pub extra: Vec<usize>,
+    /// In `manuale`'s own CSV: the column of the original sheet's line.
+    pub line: Option<usize>,
+    /// In `manuale`'s own CSV: the columns it works out from the code
+    /// (level, parent, title…), computed afresh rather than read.
+    pub derived: Vec<usize>,
 }
 
 impl Columns {
@@ -116,7 +122,23 @@ pub(super) fn find_columns(sheet: &Sheet, own: &HeaderRoles) -> Option<Columns> 
     {
         let mut roles = BTreeMap::new();
         let mut extra = Vec::new();
+        let mut line = None;
+        let mut derived = Vec::new();
+        let export = dictionary::is_export_header(&row.cells);
         for (i, h) in row.cells.iter().enumerate() {
+            if export {
+                match dictionary::field(h.trim()).map(|f| f.origin) {
+                    Some(Origin::Line) if line.is_none() => {
+                        line = Some(i);
+                        continue;
+                    }
+                    Some(Origin::Derived) if h.trim() != dictionary::CODE => {
+                        derived.push(i);
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
             match role_with(h, own) {
                 Some(role) if !roles.contains_key(&role) => {
                     roles.insert(role, i);
@@ -142,6 +164,8 @@ pub(super) fn find_columns(sheet: &Sheet, own: &HeaderRoles) -> Option<Columns> 
                 headers: row.cells.clone(),
                 roles,
                 extra,
+                line,
+                derived,
             });
         }
     }

@@ -126,6 +126,7 @@ pub fn build_with(
     }
     let mut last: Option<Code> = None;
     let mut pending: Vec<Record> = Vec::new();
+    let mut original: BTreeMap<usize, usize> = BTreeMap::new();
     for row in &sheet.rows {
         if row.line < b.columns.header_line {
             b.diags.extend(checks::before_header(row));
@@ -139,7 +140,22 @@ pub fn build_with(
             continue;
         }
         b.rows += 1;
-        let record = b.record(row);
+        let mut record = b.record(row);
+        if let Some(cell) = b.columns.line.and_then(|i| row.cells.get(i)) {
+            // `manuale`'s own CSV: the row came from this line of the
+            // original sheet, which pages go on citing.
+            match cell.trim().parse::<usize>() {
+                Ok(n) if n > 0 => {
+                    original.insert(row.line, n);
+                }
+                _ if cell.trim().is_empty() => {}
+                _ => {
+                    record
+                        .extra
+                        .insert(crate::dictionary::LINE.to_string(), cell.clone());
+                }
+            }
+        }
         b.diags.extend(checks::cells(row, &b.columns));
         let normalised = b
             .columns
@@ -197,6 +213,17 @@ pub fn build_with(
     b.out_of_order();
     b.surprising_places();
     b.ancestors(functions);
+    if !original.is_empty() {
+        // Diagnostics name the lines of the file read; records keep the
+        // original sheet's.
+        for node in b.nodes.values_mut() {
+            for r in &mut node.records {
+                if let Some(&n) = original.get(&r.line) {
+                    r.line = n;
+                }
+            }
+        }
+    }
     let mut diagnostics = b.diags;
     crate::diagnostic::sort(&mut diagnostics);
     Ok(Map {

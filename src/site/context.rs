@@ -4,7 +4,7 @@
 //! `import` writes as Markdown.
 
 use super::history::{Banner, History, HistoryCtx};
-use super::layout::{DATA_DIR, PRINT_PAGE, SEARCH_PAGE};
+use super::layout::{DATA_DIR, DATA_PAGE, PRINT_PAGE, SEARCH_PAGE};
 use super::logo::Logo;
 use super::search;
 use super::tree::Tree;
@@ -28,6 +28,8 @@ pub(super) struct Globals<'a> {
     updated_text: Option<String>,
     data_json: String,
     data_csv: String,
+    data_xlsx: String,
+    data_page: &'static str,
     print_page: &'static str,
     search_page: &'static str,
     /// The values of the search filters: functions, and the roles in use.
@@ -224,11 +226,7 @@ pub(super) fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: Stri
     let prev = pos.checked_sub(1).map(|j| link(tree, siblings[j], ui));
     let next = siblings.get(pos + 1).map(|&j| link(tree, j, ui));
     let (activities, notes) = rows_ctx(config, &n.code, &n.title, &n.page.front.rows);
-    let updated = if n.children.is_empty() {
-        n.updated
-    } else {
-        n.updated_below
-    };
+    let updated = n.last_updated();
     PageCtx {
         kind: if n.children.is_empty() {
             "process"
@@ -367,6 +365,8 @@ impl<'a> Globals<'a> {
             updated_text: updated.map(|d| d.italian()),
             data_json: format!("{DATA_DIR}/processi.json"),
             data_csv: format!("{DATA_DIR}/processi.csv"),
+            data_xlsx: format!("{DATA_DIR}/processi.xlsx"),
+            data_page: DATA_PAGE,
             print_page: PRINT_PAGE,
             search_page: SEARCH_PAGE,
             search_functions: tree

@@ -7,10 +7,11 @@
 
 use super::context::{rows_ctx, ActivityCtx, NoteCtx};
 use super::error::BuildError;
-use super::export::{self, DataNode};
+use super::export;
 use super::history::{changes_url, version_url, EditionRef};
 use super::layout::{page_url, EDITIONS_DIR};
 use super::pages::Pages;
+use super::table::{self, DataNode};
 use crate::code::Code;
 use crate::editions::diff::{Change, Kind, Piece};
 use crate::text::{escape_html, label};
@@ -25,6 +26,7 @@ struct EditionRow {
     summary: String,
     json: String,
     csv: String,
+    xlsx: String,
 }
 
 #[derive(Serialize)]
@@ -159,6 +161,7 @@ fn list(pages: &Pages) -> Result<usize, BuildError> {
                 },
                 json: format!("{EDITIONS_DIR}/{date}/processi.json"),
                 csv: format!("{EDITIONS_DIR}/{date}/processi.csv"),
+                xlsx: format!("{EDITIONS_DIR}/{date}/processi.xlsx"),
             }
         })
         .collect();
@@ -301,10 +304,11 @@ fn data(pages: &Pages, k: usize) -> Result<(), BuildError> {
     export::write_data(
         pages.config(),
         &nodes,
-        &export::default_columns(),
+        &table::default_columns(),
         pages.folder(),
         &Path::new(EDITIONS_DIR).join(&e.info.data),
     )
+    .map(|_| ())
 }
 
 /// An earlier version of a node, or the page at the address of a node that

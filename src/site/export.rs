@@ -1,14 +1,19 @@
 //! Open data and machine-readable files: `dati/processi.json`,
-//! `dati/processi.csv` and `sitemap.xml`. The JSON and CSV fields are a
-//! public interface documented in the README: change them only additively.
+//! `dati/processi.csv`, `dati/processi.xlsx`, `dati/datapackage.json` and
+//! `sitemap.xml`. The JSON fields and the CSV's columns (from
+//! [`crate::dictionary`]) are a public interface documented in the README:
+//! change them only additively.
 
 use super::error::{data, BuildError};
+use super::history::History;
 use super::layout::DATA_DIR;
+use super::layout::{CSV, JSON, PACKAGE, XLSX};
 use super::output::Folder;
+use super::table::{sheet_columns, sheet_role, DataNode, Table};
 use super::tree::Tree;
-use crate::code::Code;
 use crate::config::Config;
 use crate::content::SourceColumn;
+use crate::dictionary;
 use crate::mapping::{Record, Role};
 use crate::text::escape_html;
 use serde::Serialize;
@@ -28,8 +33,14 @@ struct JsonNode<'a> {
     level_name: String,
     parent: Option<String>,
     url: &'a str,
+    /// [`dictionary::UPDATED_MEANING`].
     updated: Option<String>,
     activities: Vec<JsonActivity<'a>>,
+    /// Rows of the sheet that only name the node (a code and a title, or a
+    /// name given on a heading row): kept, so that nothing of the sheet is
+    /// only in the pages.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    headings: Vec<JsonHeading<'a>>,
 }
 
 /// A row of the sheet that holds data, cells as read.
@@ -42,6 +53,17 @@ struct JsonActivity<'a> {
     output: &'a str,
     steps: &'a str,
     responsible: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extra: &'a BTreeMap<String, String>,
+}
+
+/// A heading row: no data, only the code cell and perhaps a name.
+#[derive(Serialize)]
+struct JsonHeading<'a> {
+    line: usize,
+    code_cell: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    name: &'a str,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     extra: &'a BTreeMap<String, String>,
 }
@@ -61,22 +83,13 @@ impl<'a> From<&'a Record> for JsonActivity<'a> {
     }
 }
 
-/// A node as the open data describe it.
-pub(super) struct DataNode<'a> {
-    pub(super) code: &'a Code,
-    pub(super) title: &'a str,
-    pub(super) url: &'a str,
-    pub(super) updated: Option<String>,
-    pub(super) rows: &'a [Record],
-}
-
 /// Writes the open data, and the sitemap when the site's address is known.
 /// `more` are further pages for the sitemap (the editions'), each with the
 /// day it last changed.
 pub(super) fn write(
     config: &Config,
     tree: &Tree,
-    more: &[(String, Option<String>)],
+    history: &History,
     folder: &Folder,
 ) -> Result<(), BuildError> {
     let nodes: Vec<DataNode> = tree
@@ -86,32 +99,37 @@ pub(super) fn write(
             code: &n.code,
             title: &n.title,
             url: &n.url,
-            updated: n.updated.map(|d| d.to_string()),
+            updated: n.last_updated().map(|d| d.to_string()),
             rows: &n.page.front.rows,
         })
         .collect();
-    let columns: Vec<SourceColumn> = tree
-        .home
-        .as_ref()
-        .and_then(|h| h.front.source.as_ref())
-        .map(|s| s.columns.clone())
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(default_columns);
-    write_data(config, &nodes, &columns, folder, Path::new(DATA_DIR))?;
+    let columns = sheet_columns(tree);
+    let dir = Path::new(DATA_DIR);
+    let files = write_data(config, &nodes, &columns, folder, dir)?;
+    let updated = tree.updated().map(|d| d.to_string());
+    write_package(config, &files, updated.as_deref(), folder, dir)?;
     if let Some(site) = config.site_url() {
-        write_sitemap(tree, more, &site, folder)?;
+        write_sitemap(tree, &history.sitemap(), &site, folder)?;
     }
     Ok(())
 }
 
-/// `processi.json` and `processi.csv` of `nodes` in the folder `dir`.
+/// The files [`write_data`] wrote, for the data package and the catalogue.
+pub(super) struct DataFiles {
+    pub(super) table: Table,
+    /// Headers of the sheet by role, as the sheet wrote them.
+    pub(super) sheet_headers: BTreeMap<Role, String>,
+}
+
+/// `processi.json`, `processi.csv` and `processi.xlsx` of `nodes` in the
+/// folder `dir`.
 pub(super) fn write_data(
     config: &Config,
     nodes: &[DataNode],
     columns: &[SourceColumn],
     folder: &Folder,
     dir: &Path,
-) -> Result<(), BuildError> {
+) -> Result<DataFiles, BuildError> {
     folder.create_dir(dir)?;
     let json = Json {
         processes: nodes
@@ -130,83 +148,167 @@ pub(super) fn write_data(
                     .filter(|r| r.has_data())
                     .map(JsonActivity::from)
                     .collect(),
+                headings: n
+                    .rows
+                    .iter()
+                    .filter(|r| !r.has_data())
+                    .map(|r| JsonHeading {
+                        line: r.line,
+                        code_cell: &r.code_cell,
+                        name: &r.name,
+                        extra: &r.extra,
+                    })
+                    .collect(),
             })
             .collect(),
     };
-    let path = dir.join("processi.json");
+    let path = dir.join(JSON);
     let mut text = serde_json::to_string_pretty(&json).map_err(data(&folder.path(&path)))?;
     text.push('\n');
     folder.write(&path, text.as_bytes())?;
-    write_csv(nodes, columns, folder, &dir.join("processi.csv"))
+    let table = Table::new(config, nodes, columns);
+    write_csv(&table, folder, &dir.join(CSV))?;
+    let updated = nodes.iter().filter_map(|n| n.updated.as_deref()).max();
+    super::workbook::write(config, &table, updated, folder, &dir.join(XLSX))?;
+    let sheet_headers = columns
+        .iter()
+        .filter_map(|c| match c.field {
+            Some(Role::Normalised) | None => None,
+            Some(role) => Some((role, c.header.clone())),
+        })
+        .collect();
+    Ok(DataFiles {
+        table,
+        sheet_headers,
+    })
 }
 
 /// One row per row of the sheet (headings included), in tree order, with
-/// the sheet's own headers after `codice`: `manuale import` reads it back.
-fn write_csv(
-    nodes: &[DataNode],
-    columns: &[SourceColumn],
-    folder: &Folder,
-    path: &Path,
-) -> Result<(), BuildError> {
+/// the dictionary's columns: `manuale import` reads it back.
+fn write_csv(table: &Table, folder: &Folder, path: &Path) -> Result<(), BuildError> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let full = folder.path(path);
     let csv_err = |e: csv::Error| data(&full)(e);
-    let mut header = vec!["codice".to_string()];
-    header.extend(columns.iter().map(|c| c.header.clone()));
-    // Extra columns the source list does not name.
-    let mut extra_headers: Vec<String> = Vec::new();
-    for n in nodes {
-        for r in n.rows {
-            for k in r.extra.keys() {
-                if !columns.iter().any(|c| &c.header == k) && !extra_headers.contains(k) {
-                    extra_headers.push(k.clone());
-                }
-            }
-        }
-    }
-    header.extend(extra_headers.iter().cloned());
-    w.write_record(&header).map_err(csv_err)?;
-    for n in nodes {
-        for r in n.rows {
-            let mut row = vec![n.code.to_string()];
-            for c in columns {
-                let v = match c.field {
-                    Some(role) if role != Role::Normalised => r.cell(role),
-                    _ => r.extra.get(&c.header).map_or("", String::as_str),
-                };
-                row.push(v.to_string());
-            }
-            for h in &extra_headers {
-                row.push(r.extra.get(h).cloned().unwrap_or_default());
-            }
-            w.write_record(&row).map_err(csv_err)?;
-        }
+    w.write_record(&table.header).map_err(csv_err)?;
+    for row in &table.rows {
+        w.write_record(row).map_err(csv_err)?;
     }
     let bytes = w.into_inner().map_err(|e| data(&full)(e.into_error()))?;
     folder.write(path, &bytes)
 }
 
-pub(super) fn default_columns() -> Vec<SourceColumn> {
-    [
-        ("CODIFICA UNIONCAMERE", Role::Code),
-        ("NOME PROCESSO - ATTIVITA'", Role::Name),
-        (
-            "Elementi in ingresso che innescano il processo -input",
-            Role::Input,
-        ),
-        ("Risultato atteso del processo -output", Role::Output),
-        (
-            "Sequenza di attività che consente di raggiungere l'output",
-            Role::Steps,
-        ),
-        ("Responsabile output (ruolo)", Role::Responsible),
-    ]
-    .into_iter()
-    .map(|(h, role)| SourceColumn {
-        header: h.into(),
-        field: Some(role),
+/// The licence as the data package names it: an SPDX identifier when the
+/// book's licence is one of the usual ones.
+fn spdx(licence: &str) -> Option<&'static str> {
+    let l: String = licence
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+        .collect();
+    Some(match l.as_str() {
+        "ccby4.0" => "CC-BY-4.0",
+        "ccbysa4.0" => "CC-BY-SA-4.0",
+        "cc01.0" | "cc0" => "CC0-1.0",
+        "iodl2.0" => "IODL-2.0",
+        _ => return None,
     })
-    .collect()
+}
+
+/// `datapackage.json`: the Frictionless description of the CSV, every
+/// column with its type, Italian title and description, and the licence.
+fn write_package(
+    config: &Config,
+    files: &DataFiles,
+    updated: Option<&str>,
+    folder: &Folder,
+    dir: &Path,
+) -> Result<(), BuildError> {
+    use serde_json::{json, Value};
+    let mut fields: Vec<Value> = dictionary::FIELDS
+        .iter()
+        .map(|f| {
+            let mut description = f.description.to_string();
+            if let Some(h) = sheet_role(f.name).and_then(|r| files.sheet_headers.get(&r)) {
+                description.push_str(&format!(" Nel foglio: «{h}»."));
+            }
+            let mut v = json!({
+                "name": f.name,
+                "type": f.kind.name(),
+                "title": f.title,
+                "description": description,
+            });
+            let mut constraints = serde_json::Map::new();
+            if f.required {
+                constraints.insert("required".into(), json!(true));
+            }
+            if f.kind == dictionary::Type::Integer {
+                constraints.insert("minimum".into(), json!(1));
+            }
+            if f.name == "tipo_riga" {
+                constraints.insert(
+                    "enum".into(),
+                    json!([dictionary::HEADING_ROW, dictionary::DATA_ROW]),
+                );
+            }
+            if !constraints.is_empty() {
+                v["constraints"] = Value::Object(constraints);
+            }
+            v
+        })
+        .collect();
+    let own = dictionary::FIELDS.len();
+    for (name, header) in files.table.header[own..].iter().zip(&files.table.extra) {
+        fields.push(json!({
+            "name": name,
+            "type": "string",
+            "title": header,
+            "description": format!("Colonna «{header}» del foglio, non prevista dallo schema Unioncamere: riportata com'è."),
+        }));
+    }
+    let book = &config.book;
+    let mut licence = json!({
+        "path": book.licence_url,
+        "title": book.licence,
+    });
+    if let Some(id) = spdx(&book.licence) {
+        licence["name"] = json!(id);
+    }
+    let chamber = config.chamber_name();
+    let mut source = json!({ "title": format!("{chamber}: {}", config.dataset_title()) });
+    if let Some(site) = config.site_url() {
+        source["path"] = json!(site);
+    }
+    let mut package = json!({
+        "profile": "tabular-data-package",
+        "name": "mappatura-processi",
+        "title": config.dataset_title(),
+        "description": config.dataset_description(),
+        "language": "it",
+        "licenses": [licence],
+        "sources": [source],
+        "contributors": [{ "title": chamber, "role": "publisher" }],
+        "resources": [{
+            "profile": "tabular-data-resource",
+            "name": "processi",
+            "path": CSV,
+            "title": "Mappatura dei processi, una riga per ogni riga del foglio",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "dialect": { "delimiter": ",", "quoteChar": "\"", "header": true },
+            "schema": {
+                "fields": fields,
+                "missingValues": [""],
+            },
+        }],
+    });
+    if let Some(d) = updated {
+        package["updated"] = json!(d);
+    }
+    let path = dir.join(PACKAGE);
+    let mut text = serde_json::to_string_pretty(&package).map_err(data(&folder.path(&path)))?;
+    text.push('\n');
+    folder.write(&path, text.as_bytes())
 }
 
 fn write_sitemap(
@@ -229,12 +331,7 @@ fn write_sitemap(
     };
     entry("", tree.updated().map(|d| d.to_string()));
     for n in &tree.nodes {
-        let d = if n.children.is_empty() {
-            n.updated
-        } else {
-            n.updated_below
-        };
-        entry(&n.url, d.map(|d| d.to_string()));
+        entry(&n.url, n.last_updated().map(|d| d.to_string()));
     }
     for (url, day) in more {
         entry(url, day.clone());

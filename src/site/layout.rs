@@ -18,6 +18,8 @@ pub(super) const PRINT_PAGE: &str = "stampa.html";
 pub(super) const EDITIONS_DIR: &str = "edizioni";
 /// The page of search results (`cerca.html?q=…`).
 pub(super) const SEARCH_PAGE: &str = "cerca.html";
+/// The page that describes the open data.
+pub(super) const DATA_PAGE: &str = "dati-aperti.html";
 /// The file that marks a folder as built by `manuale`.
 pub const MARKER: &str = ".manuale-build";
 
@@ -25,3 +27,9 @@ pub const MARKER: &str = ".manuale-build";
 pub(super) fn page_url(code: &Code) -> String {
     format!("{PAGES_DIR}/{code}.html")
 }
+
+/// The names of the open data's files in their folder.
+pub(super) const CSV: &str = "processi.csv";
+pub(super) const JSON: &str = "processi.json";
+pub(super) const XLSX: &str = "processi.xlsx";
+pub(super) const PACKAGE: &str = "datapackage.json";

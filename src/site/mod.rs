@@ -12,6 +12,8 @@
 //! [`export`]) into an output [`Folder`](output::Folder).
 
 mod context;
+mod data_page;
+mod dcat;
 mod edition_pages;
 mod error;
 mod export;
@@ -23,8 +25,10 @@ mod nav;
 mod output;
 mod pages;
 mod search;
+mod table;
 mod theme;
 mod tree;
+mod workbook;
 
 pub use error::BuildError;
 pub use layout::MARKER;
@@ -212,7 +216,8 @@ fn render(
     if plan.theme {
         pages.not_found()?;
         pages.search()?;
-        count += edition_pages::write(&pages)?;
+        data_page::write(&pages)?;
+        count += 1 + edition_pages::write(&pages)?;
     }
     // The page of the whole manual holds every page's text: written again
     // whenever any page is.
@@ -233,7 +238,8 @@ fn render(
         folder.replace_dir(search::DIR, |f| search::write(config, tree, f))?;
     }
     if plan.data {
-        export::write(config, tree, &loaded.history.sitemap(), folder)?;
+        export::write(config, tree, &loaded.history, folder)?;
+        dcat::write(config, tree, &loaded.history, folder)?;
         copy_attachments(tree, content_dir, folder)?;
     }
     Ok(count)
@@ -382,6 +388,12 @@ impl Loaded {
         let history = history::History::new(editions, &tree);
         let theme = Theme::load(&opts.book, &config)?;
         let logo = logo::Logo::load(&opts.book, config.ente.logo.as_deref())?;
+        for w in dcat::missing(&config) {
+            warnings.push(format!(
+                "{}: {w}",
+                opts.book.join(config::FILE_NAME).display()
+            ));
+        }
         for (key, why) in config.ente.missing() {
             warnings.push(format!(
                 "{}: [ente] manca «{key}»: {why}. La pagina non lo mostra; per la pubblicazione in «Amministrazione trasparente» va indicato",

@@ -227,6 +227,10 @@ impl<'a> Pages<'a> {
         self.config
     }
 
+    pub(super) fn tree(&self) -> &Tree {
+        self.tree
+    }
+
     pub(super) fn history(&self) -> &History {
         self.history
     }

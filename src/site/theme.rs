@@ -34,6 +34,7 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "print.html",
     "search.html",
     "editions.html",
+    "open-data.html",
     "changes.html",
     "version.html"
 ];

@@ -19,11 +19,20 @@ pub(super) struct Node {
     pub url: String,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
-    /// The node's own last update, and the newest in its subtree.
-    pub updated: Option<Date>,
+    /// The newest last update of the node and its subtree: see
+    /// [`Node::last_updated`].
     pub updated_below: Option<Date>,
     /// Processes (leaves) in the subtree; 1 for a process.
     pub processes: usize,
+}
+
+impl Node {
+    /// The day the node last changed, as every output says it (page, JSON,
+    /// CSV, sitemap, catalogue): for a process its own data's date; for a
+    /// node with others below, the newest of its own and theirs.
+    pub(super) fn last_updated(&self) -> Option<Date> {
+        self.updated_below
+    }
 }
 
 /// The published nodes in tree order, with their links.
@@ -106,7 +115,6 @@ impl Tree {
                 page,
                 parent,
                 children: Vec::new(),
-                updated,
                 updated_below: updated,
                 processes: 0,
             });

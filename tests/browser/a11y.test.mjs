@@ -51,6 +51,7 @@ const PAGES = [
   ['codice con suffisso', 'processi/C1.1.7b.html'],
   ['stampa', 'stampa.html'],
   ['edizioni', 'edizioni/index.html'],
+  ['dati aperti', 'dati-aperti.html'],
   ['che cosa è cambiato', 'edizioni/2027-01-25/modifiche.html'],
   ['versione di un\'edizione precedente', 'edizioni/2026-01-28/processi/A1.1.1.1.html'],
   ['voce eliminata', 'processi/A1.1.1.6.html'],
@@ -184,7 +185,7 @@ test('what changed reads without colour and aloud', async () => {
 });
 
 test('landmarks, headings in order, current page marked', async () => {
-  for (const path of ['index.html', 'processi/A1.1.1.2.html', 'processi/C2.6.html', 'stampa.html', 'edizioni/index.html', 'edizioni/2027-01-25/modifiche.html', 'processi/A1.1.1.6.html']) {
+  for (const path of ['index.html', 'processi/A1.1.1.2.html', 'processi/C2.6.html', 'stampa.html', 'edizioni/index.html', 'edizioni/2027-01-25/modifiche.html', 'processi/A1.1.1.6.html', 'dati-aperti.html']) {
     const page = await openPage(browser, server.url + path);
     const info = await page.evaluate(() => ({
       banner: document.querySelectorAll('body > header').length,

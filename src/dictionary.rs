@@ -1,0 +1,217 @@
+//! The data dictionary of the open data: the columns of `processi.csv` and
+//! `processi.xlsx`, with their machine names, types, Italian titles and
+//! descriptions. One list, read by the CSV and the workbook, by
+//! `datapackage.json`, by the "Dati aperti" page and by the import of the
+//! CSV, so that they cannot disagree.
+//!
+//! The machine names are stable: they do not follow the wording of the
+//! sheet's headers, which each chamber writes its own way (those are kept in
+//! the `intestazione` of each field, shown in the dictionary).
+
+/// A column's type, as Frictionless Table Schema names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Type {
+    String,
+    Integer,
+    Date,
+}
+
+impl Type {
+    pub fn name(self) -> &'static str {
+        match self {
+            Type::String => "string",
+            Type::Integer => "integer",
+            Type::Date => "date",
+        }
+    }
+}
+
+/// Where a column's values come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Worked out by `manuale` from the code and the tree: ignored when the
+    /// CSV is imported again, and computed afresh.
+    Derived,
+    /// The line of the original sheet: read back on import, so that pages
+    /// cite the original rows.
+    Line,
+    /// A column of the sheet, by the national header of the mapping.
+    Sheet(&'static str),
+}
+
+/// One column of the open data.
+#[derive(Debug)]
+pub struct Field {
+    pub name: &'static str,
+    pub kind: Type,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub origin: Origin,
+    /// Every row has a value.
+    pub required: bool,
+}
+
+/// What `tipo_riga` says of a row that only names its node.
+pub const HEADING_ROW: &str = "intestazione";
+/// What `tipo_riga` says of a row with data (input, output, steps or
+/// responsible).
+pub const DATA_ROW: &str = "attivita";
+
+/// The machine name of the original line's column.
+pub const LINE: &str = "riga_foglio";
+/// The machine name of the normalised code's column.
+pub const CODE: &str = "codice";
+
+/// What "aggiornato" means, everywhere it is shown.
+pub const UPDATED_MEANING: &str = "Data dell'ultimo aggiornamento (AAAA-MM-GG): per un processo senza \
+     voci sotto di sé, la data dei suoi dati; per una voce che ne raccoglie altre, la più recente fra \
+     la sua e quelle di tutte le voci sotto di essa. È la stessa data che mostrano le pagine, la \
+     mappa del sito (sitemap.xml) e i metadati del catalogo.";
+
+/// The columns, in the order the files write them. Columns of the sheet that
+/// the mapping does not know follow these, with the sheet's own headers.
+pub const FIELDS: &[Field] = &[
+    Field {
+        name: CODE,
+        kind: Type::String,
+        title: "Codice",
+        description:
+            "Codice della voce secondo lo schema Unioncamere, scritto in forma normalizzata \
+             (per esempio C2.5.3.1 o C1.1.7b).",
+        origin: Origin::Derived,
+        required: true,
+    },
+    Field {
+        name: "livello",
+        kind: Type::Integer,
+        title: "Livello",
+        description:
+            "Livello della voce nella mappatura: 1 per le funzioni istituzionali A–F, 2 per \
+             i macro-processi e così via.",
+        origin: Origin::Derived,
+        required: true,
+    },
+    Field {
+        name: "nome_livello",
+        kind: Type::String,
+        title: "Nome del livello",
+        description: "Nome del livello (Funzione istituzionale, Macro-processo, Processo, \
+             Sotto-processo, Attività, Azione).",
+        origin: Origin::Derived,
+        required: true,
+    },
+    Field {
+        name: "codice_padre",
+        kind: Type::String,
+        title: "Codice della voce superiore",
+        description: "Codice della voce che contiene questa; vuoto per le funzioni istituzionali.",
+        origin: Origin::Derived,
+        required: false,
+    },
+    Field {
+        name: "titolo",
+        kind: Type::String,
+        title: "Titolo",
+        description: "Titolo della voce, senza il codice.",
+        origin: Origin::Derived,
+        required: false,
+    },
+    Field {
+        name: "pagina",
+        kind: Type::String,
+        title: "Pagina",
+        description: "Percorso della pagina della voce nel sito, rispetto al suo indirizzo \
+             (per esempio processi/C2.5.3.1.html).",
+        origin: Origin::Derived,
+        required: true,
+    },
+    Field {
+        name: "aggiornato",
+        kind: Type::Date,
+        title: "Aggiornato il",
+        description: UPDATED_MEANING,
+        origin: Origin::Derived,
+        required: false,
+    },
+    Field {
+        name: "tipo_riga",
+        kind: Type::String,
+        title: "Tipo di riga",
+        description: "«intestazione» per una riga che dà solo il codice e il nome della voce; \
+             «attivita» per una riga con i dati di un'attività (input, output, sequenza o \
+             responsabile).",
+        origin: Origin::Derived,
+        required: true,
+    },
+    Field {
+        name: LINE,
+        kind: Type::Integer,
+        title: "Riga del foglio",
+        description: "Numero della riga nel foglio della mappatura adottato dall'ente, da cui \
+             viene il contenuto della riga.",
+        origin: Origin::Line,
+        required: true,
+    },
+    Field {
+        name: "codifica_unioncamere",
+        kind: Type::String,
+        title: "Codifica Unioncamere",
+        description: "La prima cella della riga come scritta nel foglio: codice e titolo.",
+        origin: Origin::Sheet("CODIFICA UNIONCAMERE"),
+        required: false,
+    },
+    Field {
+        name: "nome_attivita",
+        kind: Type::String,
+        title: "Nome del processo o dell'attività",
+        description: "Il nome del processo o dell'attività come scritto nel foglio.",
+        origin: Origin::Sheet("NOME PROCESSO - ATTIVITA'"),
+        required: false,
+    },
+    Field {
+        name: "input",
+        kind: Type::String,
+        title: "Elementi in ingresso (input)",
+        description:
+            "Che cosa avvia il processo: la domanda, l'evento o il documento da cui parte.",
+        origin: Origin::Sheet("Elementi in ingresso che innescano il processo (input)"),
+        required: false,
+    },
+    Field {
+        name: "output",
+        kind: Type::String,
+        title: "Risultato atteso (output)",
+        description: "Che cosa produce il processo: l'atto, il servizio o il documento finale.",
+        origin: Origin::Sheet("Risultato atteso del processo (output)"),
+        required: false,
+    },
+    Field {
+        name: "sequenza_attivita",
+        kind: Type::String,
+        title: "Sequenza di attività",
+        description: "I passi che portano all'output, nell'ordine, come scritti nel foglio \
+             (un passo per riga).",
+        origin: Origin::Sheet("Sequenza di attività"),
+        required: false,
+    },
+    Field {
+        name: "responsabile",
+        kind: Type::String,
+        title: "Responsabile (ruolo)",
+        description: "Il ruolo responsabile dell'output.",
+        origin: Origin::Sheet("Responsabile output (ruolo)"),
+        required: false,
+    },
+];
+
+/// The field of this machine name.
+pub fn field(name: &str) -> Option<&'static Field> {
+    FIELDS.iter().find(|f| f.name == name)
+}
+
+/// Whether a header row is that of `manuale`'s own CSV: it names the code
+/// and the original line with their machine names.
+pub fn is_export_header<S: AsRef<str>>(headers: &[S]) -> bool {
+    let has = |n: &str| headers.iter().any(|h| h.as_ref().trim() == n);
+    has(CODE) && has(LINE)
+}

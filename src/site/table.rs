@@ -1,0 +1,157 @@
+//! The table the open data's CSV and workbook hold: the dictionary's
+//! columns, then the sheet's own other columns, one row per row of the
+//! sheet.
+
+use super::tree::Tree;
+use crate::code::Code;
+use crate::config::Config;
+use crate::content::SourceColumn;
+use crate::dictionary;
+use crate::mapping::{Record, Role};
+
+/// A node as the open data describe it.
+pub(super) struct DataNode<'a> {
+    pub(super) code: &'a Code,
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+    /// [`dictionary::UPDATED_MEANING`].
+    pub(super) updated: Option<String>,
+    pub(super) rows: &'a [Record],
+}
+
+/// The table the CSV and the workbook hold: a header and the rows.
+pub(super) struct Table {
+    /// Machine names: the dictionary's, then the sheet's other columns.
+    pub(super) header: Vec<String>,
+    /// For each column after the dictionary's, the sheet's header.
+    pub(super) extra: Vec<String>,
+    pub(super) rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub(super) fn new(config: &Config, nodes: &[DataNode], columns: &[SourceColumn]) -> Table {
+        let extra = extra_headers(columns, nodes.iter().flat_map(|n| n.rows));
+        let mut header: Vec<String> = dictionary::FIELDS
+            .iter()
+            .map(|f| f.name.to_string())
+            .collect();
+        for h in &extra {
+            // A sheet's column named like one of ours keeps its values
+            // under another name.
+            let mut name = h.clone();
+            while header.contains(&name) {
+                name = format!("foglio_{name}");
+            }
+            header.push(name);
+        }
+        let mut rows = Vec::new();
+        for n in nodes {
+            let level = n.code.level();
+            for r in n.rows {
+                let mut row: Vec<String> = dictionary::FIELDS
+                    .iter()
+                    .map(|f| match f.name {
+                        "codice" => n.code.to_string(),
+                        "livello" => level.to_string(),
+                        "nome_livello" => config.level_name(level),
+                        "codice_padre" => {
+                            n.code.parent().map(|p| p.to_string()).unwrap_or_default()
+                        }
+                        "titolo" => n.title.to_string(),
+                        "pagina" => n.url.to_string(),
+                        "aggiornato" => n.updated.clone().unwrap_or_default(),
+                        "tipo_riga" => if r.has_data() {
+                            dictionary::DATA_ROW
+                        } else {
+                            dictionary::HEADING_ROW
+                        }
+                        .to_string(),
+                        "riga_foglio" => r.line.to_string(),
+                        other => sheet_role(other)
+                            .map_or("", |role| r.cell(role))
+                            .to_string(),
+                    })
+                    .collect();
+                row.extend(
+                    extra
+                        .iter()
+                        .map(|h| r.extra.get(h).cloned().unwrap_or_default()),
+                );
+                rows.push(row);
+            }
+        }
+        Table {
+            header,
+            extra,
+            rows,
+        }
+    }
+}
+
+/// The sheet's columns as the last import recorded them.
+pub(super) fn sheet_columns(tree: &Tree) -> Vec<SourceColumn> {
+    tree.home
+        .as_ref()
+        .and_then(|h| h.front.source.as_ref())
+        .map(|s| s.columns.clone())
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(default_columns)
+}
+
+/// Columns of the sheet the mapping does not know, in the sheet's order,
+/// then any other a row carries: they follow the dictionary's.
+pub(super) fn extra_headers<'a>(
+    columns: &[SourceColumn],
+    rows: impl Iterator<Item = &'a Record>,
+) -> Vec<String> {
+    let mut extra: Vec<String> = columns
+        .iter()
+        .filter(|c| c.field.is_none())
+        .map(|c| c.header.clone())
+        .collect();
+    for r in rows {
+        for k in r.extra.keys() {
+            if !extra.contains(k) {
+                extra.push(k.clone());
+            }
+        }
+    }
+    extra
+}
+
+/// The role of the sheet's column a dictionary field holds.
+pub(super) fn sheet_role(field: &str) -> Option<Role> {
+    Some(match field {
+        "codifica_unioncamere" => Role::Code,
+        "nome_attivita" => Role::Name,
+        "input" => Role::Input,
+        "output" => Role::Output,
+        "sequenza_attivita" => Role::Steps,
+        "responsabile" => Role::Responsible,
+        _ => return None,
+    })
+}
+
+/// The national scheme's columns, for data that do not record the sheet's.
+pub(super) fn default_columns() -> Vec<SourceColumn> {
+    [
+        ("CODIFICA UNIONCAMERE", Role::Code),
+        ("NOME PROCESSO - ATTIVITA'", Role::Name),
+        (
+            "Elementi in ingresso che innescano il processo -input",
+            Role::Input,
+        ),
+        ("Risultato atteso del processo -output", Role::Output),
+        (
+            "Sequenza di attività che consente di raggiungere l'output",
+            Role::Steps,
+        ),
+        ("Responsabile output (ruolo)", Role::Responsible),
+    ]
+    .into_iter()
+    .map(|(h, role)| SourceColumn {
+        header: h.into(),
+        field: Some(role),
+    })
+    .collect()
+}

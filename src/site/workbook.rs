@@ -1,0 +1,113 @@
+//! `processi.xlsx`: the CSV's table as a workbook, for those who open the
+//! data by double-clicking it. Excel opens a comma-separated UTF-8 file
+//! with Italian settings in one column with broken accents; a workbook
+//! opens right everywhere. Written with `rust_xlsxwriter`; its bytes depend
+//! only on the data (the document's date is the data's, not the clock's).
+
+use super::error::{data, BuildError};
+use super::output::Folder;
+use super::table::Table;
+use crate::config::Config;
+use crate::dictionary::{self, Type};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+use std::path::Path;
+
+/// The most characters a cell of a workbook can hold.
+const CELL_MAX: usize = 32_767;
+
+pub(super) fn write(
+    config: &Config,
+    table: &Table,
+    updated: Option<&str>,
+    folder: &Folder,
+    path: &Path,
+) -> Result<(), BuildError> {
+    let full = folder.path(path);
+    let bytes = workbook(config, table, updated).map_err(data(&full))?;
+    folder.write(path, &bytes)
+}
+
+fn workbook(config: &Config, table: &Table, updated: Option<&str>) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let day = updated
+        .and_then(|d| {
+            let mut it = d.split('-').map(|p| p.parse::<u16>().ok());
+            Some((it.next()??, it.next()??, it.next()??))
+        })
+        .and_then(|(y, m, d)| ExcelDateTime::from_ymd(y, m as u8, d as u8).ok());
+    let created = match day {
+        Some(d) => d,
+        None => ExcelDateTime::from_ymd(2000, 1, 1)?,
+    };
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(config.dataset_title())
+            .set_author(config.chamber_name())
+            .set_comment(format!(
+                "Licenza: {} ({})",
+                config.book.licence, config.book.licence_url
+            ))
+            .set_creation_datetime(&created),
+    );
+    let ws = wb.add_worksheet();
+    ws.set_name("Processi")?;
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap();
+    for (c, h) in table.header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &bold)?;
+        let width = match dictionary::field(h).map(|f| f.kind) {
+            Some(Type::String)
+                if matches!(
+                    h.as_str(),
+                    "input"
+                        | "output"
+                        | "sequenza_attivita"
+                        | "titolo"
+                        | "nome_attivita"
+                        | "codifica_unioncamere"
+                ) =>
+            {
+                40.0
+            }
+            Some(Type::String) => 16.0,
+            Some(_) => 11.0,
+            None => 24.0,
+        };
+        ws.set_column_width(c as u16, width)?;
+    }
+    let integer: Vec<bool> = table
+        .header
+        .iter()
+        .map(|h| dictionary::field(h).is_some_and(|f| f.kind == Type::Integer))
+        .collect();
+    for (r, row) in table.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, v) in row.iter().enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            let col = c as u16;
+            match v.parse::<u32>() {
+                Ok(n) if integer[c] => {
+                    ws.write_number(r, col, n)?;
+                }
+                _ if v.chars().count() > CELL_MAX => {
+                    let cut: String = v.chars().take(CELL_MAX - 60).collect();
+                    ws.write_string_with_format(
+                        r,
+                        col,
+                        format!("{cut} […] testo completo in processi.csv"),
+                        &wrap,
+                    )?;
+                }
+                _ => {
+                    ws.write_string_with_format(r, col, v, &wrap)?;
+                }
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    let last_col = table.header.len().saturating_sub(1) as u16;
+    ws.autofilter(0, 0, table.rows.len() as u32, last_col)?;
+    wb.save_to_buffer()
+}

@@ -12,8 +12,12 @@ use crate::dictionary::{self, Type};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 use std::path::Path;
 
-/// The most characters a cell of a workbook can hold.
+/// The most characters a cell of a workbook can hold, and its most rows
+/// and columns. What goes beyond (only a hostile sheet does) stays in the
+/// CSV, and the workbook says so.
 const CELL_MAX: usize = 32_767;
+const ROWS_MAX: usize = 1_048_576;
+const COLUMNS_MAX: usize = 16_384;
 
 pub(super) fn write(
     config: &Config,
@@ -53,7 +57,11 @@ fn workbook(config: &Config, table: &Table, updated: Option<&str>) -> Result<Vec
     ws.set_name("Processi")?;
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap();
-    for (c, h) in table.header.iter().enumerate() {
+    let columns = table.header.len().min(COLUMNS_MAX);
+    // The header, the rows that fit, and a last row with the note if some
+    // do not.
+    let fit = table.rows.len().min(ROWS_MAX - 2);
+    for (c, h) in table.header.iter().take(columns).enumerate() {
         ws.write_string_with_format(0, c as u16, h, &bold)?;
         let width = match dictionary::field(h).map(|f| f.kind) {
             Some(Type::String)
@@ -80,9 +88,9 @@ fn workbook(config: &Config, table: &Table, updated: Option<&str>) -> Result<Vec
         .iter()
         .map(|h| dictionary::field(h).is_some_and(|f| f.kind == Type::Integer))
         .collect();
-    for (r, row) in table.rows.iter().enumerate() {
+    for (r, row) in table.rows.iter().take(fit).enumerate() {
         let r = r as u32 + 1;
-        for (c, v) in row.iter().enumerate() {
+        for (c, v) in row.iter().take(columns).enumerate() {
             if v.is_empty() {
                 continue;
             }
@@ -106,8 +114,52 @@ fn workbook(config: &Config, table: &Table, updated: Option<&str>) -> Result<Vec
             }
         }
     }
+    if fit < table.rows.len() || columns < table.header.len() {
+        ws.write_string(
+            fit as u32 + 1,
+            0,
+            format!(
+                "Il foglio Excel tiene al massimo {ROWS_MAX} righe e {COLUMNS_MAX} colonne: \
+                 {} righe e {} colonne non sono qui. Sono tutte in processi.csv.",
+                table.rows.len() - fit,
+                table.header.len() - columns
+            ),
+        )?;
+    }
     ws.set_freeze_panes(1, 0)?;
-    let last_col = table.header.len().saturating_sub(1) as u16;
-    ws.autofilter(0, 0, table.rows.len() as u32, last_col)?;
+    let last_col = columns.saturating_sub(1) as u16;
+    ws.autofilter(0, 0, fit as u32, last_col)?;
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Reader, Xlsx};
+
+    #[test]
+    fn a_table_wider_than_excel_still_gives_a_workbook_that_says_what_is_missing() {
+        let header: Vec<String> = (0..COLUMNS_MAX + 10).map(|i| format!("c{i}")).collect();
+        let row: Vec<String> = (0..COLUMNS_MAX + 10).map(|i| i.to_string()).collect();
+        let long = "x".repeat(CELL_MAX + 5);
+        let mut second = row.clone();
+        second[1] = long;
+        let table = Table {
+            header,
+            extra: Vec::new(),
+            rows: vec![row, second],
+        };
+        let bytes = workbook(&Config::default(), &table, Some("2026-01-28")).unwrap();
+        let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = wb.worksheet_range("Processi").unwrap();
+        assert_eq!(range.width(), COLUMNS_MAX);
+        let cell =
+            |r: usize, c: usize| range.get((r, c)).map(|d| d.to_string()).unwrap_or_default();
+        assert!(cell(2, 1).ends_with("testo completo in processi.csv"));
+        assert!(
+            cell(3, 0).contains("10 colonne non sono qui"),
+            "{}",
+            cell(3, 0)
+        );
+    }
 }

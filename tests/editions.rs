@@ -15,14 +15,7 @@ const SECOND: &str = "tests/fixtures/mappatura-2027.tsv";
 /// The bundled book, imported and frozen as the edition of 28/01/2026.
 fn first_edition() -> Book {
     let b = Book::imported();
-    let out = b.run(&[
-        "edizione",
-        "--data",
-        "2026-01-28",
-        "--atto",
-        "Delibera di Giunta n. 12 del 28/01/2026",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    b.freeze_first_edition();
     b
 }
 

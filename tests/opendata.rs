@@ -39,14 +39,7 @@ fn catalogued() -> Book {
     std::fs::write(b.join("book.toml"), toml).unwrap();
     let out = b.run(&["import"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = b.run(&[
-        "edizione",
-        "--data",
-        "2026-01-28",
-        "--atto",
-        "Delibera di Giunta n. 12 del 28/01/2026",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    b.freeze_first_edition();
     let out = b.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(

@@ -489,14 +489,7 @@ fn an_edition_recorded_during_the_preview_appears_in_it() {
     assert_eq!(status, 404);
     s.output.clear();
     // The first edition, recorded in another terminal: editions/ is new.
-    let out = b.run(&[
-        "edizione",
-        "--data",
-        "2026-01-28",
-        "--atto",
-        "Delibera di Giunta n. 12 del 28/01/2026",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    b.freeze_first_edition();
     assert!(
         s.wait_for("Ricostruito tutto", Duration::from_secs(30)),
         "{}",

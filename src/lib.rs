@@ -30,4 +30,5 @@ pub mod site;
 pub mod source;
 pub mod steps;
 pub mod text;
+mod timings;
 mod view;

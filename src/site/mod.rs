@@ -71,7 +71,9 @@ pub enum Update {
 
 /// Builds the site.
 pub fn build(opts: &Options) -> Result<Report, BuildError> {
+    let mut laps = crate::timings::Laps::start();
     let loaded = Loaded::load(opts)?;
+    laps.lap("lettura di content/, configurazione, tema");
     full_build(opts, loaded).map(|(report, _)| report)
 }
 
@@ -117,7 +119,9 @@ fn full_build(opts: &Options, loaded: Loaded) -> Result<(Report, Snapshot), Buil
             return Err(e);
         }
     };
+    let mut laps = crate::timings::Laps::start();
     folder.publish(&loaded.output)?;
+    laps.lap("sostituzione del sito precedente");
     Ok((
         Report {
             output: loaded.output,
@@ -198,6 +202,7 @@ fn render(
         ..
     } = loaded;
     let plan = Plan::new(scope, tree);
+    let mut laps = crate::timings::Laps::start();
     let pages = pages::Pages::new(
         config,
         tree,
@@ -207,7 +212,9 @@ fn render(
         loaded.logo.as_ref(),
         &loaded.history,
     )?;
+    laps.lap("preparazione delle pagine");
     let mut any_code = pages.nodes(&plan.nodes)?;
+    laps.lap("pagine dei processi");
     let mut count = plan.nodes.len();
     if plan.home {
         any_code |= pages.home()?;
@@ -218,12 +225,14 @@ fn render(
         pages.search()?;
         data_page::write(&pages)?;
         count += 1 + edition_pages::write(&pages)?;
+        laps.lap("home, 404, ricerca, dati aperti, edizioni");
     }
     // The page of the whole manual holds every page's text: written again
     // whenever any page is.
     if count > 0 {
         any_code |= pages.print()?;
         count += 1;
+        laps.lap("pagina di stampa");
     }
     if plan.theme {
         theme.write_assets(folder, config)?;
@@ -236,11 +245,14 @@ fn render(
     }
     if plan.search {
         folder.replace_dir(search::DIR, |f| search::write(config, tree, f))?;
+        laps.lap("indice di ricerca");
     }
     if plan.data {
         export::write(config, tree, &loaded.history, folder)?;
+        laps.lap("dati aperti (CSV, JSON, XLSX)");
         dcat::write(config, tree, &loaded.history, folder)?;
         copy_attachments(tree, content_dir, folder)?;
+        laps.lap("catalogo DCAT, allegati");
     }
     Ok(count)
 }
@@ -336,6 +348,7 @@ struct Loaded {
 
 impl Loaded {
     fn load(opts: &Options) -> Result<Loaded, BuildError> {
+        let mut laps = crate::timings::Laps::start();
         let config = Config::load(&opts.book)?;
         let config_text =
             std::fs::read_to_string(opts.book.join(config::FILE_NAME)).unwrap_or_default();
@@ -372,6 +385,7 @@ impl Loaded {
                 warnings.push(format!("{}: {r}", content_dir.display()));
             }
             let content = content::load(&content_dir)?;
+            laps.lap("  lettura di content/");
             (Some(lock), content)
         } else {
             (None, content::Content::default())
@@ -384,9 +398,12 @@ impl Loaded {
         }
         warnings.extend(output::clear_leftovers(&output)?);
         let tree = Tree::new(content, &content_dir, &mut warnings)?;
+        laps.lap("  albero");
         let editions = kept_editions(&opts.book, &config, &tree, &mut warnings)?;
         let history = history::History::new(editions, &tree);
+        laps.lap("  edizioni");
         let theme = Theme::load(&opts.book, &config)?;
+        laps.lap("  tema");
         let logo = logo::Logo::load(&opts.book, config.ente.logo.as_deref())?;
         for w in dcat::missing(&config) {
             warnings.push(format!(

@@ -29,9 +29,13 @@ pub(super) fn write(config: &Config, tree: &Tree, folder: &Folder) -> Result<(),
     // What each result shows, worked out once for both indexes.
     let entries = entries(config, tree);
     let pagefind = Path::new(DIR).join("pagefind");
-    for (name, bytes) in pagefind_files(tree, &entries)? {
+    let files = pagefind_files(tree, &entries)?;
+    let mut laps = crate::timings::Laps::start();
+    let n = files.len();
+    for (name, bytes) in files {
         write_file(folder, &pagefind.join(&name), &bytes)?;
     }
+    laps.lap(&format!("  pagefind: scrittura di {n} file"));
     let codes = Path::new(DIR).join("codici");
     for (name, text) in code_index(tree, &entries) {
         write_file(folder, &codes.join(name), text.as_bytes())?;
@@ -161,14 +165,12 @@ fn pagefind_files(tree: &Tree, entries: &[Entry]) -> Result<Vec<(String, Vec<u8>
             let options = PagefindServiceConfig::builder()
                 .force_language("it".to_string())
                 .build();
+            let mut laps = crate::timings::Laps::start();
             let mut index = PagefindIndex::new(Some(options)).map_err(search_error)?;
-            for (url, html) in docs {
-                index
-                    .add_html_file(None, Some(url), html)
-                    .await
-                    .map_err(search_error)?;
-            }
+            index.add_html_files(docs).await.map_err(search_error)?;
+            laps.lap("  pagefind: documenti");
             let files = index.get_files().await.map_err(search_error)?;
+            laps.lap("  pagefind: indice e file");
             let mut out: Vec<(String, Vec<u8>)> = files
                 .into_iter()
                 .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))

@@ -35,6 +35,10 @@ struct SearchState {
     options: SearchOptions,
     fossicked_pages: Vec<FossickedData>,
     built_indexes: Vec<PagefindIndexes>,
+    /// manuale: whether a page indexed so far referred to these, kept once
+    /// the pages have moved into the indexes.
+    has_old_bundle_reference: bool,
+    has_default_ui_reference: bool,
 }
 
 impl SearchState {
@@ -43,6 +47,8 @@ impl SearchState {
             options,
             fossicked_pages: vec![],
             built_indexes: vec![],
+            has_old_bundle_reference: false,
+            has_default_ui_reference: false,
         }
     }
 
@@ -191,20 +197,33 @@ impl SearchState {
 
         log.status("[Reading languages]");
 
-        let pages_with_data = self.fossicked_pages.iter().filter(|d| {
-            if used_custom_body && !d.has_custom_body && !d.force_inclusion {
-                return false;
-            }
-            !d.word_data.is_empty()
-        });
+        // manuale: the pages move into the indexes instead of being copied
+        // (a copy of every page's words doubled the memory of a large
+        // site); what callers read of them afterwards is kept.
+        self.has_old_bundle_reference |= self
+            .fossicked_pages
+            .iter()
+            .any(|p| p.has_old_bundle_reference);
+        self.has_default_ui_reference |= self
+            .fossicked_pages
+            .iter()
+            .any(|p| p.has_default_ui_reference);
+        let pages_with_data = std::mem::take(&mut self.fossicked_pages)
+            .into_iter()
+            .filter(|d| {
+                if used_custom_body && !d.has_custom_body && !d.force_inclusion {
+                    return false;
+                }
+                !d.word_data.is_empty()
+            });
 
         let mut language_map: HashMap<String, Vec<fossick::FossickedData>> = HashMap::new();
         for page in pages_with_data {
             let language = page.language.clone();
             if let Some(lang_pages) = language_map.get_mut(&language) {
-                lang_pages.push(page.clone());
+                lang_pages.push(page);
             } else {
-                language_map.insert(language, vec![page.clone()]);
+                language_map.insert(language, vec![page]);
             }
         }
 

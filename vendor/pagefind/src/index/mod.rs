@@ -147,9 +147,11 @@ pub async fn build_indexes(
     let language_ref = language.clone();
 
     // Process pages in parallel - each page builds its own word map
-    let page_results: Vec<PageProcessingResult> = pages
-        .into_par_iter()
-        .map(|page| {
+    // manuale: the pages are processed in slices, each merged before the
+    // next: the per-page word maps of a whole national site no longer sit
+    // in memory beside the pages and the merged index. Same order of merge,
+    // same index.
+    let process = |page: FossickedData| {
             let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
 
             // Meta field IDs were assigned per-page,
@@ -319,8 +321,16 @@ pub async fn build_indexes(
                 filter_entries,
                 encoded_page,
             }
-        })
-        .collect();
+        };
+
+    const SLICE: usize = 2048;
+    let mut pages = pages.into_iter();
+    loop {
+    let slice: Vec<FossickedData> = pages.by_ref().take(SLICE).collect();
+    if slice.is_empty() {
+        break;
+    }
+    let page_results: Vec<PageProcessingResult> = slice.into_par_iter().map(process).collect();
 
     // Merge results sequentially
     for result in page_results {
@@ -380,6 +390,7 @@ pub async fn build_indexes(
             }
         }
         fragment_hashes.insert(short_hash.to_string(), encoded_page);
+    }
     }
 
     // Sort pages within each word by page_number to maintain correct order after parallel processing

@@ -450,44 +450,43 @@ pub(super) fn home_ctx(config: &Config, tree: &Tree, author_html: String) -> Hom
     }
 }
 
-/// The page of the whole manual.
+/// The page of the whole manual: everything but its nodes, which take the
+/// place of [`PRINT_SECTIONS`] in what `print.html` renders (each node is
+/// rendered on its own with `print-node.html`, see [`print_node`]).
 #[derive(Serialize)]
 pub(super) struct PrintCtx {
     kind: &'static str,
     title: String,
     toc: String,
-    nodes: Vec<PrintNode>,
+    sections: &'static str,
     updated: Option<String>,
     updated_text: Option<String>,
 }
 
-/// `nodes` holds each node's page, in tree order, with its author's HTML.
-pub(super) fn print_ctx(
-    config: &Config,
-    tree: &Tree,
-    toc: String,
-    author_html: Vec<String>,
-) -> PrintCtx {
+/// Where the nodes go in the rendered `print.html`.
+pub(super) const PRINT_SECTIONS: &str = "<!--manuale:sezioni-della-stampa-->";
+
+pub(super) fn print_ctx(config: &Config, tree: &Tree, toc: String) -> PrintCtx {
     let updated = tree.updated();
     PrintCtx {
         kind: "print",
         title: config.ui.print_title.clone(),
         toc,
-        nodes: tree
-            .nodes
-            .iter()
-            .zip(author_html)
-            .enumerate()
-            .map(|(i, (n, html))| PrintNode {
-                id: format!("p-{}", n.code),
-                heading: (n.code.level() + 1).min(6),
-                is_function: n.code.level() == 1,
-                is_process: n.children.is_empty(),
-                page: page_ctx(config, tree, i, html),
-            })
-            .collect(),
+        sections: PRINT_SECTIONS,
         updated: updated.map(|d| d.to_string()),
         updated_text: updated.map(|d| d.italian()),
+    }
+}
+
+/// Node `i` of the page of the whole manual, with its author's HTML.
+pub(super) fn print_node(config: &Config, tree: &Tree, i: usize, html: String) -> PrintNode {
+    let n = &tree.nodes[i];
+    PrintNode {
+        id: format!("p-{}", n.code),
+        heading: (n.code.level() + 1).min(6),
+        is_function: n.code.level() == 1,
+        is_process: n.children.is_empty(),
+        page: page_ctx(config, tree, i, html),
     }
 }
 

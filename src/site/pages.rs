@@ -148,23 +148,31 @@ impl<'a> Pages<'a> {
         Ok(md.has_code)
     }
 
-    /// The whole manual on one page, to print or save as PDF.
+    /// The whole manual on one page, to print or save as PDF. Each node is
+    /// rendered on its own, on every core, and the nodes are spliced into
+    /// the page: a national map's page (tens of MB) is never held as one
+    /// template context.
     pub(super) fn print(&self) -> Result<bool, BuildError> {
+        let indices: Vec<usize> = (0..self.tree.nodes.len()).collect();
+        let parts = crate::parallel::map(&indices, |&i| {
+            let n = &self.tree.nodes[i];
+            let md = self.markdown(&n.page, "");
+            let node = context::print_node(self.config, self.tree, i, md.html);
+            self.theme
+                .render_part("print-node.html", &self.config.ui, "n", &node)
+                .map(|html| (html, md.has_code))
+        });
         let mut has_code = false;
-        let author_html = self
-            .tree
-            .nodes
-            .iter()
-            .map(|n| {
-                let md = self.markdown(&n.page, "");
-                has_code |= md.has_code;
-                md.html
-            })
-            .collect();
+        let mut sections = String::new();
+        for part in parts {
+            let (html, code) = part?;
+            has_code |= code;
+            sections.push_str(html.trim_end());
+        }
         let toc = nav::toc(self.tree, &self.config.ui);
-        let print = context::print_ctx(self.config, self.tree, toc, author_html);
+        let print = context::print_ctx(self.config, self.tree, toc);
         let nav = nav::render(self.tree, None, "", &self.config.ui);
-        let html = self.theme.render(
+        let shell = self.theme.render(
             "print.html",
             &self.globals,
             &print,
@@ -173,6 +181,14 @@ impl<'a> Pages<'a> {
             has_code,
             self.live_reload,
         )?;
+        if !shell.contains(context::PRINT_SECTIONS) {
+            return Err(BuildError::Template(
+                "themes: il modello print.html del tema non mostra {{ page.sections | safe }}: \
+                 lì vanno le schede di tutti i nodi, ciascuna fatta con print-node.html"
+                    .into(),
+            ));
+        }
+        let html = shell.replacen(context::PRINT_SECTIONS, &sections, 1);
         self.folder.write(PRINT_PAGE, html.as_bytes())?;
         Ok(has_code)
     }

@@ -32,6 +32,7 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "process.html",
     "404.html",
     "print.html",
+    "print-node.html",
     "search.html",
     "editions.html",
     "open-data.html",
@@ -144,6 +145,24 @@ impl Theme {
         ctx.insert("root", root);
         ctx.insert("has_code", &has_code);
         ctx.insert("live_reload", &live_reload);
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| BuildError::Template(template_error(Path::new("themes"), &e)))
+    }
+
+    /// A part of a page (`print-node.html`): the template sees `ui` and
+    /// `name`, nothing else, so rendering thousands of parts does not copy
+    /// the globals each time.
+    pub(super) fn render_part<P: Serialize>(
+        &self,
+        template: &str,
+        ui: &config::Ui,
+        name: &str,
+        value: &P,
+    ) -> Result<String, BuildError> {
+        let mut ctx = Context::new();
+        ctx.insert("ui", ui);
+        ctx.insert(name, value);
         self.tera
             .render(template, &ctx)
             .map_err(|e| BuildError::Template(template_error(Path::new("themes"), &e)))

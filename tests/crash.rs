@@ -321,7 +321,14 @@ fn a_build_killed_at_any_call_leaves_the_old_site_or_the_new() {
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .filter(|n| n.contains(".manuale-"))
                 .collect();
-            assert!(left.is_empty(), "{here}: left beside the site: {left:?}");
+            assert!(
+                left.is_empty(),
+                "{here}: left beside the site: {left:?} ({:?}); the next build said: {}",
+                left.iter()
+                    .map(|n| snapshot(&b.join(n)).into_keys().take(5).collect::<Vec<_>>())
+                    .collect::<Vec<_>>(),
+                stderr(&out)
+            );
         }
     }
     assert!(kills >= 20, "only {kills} kills: {counts:?}");

@@ -20,6 +20,9 @@ pub(super) struct Folder {
     /// Files replace those of a site being served: each goes through a
     /// temporary name.
     in_place: bool,
+    /// The site this staged one will replace: a file whose bytes are those
+    /// of the same file there is linked to it, not written again.
+    previous: Option<PathBuf>,
 }
 
 impl Folder {
@@ -33,6 +36,7 @@ impl Folder {
         let folder = Folder {
             root,
             in_place: false,
+            previous: is_built(output).then(|| output.to_path_buf()),
         };
         if let Err(e) = folder.write(Path::new(MARKER), MARKER_TEXT.as_bytes()) {
             folder.discard();
@@ -46,6 +50,7 @@ impl Folder {
         Folder {
             root: output.to_path_buf(),
             in_place: true,
+            previous: None,
         }
     }
 
@@ -61,14 +66,25 @@ impl Folder {
         Ok(dir)
     }
 
-    /// Writes a file whose folder exists.
+    /// Writes a file whose folder exists. In a staged site, a file the
+    /// previous site has with the same bytes is hard-linked to it instead:
+    /// a build with little changed creates few new files (creating files
+    /// is most of a large build's time on a disk) and gives the same bytes.
+    /// Files are never changed in place afterwards (`serve` replaces them
+    /// through a new name), so the two sites never see each other's edits.
     pub(super) fn write(&self, rel: impl AsRef<Path>, bytes: &[u8]) -> Result<(), BuildError> {
+        let rel = rel.as_ref();
         let path = self.path(rel);
         if self.in_place {
-            files::write_atomic(&path, bytes).map_err(io(&path))
-        } else {
-            std::fs::write(&path, bytes).map_err(io(&path))
+            return files::write_atomic(&path, bytes).map_err(io(&path));
         }
+        if let Some(previous) = &self.previous {
+            let old = previous.join(rel);
+            if same_bytes(&old, bytes) && std::fs::hard_link(&old, &path).is_ok() {
+                return Ok(());
+            }
+        }
+        std::fs::write(&path, bytes).map_err(io(&path))
     }
 
     /// Writes the folder `rel` anew with `fill`: in a staged site, directly;
@@ -86,6 +102,7 @@ impl Folder {
         let sub = Folder {
             root: stage.clone(),
             in_place: false,
+            previous: None,
         };
         let swapped = fill(&sub).and_then(|()| {
             let (new, old) = (stage.join(rel), self.root.join(rel));
@@ -115,7 +132,7 @@ impl Folder {
         // One atomic exchange: `output` is the old site, then the new one.
         if exchange(&self.root, output).is_ok() {
             // The staging folder now holds the old site, ours (checked).
-            return std::fs::remove_dir_all(&self.root).map_err(io(&self.root));
+            return remove_site(&self.root).map_err(io(&self.root));
         }
         // Two renames; a kill between them is mended by `clear_leftovers`.
         let old = files::sibling(output, "old");
@@ -124,15 +141,57 @@ impl Folder {
             let _ = std::fs::rename(&old, output);
             return Err(io(output)(e));
         }
-        std::fs::remove_dir_all(&old).map_err(io(&old))
+        remove_site(&old).map_err(io(&old))
     }
 
     /// Removes a staged site that failed.
     pub(super) fn discard(self) {
         if !self.in_place {
-            let _ = std::fs::remove_dir_all(&self.root);
+            let _ = remove_site(&self.root);
         }
     }
+}
+
+/// True when `path` is a regular file (not a link) holding `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() != bytes.len() as u64 {
+        return false;
+    }
+    let mut old = Vec::with_capacity(bytes.len());
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut old))
+        .is_ok_and(|_| old == bytes)
+}
+
+/// Removes a site this tool built, its marker last: a build killed while
+/// removing it leaves a folder that still says it is ours, which the next
+/// build clears (removing the marker first left one it would never touch).
+fn remove_site(dir: &Path) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    match std::fs::remove_file(dir.join(MARKER)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::remove_dir(dir)
 }
 
 /// Swaps two folders atomically (Linux's `renameat2(RENAME_EXCHANGE)`).
@@ -242,7 +301,7 @@ pub(super) fn clear_leftovers(output: &Path) -> Result<Vec<String>, BuildError> 
                 output.display()
             ));
         } else {
-            std::fs::remove_dir_all(&path).map_err(io(&path))?;
+            remove_site(&path).map_err(io(&path))?;
             notes.push(format!(
                 "{}: tolta la copia lasciata da una build interrotta",
                 path.display()

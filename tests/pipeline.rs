@@ -415,6 +415,37 @@ fn same_input_same_bytes() {
 }
 
 #[test]
+fn a_rebuild_over_the_last_site_gives_the_bytes_of_a_clean_build() {
+    // A rebuild links the files that did not change to the last site's;
+    // what a reader gets must be exactly what a clean build gives.
+    let b = Book::built();
+    let first = snapshot(&b.join("book"));
+    assert!(b.run(&["build"]).status.success());
+    assert_eq!(snapshot(&b.join("book")), first, "nothing changed, yet the site did");
+    let page = walkdir::WalkDir::new(b.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "md") && e.depth() > 2)
+        .unwrap()
+        .into_path();
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\nNota aggiunta dall'ufficio qualità.\n")).unwrap();
+    let out = b.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(b.run(&["build", "--output", "pulito"]).status.success());
+    let rebuilt = snapshot(&b.join("book"));
+    assert_ne!(rebuilt, first, "the author's note did not reach the site");
+    assert_eq!(rebuilt, snapshot(&b.join("pulito")), "a rebuild differs from a clean build");
+    let with_note = rebuilt
+        .iter()
+        .filter(|(p, bytes)| {
+            p.starts_with("processi") && String::from_utf8_lossy(bytes).contains("ufficio qualità")
+        })
+        .count();
+    assert_eq!(with_note, 1, "the note is on its page, and only there");
+}
+
+#[test]
 fn author_text_survives_reimport() {
     let b = Book::imported();
     let page = "content/C/C2/C2.6/C2.6.1/C2.6.1.1.md";

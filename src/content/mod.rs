@@ -128,6 +128,7 @@ pub fn load(dir: &Path) -> Result<Content, ContentError> {
             files.push(entry.path().to_path_buf());
         }
     }
+    let mut pages = Vec::new();
     for file in files {
         let rel = file.strip_prefix(dir).unwrap_or(&file).to_path_buf();
         if file
@@ -135,18 +136,26 @@ pub fn load(dir: &Path) -> Result<Content, ContentError> {
             .is_some_and(|n| is_scratch(&n.to_string_lossy()))
         {
             content.scratch.push(rel);
-            continue;
-        }
-        if file.extension().and_then(|e| e.to_str()) != Some("md") {
+        } else if file.extension().and_then(|e| e.to_str()) != Some("md") {
             content.assets.push(rel);
-            continue;
+        } else {
+            pages.push((file, rel));
         }
-        let text = std::fs::read_to_string(&file).map_err(|source| ContentError::Io {
+    }
+    // Read and parsed on every core (a national map has tens of thousands
+    // of pages), then taken in file order: the first error is the one a
+    // reading in order would meet.
+    let parsed = crate::parallel::map(&pages, |(file, rel)| {
+        let text = std::fs::read_to_string(file).map_err(|source| ContentError::Io {
             path: file.clone(),
             source,
         })?;
-        let mut page = Page::parse(&file, &text)?;
-        page.path = rel;
+        let mut page = Page::parse(file, &text)?;
+        page.path = rel.clone();
+        Ok::<_, ContentError>(page)
+    });
+    for ((file, _), page) in pages.into_iter().zip(parsed) {
+        let page = page?;
         match page.front.code.clone() {
             None => {
                 if page.path != Path::new(INDEX) {

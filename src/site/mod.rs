@@ -243,17 +243,31 @@ fn render(
     if any_code {
         theme::write_code_css(folder)?;
     }
-    if plan.search {
-        folder.replace_dir(search::DIR, |f| search::write(config, tree, f))?;
+    // The open data is written on a thread of its own while the search
+    // index is built: each has long stretches on one core.
+    std::thread::scope(|s| -> Result<(), BuildError> {
+        let data = plan.data.then(|| {
+            s.spawn(|| -> Result<(), BuildError> {
+                let mut laps = crate::timings::Laps::start();
+                export::write(config, tree, &loaded.history, folder)?;
+                dcat::write(config, tree, &loaded.history, folder)?;
+                copy_attachments(tree, content_dir, folder)?;
+                laps.lap("dati aperti (CSV, JSON, XLSX, DCAT), allegati");
+                Ok(())
+            })
+        });
+        let searched = if plan.search {
+            folder.replace_dir(search::DIR, |f| search::write(config, tree, f))
+        } else {
+            Ok(())
+        };
         laps.lap("indice di ricerca");
-    }
-    if plan.data {
-        export::write(config, tree, &loaded.history, folder)?;
-        laps.lap("dati aperti (CSV, JSON, XLSX)");
-        dcat::write(config, tree, &loaded.history, folder)?;
-        copy_attachments(tree, content_dir, folder)?;
-        laps.lap("catalogo DCAT, allegati");
-    }
+        let written = data.map_or(Ok(()), |h| {
+            // A panic there is a bug: let it surface.
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        });
+        searched.and(written)
+    })?;
     Ok(count)
 }
 

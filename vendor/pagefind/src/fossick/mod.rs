@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::fossick::splitting::{
-    get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram, get_indexable_words,
+    get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram,
+    get_indexable_words_cached,
 };
 use crate::fragments::{PageAnchorData, PageFragment, PageFragmentData};
 use crate::SearchOptions;
@@ -507,8 +508,12 @@ impl Fossicker {
 
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
-            let mut indexable_words =
-                get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
+            let mut indexable_words = get_indexable_words_cached(
+                &base_word,
+                &data.language,
+                stemmer.as_ref(),
+                &options.include_characters,
+            );
             let dotted_tails = get_dotted_tails(
                 &base_word,
                 stemmer.as_ref(),
@@ -646,8 +651,12 @@ impl Fossicker {
         for (field_id, field_name) in field_order.iter().enumerate() {
             if let Some(field_value) = meta.get(field_name) {
                 for (word_idx, word) in field_value.split_whitespace().enumerate() {
-                    let indexable_words =
-                        get_indexable_words(word, stemmer.as_ref(), &options.include_characters);
+                    let indexable_words = get_indexable_words_cached(
+                        word,
+                        language,
+                        stemmer.as_ref(),
+                        &options.include_characters,
+                    );
 
                     for indexable in indexable_words {
                         let entry = MetaFossickedWord {

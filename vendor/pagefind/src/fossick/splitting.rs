@@ -100,6 +100,43 @@ pub fn get_indexable_words(
     results
 }
 
+/// manuale: [`get_indexable_words`] remembered per thread. It is a pure
+/// function of the word, the language and `include_characters`, and a
+/// site's pages repeat their words: stemming each occurrence again was a
+/// tenth of a large build. The cache is emptied when the language or the
+/// characters change, or when it grows past 100,000 words.
+pub fn get_indexable_words_cached(
+    raw_word: &str,
+    language: &str,
+    stemmer: Option<&Stemmer>,
+    include_characters: &[char],
+) -> Vec<IndexableWord> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static CACHE: RefCell<(String, Vec<char>, HashMap<String, Vec<IndexableWord>>)> =
+            RefCell::new((String::new(), Vec::new(), HashMap::new()));
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let (lang, chars, words) = &mut *cache;
+        if lang != language || chars.as_slice() != include_characters {
+            *lang = language.to_string();
+            *chars = include_characters.to_vec();
+            words.clear();
+        }
+        if let Some(found) = words.get(raw_word) {
+            return found.clone();
+        }
+        let computed = get_indexable_words(raw_word, stemmer, include_characters);
+        if words.len() >= 100_000 {
+            words.clear();
+        }
+        words.insert(raw_word.to_string(), computed.clone());
+        computed
+    })
+}
+
 /// Pulling out a useful compound word from a dot-segmented word,
 /// so that we index the `is_python_build` in `sysconfig.is_python_build`
 /// without completely decomposing it.

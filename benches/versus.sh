@@ -4,7 +4,10 @@
 # Hugo + Pagefind, manuale, …), each after `sync`, on the disk; medians of
 # wall time and peak memory (GNU time), and the ratios.
 #
-#   benches/versus.sh [N ...]          (default: 300 3000)
+#   benches/versus.sh [N ...]          (default: bundled 300 3000)
+#
+# N is a number of processes (a map made by the workplace's generator) or
+# `bundled` (the map in data/).
 #
 # Environment:
 #   RUNS=5           clean builds per tool and size
@@ -20,7 +23,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-SIZES=${*:-"300 3000"}
+SIZES=${*:-"bundled 300 3000"}
 RUNS=${RUNS:-5}
 SHARED=${SHARED:-$ROOT/../shared/bench}
 WORK=${WORK:-/var/tmp/manuale-versus}
@@ -70,7 +73,11 @@ for n in $SIZES; do
   d=$WORK/n$n
   if [ ! -f "$d/mappa.tsv" ]; then
     mkdir -p "$d"
-    python3 "$SHARED/gen_tsv.py" "$n" "$d/mappa.tsv" >/dev/null
+    if [ "$n" = bundled ]; then
+      cp "$ROOT/data/mappatura-processi.tsv" "$d/mappa.tsv"
+    else
+      python3 "$SHARED/gen_tsv.py" "$n" "$d/mappa.tsv" >/dev/null
+    fi
     python3 "$SHARED/tsv_to_sites.py" --only hugo "$d/mappa.tsv" "$d/siti" >/dev/null
   fi
   # The manuale book: the bundled book.toml, the generated sheet.

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# How `manuale build` grows with the map: for each size, a generated map
+# (the workplace's generator, shaped like the bundled one) is imported, then
+#   - a clean build (no site there), on the disk, after `sync`;
+#   - a rebuild with nothing changed (the site is there);
+# with wall time and peak memory (GNU time), the site's size and files, and
+# whether the rebuild gave the same bytes.
+#
+#   benches/scale.sh [N ...]            (default: 300 3000 30000 100000)
+#
+# Environment: RUNS (clean builds per size, median; default 3),
+# SHARED (../shared/bench), WORK (/var/tmp/manuale-scale), MANUALE (binary).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SIZES=${*:-"300 3000 30000 100000"}
+RUNS=${RUNS:-3}
+SHARED=${SHARED:-$ROOT/../shared/bench}
+WORK=${WORK:-/var/tmp/manuale-scale}
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "serve GNU time in $TIME (apt-get install time)" >&2; exit 1; }
+[ -f "$SHARED/gen_tsv.py" ] || { echo "non trovo $SHARED/gen_tsv.py: indica SHARED" >&2; exit 1; }
+if [ -z "${MANUALE:-}" ]; then
+  cargo build --release --locked -q
+  MANUALE=$ROOT/target/release/manuale
+fi
+mkdir -p "$WORK"
+time_kb() {
+  local log
+  log=$(mktemp)
+  "$TIME" -f '%e %M' -o "$log" "$@" >/dev/null 2>&1 || { echo "fallito: $*" >&2; cat "$log" >&2; exit 1; }
+  tail -1 "$log"
+  rm -f "$log"
+}
+median() { sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "data: $(date -u +%Y-%m-%dT%H:%M:%SZ) · $(nproc) core · disco: $(df -h "$WORK" | awk 'NR==2{print $1}') · $("$MANUALE" --version | head -1)"
+echo
+printf '| processi | pagine | import | build pulita | memoria | ricostruzione senza modifiche | memoria | sito | file | stessi byte |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
+for n in $SIZES; do
+  book=$WORK/n$n
+  if [ ! -f "$book/data/mappatura-processi.tsv" ]; then
+    mkdir -p "$book/data"
+    python3 "$SHARED/gen_tsv.py" "$n" "$book/data/mappatura-processi.tsv" >/dev/null
+  fi
+  cp "$ROOT/book.toml" "$ROOT/logo.svg" "$book/"
+  rm -rf "$book/content" "$book/book"
+  imp=$(cd "$book" && time_kb "$MANUALE" import)
+  : > "$book/clean.txt"
+  for r in $(seq "$RUNS"); do
+    rm -rf "$book/book"; sync
+    (cd "$book" && time_kb "$MANUALE" build) >> "$book/clean.txt"
+  done
+  first=$(cd "$book/book" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
+  sync
+  again=$(cd "$book" && time_kb "$MANUALE" build)
+  second=$(cd "$book/book" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
+  same=$([ "$first" = "$second" ] && echo sì || echo NO)
+  pages=$(find "$book/content" -name '*.md' | wc -l)
+  size=$(du -sm "$book/book" | cut -f1)
+  files=$(find "$book/book" -type f | wc -l)
+  ct=$(awk '{print $1}' "$book/clean.txt" | median); cm=$(awk '{print $2}' "$book/clean.txt" | median)
+  echo "$n $pages $imp $ct $cm $again $size $files $same" | awk '{
+    printf "| %s | %s | %.1f s | %.2f s | %.0f MB | %.2f s | %.0f MB | %s MB | %s | %s |\n",
+      $1, $2, $3, $5, $6/1024, $7, $8/1024, $9, $10, $11 }'
+done
+echo
+echo "build pulita: mediana di $RUNS; memoria: picco (GNU time, %M); sito: du -sm della cartella book/."

@@ -281,9 +281,26 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
     )
     .unwrap();
     let (second, snap) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
-    // The page, and the print page that holds every page.
-    assert!(matches!(second, Update::Pages(2)), "{second:?}");
+    // The page first; the search index and the print page, which hold
+    // every page, afterwards, when serve settles.
+    assert!(
+        matches!(
+            second,
+            Update::Pages {
+                written: 1,
+                settle: true
+            }
+        ),
+        "{second:?}"
+    );
     site::build(&opts("completa")).unwrap();
+    let stale = differ("anteprima", "completa");
+    assert!(
+        stale.contains(&"stampa.html".into()) && stale.iter().any(|p| p.starts_with("ricerca")),
+        "{stale:?}"
+    );
+    assert!(!stale.iter().any(|p| p.starts_with("processi")), "{stale:?}");
+    site::settle(&opts("anteprima")).unwrap();
     assert_eq!(
         differ("anteprima", "completa"),
         Vec::<std::path::PathBuf>::new()
@@ -301,7 +318,10 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
         .replace("</article>", "<p>Nota del modello</p></article>");
     std::fs::write(&tpl, t).unwrap();
     let (third, snap) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
-    assert!(matches!(third, Update::Pages(n) if n > 300), "{third:?}");
+    assert!(
+        matches!(third, Update::Pages { written, settle: false } if written > 300),
+        "{third:?}"
+    );
     site::build(&opts("completa")).unwrap();
     assert_eq!(
         differ("anteprima", "completa"),
@@ -309,7 +329,10 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
     );
     // Nothing changed: nothing written.
     let (fourth, snap) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
-    assert!(matches!(fourth, Update::Pages(0)), "{fourth:?}");
+    assert!(
+        matches!(fourth, Update::Pages { written: 0, settle: false }),
+        "{fourth:?}"
+    );
     // A title changed in the sheet: everything again.
     let sheet = b.read(SHEET).replace(
         "C2.6 REGISTRO NAZIONALE DEI PROTESTI",

@@ -26,6 +26,11 @@ pub(super) fn rebuild(
 ) -> Written {
     let started = Instant::now();
     let mut own = Vec::new();
+    let opts = site::Options {
+        book: book.to_path_buf(),
+        output: Some(site_dir.to_path_buf()),
+        live_reload: Some(LIVE_JS.to_string()),
+    };
     let result = (|| -> Result<site::Update, String> {
         if sheet_changed {
             let report = crate::import::run(book, input, &crate::import::Options::default())
@@ -41,11 +46,6 @@ pub(super) fn rebuild(
                 report.written, report.unchanged
             );
         }
-        let opts = site::Options {
-            book: book.to_path_buf(),
-            output: Some(site_dir.to_path_buf()),
-            live_reload: Some(LIVE_JS.to_string()),
-        };
         let (update, snap) = site::update(&opts, snapshot.as_ref()).map_err(|e| e.to_string())?;
         *snapshot = Some(snap);
         if let site::Update::Full(report) = &update {
@@ -55,6 +55,7 @@ pub(super) fn rebuild(
         }
         Ok(update)
     })();
+    let settle = matches!(result, Ok(site::Update::Pages { settle: true, .. }));
     let signal = {
         let Ok(mut shared) = state.shared.lock() else {
             return own;
@@ -69,8 +70,8 @@ pub(super) fn rebuild(
                         }
                         true
                     }
-                    site::Update::Pages(0) => false,
-                    site::Update::Pages(n) => {
+                    site::Update::Pages { written: 0, .. } => false,
+                    site::Update::Pages { written: n, .. } => {
                         println!("Aggiornate {n} pagine in {ms} ms.");
                         true
                     }
@@ -91,5 +92,21 @@ pub(super) fn rebuild(
         }
     };
     let _ = state.signals.send(signal);
+    // The changed pages are shown; now what holds every page's text (the
+    // search index, the page of the whole manual), which on a national map
+    // takes seconds. A search in the meantime finds the text as it was.
+    if settle {
+        let started = Instant::now();
+        match site::settle(&opts) {
+            Ok(()) => println!(
+                "Aggiornati l'indice di ricerca e la pagina di stampa in {} ms.",
+                started.elapsed().as_millis()
+            ),
+            Err(e) => eprintln!(
+                "errore: indice di ricerca e pagina di stampa non aggiornati: {}",
+                terminal_safe(&e.to_string())
+            ),
+        }
+    }
     own
 }

@@ -65,8 +65,10 @@ pub struct Report {
 pub enum Update {
     /// The whole site was built again.
     Full(Report),
-    /// Only these many pages were written again, in place.
-    Pages(usize),
+    /// Only these many pages were written again, in place. When `settle`,
+    /// the search index and the page of the whole manual still hold the
+    /// old text: [`settle`] writes them, after the pages are shown.
+    Pages { written: usize, settle: bool },
 }
 
 /// Builds the site.
@@ -104,9 +106,30 @@ pub fn update(
     } else {
         Scope::Theme
     };
+    let settle = matches!(&scope, Scope::Pages { nodes, .. } if !nodes.is_empty());
     let folder = Folder::in_place(&loaded.output);
     let n = render(&loaded, &folder, opts, &scope)?;
-    Ok((Update::Pages(n), snapshot))
+    let update = match scope {
+        Scope::Theme => Update::Pages {
+            written: n,
+            settle: false,
+        },
+        _ => Update::Pages { written: n, settle },
+    };
+    Ok((update, snapshot))
+}
+
+/// After an [`Update::Pages`] that asked for it: the search index and the
+/// page of the whole manual, which hold every page's text, written again
+/// in place. On a national map this takes seconds, so `serve` shows the
+/// changed pages first and calls this afterwards.
+pub fn settle(opts: &Options) -> Result<(), BuildError> {
+    let loaded = Loaded::load(opts)?;
+    if !output::is_built(&loaded.output) {
+        return Ok(());
+    }
+    let folder = Folder::in_place(&loaded.output);
+    render(&loaded, &folder, opts, &Scope::Settle).map(|_| ())
 }
 
 fn full_build(opts: &Options, loaded: Loaded) -> Result<(Report, Snapshot), BuildError> {
@@ -142,6 +165,9 @@ enum Scope {
     /// Authors' text changed: these nodes' pages, and the home page if
     /// `home`.
     Pages { nodes: HashSet<usize>, home: bool },
+    /// What holds every page's text: the search index and the page of the
+    /// whole manual.
+    Settle,
 }
 
 /// The outputs a [`Scope`] writes.
@@ -154,6 +180,8 @@ struct Plan {
     data: bool,
     /// The search index alone (authors' text is searched).
     search: bool,
+    /// The page of the whole manual.
+    print: bool,
 }
 
 impl Plan {
@@ -166,6 +194,7 @@ impl Plan {
                 theme: true,
                 data: true,
                 search: true,
+                print: true,
             },
             Scope::Theme => Plan {
                 nodes: all(),
@@ -173,7 +202,9 @@ impl Plan {
                 theme: true,
                 data: false,
                 search: false,
+                print: true,
             },
+            // The search index and the print page wait for `Settle`.
             Scope::Pages { nodes, home } => Plan {
                 nodes: (0..tree.nodes.len())
                     .filter(|i| nodes.contains(i))
@@ -181,7 +212,16 @@ impl Plan {
                 home: *home,
                 theme: false,
                 data: false,
-                search: !nodes.is_empty(),
+                search: false,
+                print: false,
+            },
+            Scope::Settle => Plan {
+                nodes: Vec::new(),
+                home: false,
+                theme: false,
+                data: false,
+                search: true,
+                print: true,
             },
         }
     }
@@ -227,9 +267,8 @@ fn render(
         count += 1 + edition_pages::write(&pages)?;
         laps.lap("home, 404, ricerca, dati aperti, edizioni");
     }
-    // The page of the whole manual holds every page's text: written again
-    // whenever any page is.
-    if count > 0 {
+    // The page of the whole manual holds every page's text.
+    if plan.print {
         any_code |= pages.print()?;
         count += 1;
         laps.lap("pagina di stampa");

@@ -12,27 +12,11 @@
 # SHARED (../shared/bench), WORK (/var/tmp/manuale-scale), MANUALE (binary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
 SIZES=${*:-"300 3000 30000 100000"}
 RUNS=${RUNS:-3}
-SHARED=${SHARED:-$ROOT/../shared/bench}
+SHARED=${SHARED:-$PWD/../shared/bench}
 WORK=${WORK:-/var/tmp/manuale-scale}
-TIME=/usr/bin/time
-[ -x "$TIME" ] || { echo "serve GNU time in $TIME (apt-get install time)" >&2; exit 1; }
-[ -f "$SHARED/gen_tsv.py" ] || { echo "non trovo $SHARED/gen_tsv.py: indica SHARED" >&2; exit 1; }
-if [ -z "${MANUALE:-}" ]; then
-  cargo build --release --locked -q
-  MANUALE=$ROOT/target/release/manuale
-fi
-mkdir -p "$WORK"
-time_kb() {
-  local log
-  log=$(mktemp)
-  "$TIME" -f '%e %M' -o "$log" "$@" >/dev/null 2>&1 || { echo "fallito: $*" >&2; cat "$log" >&2; exit 1; }
-  tail -1 "$log"
-  rm -f "$log"
-}
-median() { sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+. benches/lib.sh
 
 echo "data: $(date -u +%Y-%m-%dT%H:%M:%SZ) · $(nproc) core · disco: $(df -h "$WORK" | awk 'NR==2{print $1}') · $("$MANUALE" --version | head -1)"
 echo

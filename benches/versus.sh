@@ -22,20 +22,12 @@
 #   MANUALE          the binary (default: target/release/manuale, built here)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
 SIZES=${*:-"bundled 300 3000"}
 RUNS=${RUNS:-5}
-SHARED=${SHARED:-$ROOT/../shared/bench}
+SHARED=${SHARED:-$PWD/../shared/bench}
 WORK=${WORK:-/var/tmp/manuale-versus}
-TIME=/usr/bin/time
-mkdir -p "$WORK"
-[ -x "$TIME" ] || { echo "serve GNU time in $TIME (apt-get install time)" >&2; exit 1; }
-[ -f "$SHARED/gen_tsv.py" ] || { echo "non trovo $SHARED/gen_tsv.py: indica SHARED" >&2; exit 1; }
+. benches/lib.sh
 
-if [ -z "${MANUALE:-}" ]; then
-  cargo build --release --locked -q
-  MANUALE=$ROOT/target/release/manuale
-fi
 tools=$WORK/tools
 if [ -z "${HUGO:-}" ]; then
   if [ ! -d "$tools/hugo" ]; then
@@ -57,15 +49,6 @@ echo "data: $(date -u +%Y-%m-%dT%H:%M:%SZ) · $(nproc) core · disco: $(df -h "$
 echo "manuale: $("$MANUALE" --version 2>&1 | head -1) · hugo: $("$HUGO" version | head -1 | cut -d' ' -f1-2) · pagefind: $("$PAGEFIND" --version 2>&1 | head -1)"
 echo
 
-# time_kb CMD...: runs CMD under GNU time, prints "wall_s peak_kb".
-time_kb() {
-  local log
-  log=$(mktemp)
-  "$TIME" -f '%e %M' -o "$log" "$@" >/dev/null 2>&1 || { echo "fallito: $*" >&2; cat "$log" >&2; exit 1; }
-  tail -1 "$log"
-  rm -f "$log"
-}
-median() { sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 printf '| processi | manuale | memoria | Hugo + Pagefind | memoria | Hugo + Pagefind / manuale |\n'
 printf '|---|---|---|---|---|---|\n'

@@ -279,14 +279,7 @@ fn a_build_killed_at_any_call_leaves_the_old_site_or_the_new() {
     let saved = b.join("saved-site");
     copy_dir(&site, &saved);
     // An author writes on a page: the new site differs.
-    let page = walkdir::WalkDir::new(b.join("content"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .find(|e| e.path().extension().is_some_and(|x| x == "md") && e.depth() > 2)
-        .unwrap()
-        .into_path();
-    let text = std::fs::read_to_string(&page).unwrap();
-    std::fs::write(&page, format!("{text}\nNota dell'ufficio.\n")).unwrap();
+    b.add_author_note("Nota dell'ufficio.");
     let out = b.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let new_site = snapshot(&site);

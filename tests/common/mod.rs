@@ -45,6 +45,20 @@ impl Book {
         b
     }
 
+    /// An author adds `note` at the end of the first process page (a page
+    /// below the second level); returns the page's path.
+    pub fn add_author_note(&self, note: &str) -> PathBuf {
+        let page = walkdir::WalkDir::new(self.join("content"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .find(|e| e.path().extension().is_some_and(|x| x == "md") && e.depth() > 2)
+            .expect("a page below the second level")
+            .into_path();
+        let text = std::fs::read_to_string(&page).unwrap();
+        std::fs::write(&page, format!("{text}\n{note}\n")).unwrap();
+        page
+    }
+
     /// Records the book's current map as the bundled edition, adopted on
     /// 28/01/2026.
     pub fn freeze_first_edition(&self) {

@@ -28,14 +28,7 @@ const CHUNK: usize = 400;
 pub(super) fn write(config: &Config, tree: &Tree, folder: &Folder) -> Result<(), BuildError> {
     // What each result shows, worked out once for both indexes.
     let entries = entries(config, tree);
-    let pagefind = Path::new(DIR).join("pagefind");
-    let files = pagefind_files(tree, &entries)?;
-    let mut laps = crate::timings::Laps::start();
-    let n = files.len();
-    for (name, bytes) in files {
-        write_file(folder, &pagefind.join(&name), &bytes)?;
-    }
-    laps.lap(&format!("  pagefind: scrittura di {n} file"));
+    pagefind_files(tree, &entries, folder)?;
     let codes = Path::new(DIR).join("codici");
     for (name, text) in code_index(tree, &entries) {
         write_file(folder, &codes.join(name), text.as_bytes())?;
@@ -145,7 +138,10 @@ fn entries(config: &Config, tree: &Tree) -> Vec<Entry> {
 /// Pagefind's bundle: one record per node, from a small HTML document that
 /// holds what a citizen searches (title, activities, the author's text) and
 /// not the navigation, so a page is not found for the links it carries.
-fn pagefind_files(tree: &Tree, entries: &[Entry]) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+/// Each file is written under `ricerca/pagefind/` as soon as Pagefind has
+/// compressed it, on every core: the index of a national map is never held
+/// whole in memory.
+fn pagefind_files(tree: &Tree, entries: &[Entry], folder: &Folder) -> Result<(), BuildError> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
     let docs: Vec<(String, String)> = tree
@@ -154,9 +150,25 @@ fn pagefind_files(tree: &Tree, entries: &[Entry]) -> Result<Vec<(String, Vec<u8>
         .zip(entries)
         .map(|(n, e)| (n.url.clone(), document(n, e)))
         .collect();
+    let dir = Path::new(DIR).join("pagefind");
+    // The first error of a write, kept whole; Pagefind only needs to stop.
+    let failed: std::sync::Mutex<Option<BuildError>> = std::sync::Mutex::new(None);
+    let sink = |name: &Path, bytes: &[u8]| -> std::io::Result<()> {
+        let name = name.to_string_lossy().replace('\\', "/");
+        if !wanted(&name) {
+            return Ok(());
+        }
+        write_file(folder, &dir.join(&name), bytes).map_err(|e| {
+            let message = e.to_string();
+            if let Ok(mut slot) = failed.lock() {
+                slot.get_or_insert(e);
+            }
+            std::io::Error::other(message)
+        })
+    };
     // Pagefind's API is async. Its runtime runs on a thread of its own, so a
     // build works the same from the CLI and from inside `serve`'s runtime.
-    let index = move || -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    let index = move || -> Result<(), BuildError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -169,19 +181,17 @@ fn pagefind_files(tree: &Tree, entries: &[Entry]) -> Result<Vec<(String, Vec<u8>
             let mut index = PagefindIndex::new(Some(options)).map_err(search_error)?;
             index.add_html_files(docs).await.map_err(search_error)?;
             laps.lap("  pagefind: documenti");
-            let files = index.get_files().await.map_err(search_error)?;
+            let written = index.write_files_with(&sink).await;
             laps.lap("  pagefind: indice e file");
-            let mut out: Vec<(String, Vec<u8>)> = files
-                .into_iter()
-                .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
-                .filter(|(name, _)| wanted(name))
-                .collect();
-            out.sort_by(|a, b| a.0.cmp(&b.0));
-            Ok(out)
+            written.map_err(search_error)
         })
     };
-    std::thread::scope(|s| s.spawn(index).join())
-        .unwrap_or_else(|_| Err(search_error("il thread si è interrotto")))
+    let result = std::thread::scope(|s| s.spawn(index).join())
+        .unwrap_or_else(|_| Err(search_error("il thread si è interrotto")));
+    match failed.into_inner().ok().flatten() {
+        Some(e) => Err(e),
+        None => result,
+    }
 }
 
 /// Pagefind's errors (`anyhow`) as a build error, keeping them as its source.

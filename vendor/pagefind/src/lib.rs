@@ -384,6 +384,38 @@ impl SearchState {
         outdir
     }
 
+    /// manuale: the files of [`get_files`], each handed to `sink` (path
+    /// within the bundle, bytes) as soon as it is ready instead of all
+    /// returned at once: a national site's index is never held whole.
+    pub async fn write_files_with(
+        &self,
+        sink: &(dyn Fn(&std::path::Path, &[u8]) -> std::io::Result<()> + Sync),
+    ) -> std::io::Result<()> {
+        let outdir = &self.options.bundle_output;
+        let relative = |p: &std::path::Path| -> PathBuf {
+            p.strip_prefix(outdir).unwrap_or(p).to_path_buf()
+        };
+        let index_entries: Vec<_> = self
+            .built_indexes
+            .iter()
+            .map(|indexes| indexes.get_lang_meta(&self.options))
+            .collect();
+        for indexes in &self.built_indexes {
+            indexes.synthetic_files_with(outdir, &|p, bytes| sink(&relative(p), bytes))?;
+        }
+        for file in output::write_common_to_memory(
+            index_entries,
+            self.options.write_playground,
+            outdir,
+            &self.options,
+        )
+        .await
+        {
+            sink(&relative(&file.filename), &file.contents)?;
+        }
+        Ok(())
+    }
+
     pub async fn get_files(&self) -> Vec<SyntheticFile> {
         let outdir = &self.options.bundle_output;
 

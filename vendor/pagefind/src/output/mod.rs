@@ -393,6 +393,32 @@ impl PagefindIndexes {
     /// parallel with rayon.
     fn synthetic_files(&self, outdir: &PathBuf) -> Vec<SyntheticFile> {
         use rayon::prelude::*;
+        self.jobs(outdir)
+            .into_par_iter()
+            .map(|(filename, bytes, compression)| SyntheticFile {
+                filename,
+                contents: compress(bytes, compression),
+            })
+            .collect()
+    }
+
+    /// manuale: the same files, each handed to `sink` as soon as it is
+    /// compressed, on every core: none is kept in memory.
+    pub fn synthetic_files_with(
+        &self,
+        outdir: &PathBuf,
+        sink: &(dyn Fn(&std::path::Path, &[u8]) -> std::io::Result<()> + Sync),
+    ) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        self.jobs(outdir)
+            .into_par_iter()
+            .try_for_each(|(filename, bytes, compression)| {
+                sink(&filename, &compress(bytes, compression))
+            })
+    }
+
+    /// manuale: what [`write_files`] writes: name, bytes, compression.
+    fn jobs(&self, outdir: &PathBuf) -> Vec<(PathBuf, &[u8], Compress)> {
         let mut jobs: Vec<(PathBuf, &[u8], Compress)> = vec![(
             outdir.join(format!("pagefind.{}.pf_meta", &self.meta_index.0)),
             &self.meta_index.1,
@@ -431,20 +457,20 @@ impl PagefindIndexes {
                 Compress::GZ,
             )
         }));
-        jobs.into_par_iter()
-            .map(|(filename, bytes, compression)| {
-                let contents = match compression {
-                    Compress::GZ => {
-                        let mut gz = GzEncoder::new(Vec::new(), Compression::best());
-                        gz.write_all(b"pagefind_dcd").unwrap();
-                        gz.write_all(bytes).unwrap();
-                        gz.finish().unwrap()
-                    }
-                    Compress::None => bytes.to_vec(),
-                };
-                SyntheticFile { filename, contents }
-            })
-            .collect()
+        jobs
+    }
+}
+
+/// manuale: one file's bytes as [`write`] stores them.
+fn compress(bytes: &[u8], compression: Compress) -> Vec<u8> {
+    match compression {
+        Compress::GZ => {
+            let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+            gz.write_all(b"pagefind_dcd").unwrap();
+            gz.write_all(bytes).unwrap();
+            gz.finish().unwrap()
+        }
+        Compress::None => bytes.to_vec(),
     }
 }
 

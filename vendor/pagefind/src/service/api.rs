@@ -126,6 +126,19 @@ impl PagefindIndex {
             .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
     }
 
+    /// manuale: builds the index and hands each of its files to `sink`
+    /// (path within the bundle, bytes) as soon as it is compressed, on
+    /// every core, instead of returning them all as [`get_files`] does.
+    pub async fn write_files_with(
+        &mut self,
+        sink: &(dyn Fn(&std::path::Path, &[u8]) -> std::io::Result<()> + Sync),
+    ) -> Result<()> {
+        let mut state = self.search_index.lock().await;
+        state.build_indexes().await?;
+        state.write_files_with(sink).await?;
+        Ok(())
+    }
+
     /// Index a custom record that isn't backed by an HTML file.
     ///
     /// # Arguments

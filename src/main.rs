@@ -1,7 +1,6 @@
 //! The command line: parses arguments, runs a command, prints its report and
 //! turns errors into one clear message and a non-zero exit.
 
-
 /// mimalloc instead of the system's allocator: a build allocates and frees
 /// millions of small strings on several threads, where glibc's malloc spent
 /// a fifth of the time and kept freed memory in per-thread arenas.

@@ -421,14 +421,22 @@ fn a_rebuild_over_the_last_site_gives_the_bytes_of_a_clean_build() {
     let b = Book::built();
     let first = snapshot(&b.join("book"));
     assert!(b.run(&["build"]).status.success());
-    assert_eq!(snapshot(&b.join("book")), first, "nothing changed, yet the site did");
+    assert_eq!(
+        snapshot(&b.join("book")),
+        first,
+        "nothing changed, yet the site did"
+    );
     b.add_author_note("Nota aggiunta dall'ufficio qualità.");
     let out = b.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(b.run(&["build", "--output", "pulito"]).status.success());
     let rebuilt = snapshot(&b.join("book"));
     assert_ne!(rebuilt, first, "the author's note did not reach the site");
-    assert_eq!(rebuilt, snapshot(&b.join("pulito")), "a rebuild differs from a clean build");
+    assert_eq!(
+        rebuilt,
+        snapshot(&b.join("pulito")),
+        "a rebuild differs from a clean build"
+    );
     let with_note = rebuilt
         .iter()
         .filter(|(p, bytes)| {

@@ -299,7 +299,10 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
         stale.contains(&"stampa.html".into()) && stale.iter().any(|p| p.starts_with("ricerca")),
         "{stale:?}"
     );
-    assert!(!stale.iter().any(|p| p.starts_with("processi")), "{stale:?}");
+    assert!(
+        !stale.iter().any(|p| p.starts_with("processi")),
+        "{stale:?}"
+    );
     site::settle(&opts("anteprima")).unwrap();
     assert_eq!(
         differ("anteprima", "completa"),
@@ -330,7 +333,13 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
     // Nothing changed: nothing written.
     let (fourth, snap) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
     assert!(
-        matches!(fourth, Update::Pages { written: 0, settle: false }),
+        matches!(
+            fourth,
+            Update::Pages {
+                written: 0,
+                settle: false
+            }
+        ),
         "{fourth:?}"
     );
     // A title changed in the sheet: everything again.

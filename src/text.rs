@@ -81,19 +81,24 @@ pub fn escape_html(text: &str) -> String {
         let Some(c) = text[i..].chars().next() else {
             break;
         };
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(control_picture(c, &['\n', '\t', '\r', '\u{c}']).unwrap_or(c)),
-        }
+        push_escaped(&mut out, c);
         i += c.len_utf8();
         start = i;
     }
     out.push_str(&text[start..]);
     out
+}
+
+/// `c` as [`escape_html`] writes it.
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&#39;"),
+        _ => out.push(control_picture(c, &['\n', '\t', '\r', '\u{c}']).unwrap_or(c)),
+    }
 }
 
 /// Text from a sheet made safe to print on a terminal: control characters
@@ -246,18 +251,12 @@ mod escape_tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The escaping a character at a time, as it was written first.
+    /// The escaping a character at a time, as it was written first: the
+    /// runs of plain bytes copied whole must give the same.
     fn reference(text: &str) -> String {
         let mut out = String::new();
         for c in text.chars() {
-            match c {
-                '&' => out.push_str("&amp;"),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '"' => out.push_str("&quot;"),
-                '\'' => out.push_str("&#39;"),
-                _ => out.push(control_picture(c, &['\n', '\t', '\r', '\u{c}']).unwrap_or(c)),
-            }
+            push_escaped(&mut out, c);
         }
         out
     }

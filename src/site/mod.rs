@@ -109,14 +109,7 @@ pub fn update(
     let settle = matches!(&scope, Scope::Pages { nodes, .. } if !nodes.is_empty());
     let folder = Folder::in_place(&loaded.output);
     let n = render(&loaded, &folder, opts, &scope)?;
-    let update = match scope {
-        Scope::Theme => Update::Pages {
-            written: n,
-            settle: false,
-        },
-        _ => Update::Pages { written: n, settle },
-    };
-    Ok((update, snapshot))
+    Ok((Update::Pages { written: n, settle }, snapshot))
 }
 
 /// After an [`Update::Pages`] that asked for it: the search index and the

@@ -270,9 +270,9 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
             .cloned()
             .collect()
     };
-    let (first, snap) = site::update(&opts("anteprima"), None).unwrap();
+    let (first, mut preview) = site::update(&opts("anteprima"), None).unwrap();
     assert!(matches!(first, Update::Full(_)));
-    // An author's edit: one page.
+    // An author's edit: one page, read and written alone.
     let page = b.join("content/C/C2/C2.6/C2.6.1/C2.6.1.1.md");
     let text = std::fs::read_to_string(&page).unwrap();
     std::fs::write(
@@ -280,16 +280,20 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
         format!("{text}\nTesto nuovo con `codice` e [un collegamento](C2.6.3.1).\n"),
     )
     .unwrap();
-    let (second, snap) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
+    let saved = |paths: &[&std::path::Path]| -> std::collections::BTreeSet<std::path::PathBuf> {
+        paths.iter().map(|p| p.to_path_buf()).collect()
+    };
+    let second = site::update_saved(&opts("anteprima"), &mut preview, &saved(&[&page])).unwrap();
     // The page first; the search index and the print page, which hold
     // every page, afterwards, when serve settles.
     assert!(
         matches!(
             second,
-            Update::Pages {
+            Some(Update::Pages {
                 written: 1,
-                settle: true
-            }
+                settle: true,
+                main_only: Some(ref pages),
+            }) if pages == &["processi/C2.6.1.1.html"]
         ),
         "{second:?}"
     );
@@ -303,11 +307,71 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
         !stale.iter().any(|p| p.starts_with("processi")),
         "{stale:?}"
     );
-    site::settle(&opts("anteprima")).unwrap();
+    site::settle(&opts("anteprima"), &preview).unwrap();
     assert_eq!(
         differ("anteprima", "completa"),
         Vec::<std::path::PathBuf>::new()
     );
+    // The same through a reading of the whole book, and the home page.
+    let home = b.join("content/_index.md");
+    let home_text = std::fs::read_to_string(&home).unwrap();
+    std::fs::write(&home, format!("{home_text}\nBenvenuti.\n")).unwrap();
+    std::fs::write(&page, format!("{text}\nAltro testo.\n")).unwrap();
+    let (slow, mut preview) = site::update(&opts("anteprima"), Some(&preview)).unwrap();
+    assert!(
+        matches!(
+            slow,
+            Update::Pages {
+                written: 2,
+                settle: true,
+                main_only: Some(ref pages),
+            } if pages == &["index.html", "processi/C2.6.1.1.html"]
+        ),
+        "{slow:?}"
+    );
+    site::settle(&opts("anteprima"), &preview).unwrap();
+    site::build(&opts("completa")).unwrap();
+    assert_eq!(
+        differ("anteprima", "completa"),
+        Vec::<std::path::PathBuf>::new()
+    );
+    // An editor's test file that came and went changes nothing; a saved
+    // page with a new title, or an attachment, is more than author text.
+    let gone = b.join("content/C/4913");
+    let nothing =
+        site::update_saved(&opts("anteprima"), &mut preview, &saved(&[&page, &gone])).unwrap();
+    assert!(
+        matches!(
+            nothing,
+            Some(Update::Pages {
+                written: 0,
+                settle: false,
+                ..
+            })
+        ),
+        "{nothing:?}"
+    );
+    let retitled = b.join("content/C/C2/C2.6/C2.6.1/_index.md");
+    let t = std::fs::read_to_string(&retitled).unwrap();
+    let changed = t.replacen("title = \"", "title = \"Nuovo: ", 1);
+    assert_ne!(t, changed);
+    std::fs::write(&retitled, &changed).unwrap();
+    assert!(
+        site::update_saved(&opts("anteprima"), &mut preview, &saved(&[&retitled]))
+            .unwrap()
+            .is_none()
+    );
+    std::fs::write(&retitled, &t).unwrap();
+    std::fs::write(b.join("content/C/schema.png"), b"png").unwrap();
+    assert!(site::update_saved(
+        &opts("anteprima"),
+        &mut preview,
+        &saved(&[&b.join("content/C/schema.png")])
+    )
+    .unwrap()
+    .is_none());
+    std::fs::remove_file(b.join("content/C/schema.png")).unwrap();
+    let snap = preview;
     // A template edit: every page, and still the same as a full build.
     std::fs::create_dir_all(b.join("themes/default/templates")).unwrap();
     std::fs::copy(
@@ -322,7 +386,7 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
     std::fs::write(&tpl, t).unwrap();
     let (third, snap) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
     assert!(
-        matches!(third, Update::Pages { written, settle: false } if written > 300),
+        matches!(third, Update::Pages { written, settle: false, main_only: None } if written > 300),
         "{third:?}"
     );
     site::build(&opts("completa")).unwrap();
@@ -337,7 +401,8 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
             fourth,
             Update::Pages {
                 written: 0,
-                settle: false
+                settle: false,
+                ..
             }
         ),
         "{fourth:?}"

@@ -154,6 +154,18 @@ pub(super) async fn events(State(state): State<AppState>) -> impl IntoResponse {
             };
             let event = match signal {
                 Signal::Built(v) => Event::default().event("versione").data(v.to_string()),
+                Signal::Changed {
+                    version,
+                    main_only,
+                    reload,
+                } => Event::default().event("aggiornate").data(
+                    serde_json::json!({
+                        "versione": version,
+                        "testo": main_only,
+                        "ricarica": reload,
+                    })
+                    .to_string(),
+                ),
                 Signal::Failed(m) => Event::default().event("errore").data(m),
             };
             Some((
@@ -192,20 +204,55 @@ pub(super) async fn file(State(state): State<AppState>, req: Request<Body>) -> R
     let Some(real) = inside else {
         return not_found(&site).await;
     };
+    // Asked again on every reload (`no-cache`), answered "unchanged" when
+    // it is: a page reloads after a save without fetching its styles,
+    // scripts and fonts again. Files are replaced, never changed in place,
+    // so a new file is a new inode.
+    let tag = match tokio::fs::metadata(&real).await {
+        Ok(meta) => etag(&meta),
+        Err(_) => return not_found(&site).await,
+    };
+    let cache = [
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (
+            header::ETAG,
+            HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"0\"")),
+        ),
+    ];
+    let unchanged = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag));
+    if unchanged {
+        return (StatusCode::NOT_MODIFIED, cache).into_response();
+    }
     match tokio::fs::read(&real).await {
         Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static(content_type(&real)),
-                ),
-                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-            ],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(content_type(&real)),
+            )],
+            cache,
             bytes,
         )
             .into_response(),
         Err(_) => not_found(&site).await,
     }
+}
+
+/// A file's version as an entity tag: its inode, size and time of change.
+fn etag(meta: &std::fs::Metadata) -> String {
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(meta);
+    #[cfg(not(unix))]
+    let inode = 0u64;
+    format!("\"{inode:x}-{:x}-{modified:x}\"", meta.len())
 }
 
 async fn not_found(site: &Path) -> Response {

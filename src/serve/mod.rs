@@ -23,7 +23,7 @@ use crate::site;
 use crate::source::Workbooks;
 use axum::routing::get;
 use axum::Router;
-use rebuild::rebuild;
+use rebuild::{rebuild, Settler};
 use state::{AppState, Shared};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -95,8 +95,18 @@ async fn serve(opts: Options) -> Result<(), ServeError> {
         workbooks: opts.workbooks.clone(),
         ..Input::default()
     };
-    let mut snapshot = None;
-    rebuild(&opts.book, &site_dir, &input, &state, false, &mut snapshot);
+    let mut preview = None;
+    let settler = Settler::start(&opts.book, &site_dir, state.clone());
+    rebuild(
+        &opts.book,
+        &site_dir,
+        &input,
+        &state,
+        false,
+        None,
+        &mut preview,
+        &settler,
+    );
     let ok = shared.lock().is_ok_and(|s| s.error.is_none());
     if ok {
         println!(
@@ -118,7 +128,14 @@ async fn serve(opts: Options) -> Result<(), ServeError> {
         open_browser(&url);
     }
 
-    watch::watch(&opts.book, site_dir.clone(), input, state.clone(), snapshot)?;
+    watch::watch(
+        &opts.book,
+        site_dir.clone(),
+        input,
+        state.clone(),
+        preview,
+        settler,
+    )?;
 
     let mut stopping = state.stopping.clone();
     // Without --host only loopback names are answered: a page of another

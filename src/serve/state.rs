@@ -8,8 +8,17 @@ use tokio::sync::broadcast;
 /// What open pages are told.
 #[derive(Clone, Debug)]
 pub(super) enum Signal {
-    /// A new build is online: its number.
+    /// A new build is online: its number. Open pages reload.
     Built(u64),
+    /// A new build that differs from the one before (number − 1) only in
+    /// some pages: `main_only` changed only inside `<main>` (an open page
+    /// swaps it in place, keeping its scroll, focus and search box),
+    /// `reload` otherwise. Other open pages stay as they are.
+    Changed {
+        version: u64,
+        main_only: Vec<String>,
+        reload: Vec<String>,
+    },
     /// The last rebuild failed: the message.
     Failed(String),
 }

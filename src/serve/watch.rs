@@ -5,18 +5,20 @@
 //! are the pages an import has just written.
 
 use super::error::ServeError;
-use super::rebuild::{rebuild, Written};
+use super::rebuild::{rebuild, Settler, Written};
 use super::state::AppState;
 use crate::config::{self, Config};
 use crate::reading::Input;
 use crate::site;
 use notify::{RecursiveMode, Watcher};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// How long to wait after a change for the editor to finish saving.
-const DEBOUNCE: Duration = Duration::from_millis(80);
+/// How long to wait after a change for the editor to finish saving (a
+/// save is a burst of events within a few milliseconds: a temporary file,
+/// a rename). A save split in two bursts is only built twice.
+const DEBOUNCE: Duration = Duration::from_millis(40);
 
 /// What a changed path is to the preview.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,7 +68,15 @@ impl Book {
         } else if p == self.config {
             Change::Config
         } else if p.starts_with(&self.content) {
-            Change::Content
+            // Editors' backups and swap files, the lock's note: never
+            // published, so nothing to rebuild.
+            if p.file_name()
+                .is_some_and(|n| crate::content::is_scratch(&n.to_string_lossy()))
+            {
+                Change::Ignored
+            } else {
+                Change::Content
+            }
         } else if p.starts_with(&self.themes) || p.starts_with(&self.editions) {
             Change::Theme
         } else {
@@ -91,6 +101,10 @@ struct Burst {
     /// `content/`, `themes/` or `editions/` itself was created, removed or
     /// replaced: its watch must be made again.
     rewatch: bool,
+    /// The files of `content/` saved (or removed).
+    saved: BTreeSet<PathBuf>,
+    /// Something else changed: the whole book is read again.
+    other: bool,
 }
 
 impl Burst {
@@ -102,6 +116,7 @@ impl Burst {
         for p in &event.paths {
             if *p == book.content || *p == book.themes || *p == book.editions {
                 self.rewatch = true;
+                self.other = true;
             }
             match book.classify(p) {
                 Change::Ignored => {}
@@ -113,12 +128,18 @@ impl Burst {
                     self.config = true;
                     self.rebuild = true;
                 }
-                Change::Theme => self.rebuild = true,
+                Change::Theme => {
+                    self.rebuild = true;
+                    self.other = true;
+                }
                 Change::Content => {
                     let import_wrote = own
                         .get(p)
                         .is_some_and(|bytes| *bytes == std::fs::read(p).ok());
-                    self.rebuild |= !import_wrote;
+                    if !import_wrote {
+                        self.rebuild = true;
+                        self.saved.insert(p.clone());
+                    }
                 }
             }
         }
@@ -132,7 +153,8 @@ pub(super) fn watch(
     site_dir: PathBuf,
     input: Input,
     state: AppState,
-    mut snapshot: Option<site::Snapshot>,
+    mut preview: Option<site::Preview>,
+    settler: Settler,
 ) -> Result<(), ServeError> {
     let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     let fail = |p: &Path, e: notify::Error| ServeError::Watch(format!("{}: {e}", p.display()));
@@ -200,13 +222,16 @@ pub(super) fn watch(
                     }
                 }
             }
+            let saved = (!burst.other && !burst.sheet && !burst.config).then_some(&burst.saved);
             let written: Written = rebuild(
                 &paths.root,
                 &paths.site,
                 &input,
                 &state,
                 burst.sheet,
-                &mut snapshot,
+                saved,
+                &mut preview,
+                &settler,
             );
             own = written.into_iter().collect();
         }

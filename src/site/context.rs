@@ -344,6 +344,7 @@ impl<'a> Globals<'a> {
         tree: &Tree,
         logo: Option<&Logo>,
         history: &History,
+        roles: Vec<String>,
     ) -> Globals<'a> {
         let updated = tree.updated();
         let mut ente = EnteCtx::new(config, logo);
@@ -374,7 +375,7 @@ impl<'a> Globals<'a> {
                 .iter()
                 .map(|&r| search::function_label(&tree.nodes[r]))
                 .collect(),
-            search_roles: search::roles_in_use(config, tree),
+            search_roles: roles,
         }
     }
 }

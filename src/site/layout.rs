@@ -13,11 +13,11 @@ pub(super) const ASSETS_DIR: &str = "assets";
 /// Folder of attachments copied from `content/`.
 pub(super) const MEDIA_DIR: &str = "contenuti";
 /// The page with the whole manual, for printing.
-pub(super) const PRINT_PAGE: &str = "stampa.html";
+pub const PRINT_PAGE: &str = "stampa.html";
 /// Folder of the editions: their list, changes, data and earlier versions.
 pub(super) const EDITIONS_DIR: &str = "edizioni";
 /// The page of search results (`cerca.html?q=…`).
-pub(super) const SEARCH_PAGE: &str = "cerca.html";
+pub const SEARCH_PAGE: &str = "cerca.html";
 /// The page that describes the open data.
 pub(super) const DATA_PAGE: &str = "dati-aperti.html";
 /// The file that marks a folder as built by `manuale`.

@@ -31,7 +31,7 @@ mod tree;
 mod workbook;
 
 pub use error::BuildError;
-pub use layout::MARKER;
+pub use layout::{MARKER, PRINT_PAGE, SEARCH_PAGE};
 
 use crate::config::{self, Config};
 use crate::content;
@@ -39,6 +39,7 @@ use error::io;
 use output::Folder;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use theme::Theme;
 use tree::Tree;
 
@@ -68,34 +69,40 @@ pub enum Update {
     /// Only these many pages were written again, in place. When `settle`,
     /// the search index and the page of the whole manual still hold the
     /// old text: [`settle`] writes them, after the pages are shown.
-    Pages { written: usize, settle: bool },
+    /// `main_only`: the addresses of the pages written, when each changed
+    /// only inside its `<main>` (an author's text): an open page can swap
+    /// that part in place of reloading.
+    Pages {
+        written: usize,
+        settle: bool,
+        main_only: Option<Vec<String>>,
+    },
 }
 
 /// Builds the site.
 pub fn build(opts: &Options) -> Result<Report, BuildError> {
     let mut laps = crate::timings::Laps::start();
-    let loaded = Loaded::load(opts)?;
+    let (loaded, lock) = Loaded::load(opts)?;
     laps.lap("lettura di content/, configurazione, tema");
-    full_build(opts, loaded).map(|(report, _)| report)
+    full_build(opts, loaded, lock).map(|(report, _)| report)
 }
 
-/// Rebuilds what changed since `previous` (the snapshot of the site now in
-/// the output folder): only the pages whose author text changed, or every
-/// page when only the theme changed (the search index and open data stay),
-/// or everything otherwise. Used by `serve`, where a save must show fast
-/// even on a national map.
-pub fn update(
-    opts: &Options,
-    previous: Option<&Snapshot>,
-) -> Result<(Update, Snapshot), BuildError> {
-    let loaded = Loaded::load(opts)?;
+/// Rebuilds what changed since `previous` (what `serve` keeps of the site
+/// now in the output folder): only the pages whose author text changed, or
+/// every page when only the theme changed (the search index and open data
+/// stay), or everything otherwise. Reads the whole book; when `serve`
+/// knows which files were saved, [`update_saved`] reads only those.
+pub fn update(opts: &Options, previous: Option<&Preview>) -> Result<(Update, Preview), BuildError> {
+    let (loaded, lock) = Loaded::load(opts)?;
     let snapshot = loaded.snapshot();
-    let same_structure =
-        previous.is_some_and(|p| p.global == snapshot.global && output::is_built(&loaded.output));
+    let same_structure = previous.is_some_and(|p| {
+        !p.broken && p.snapshot.global == snapshot.global && output::is_built(&loaded.output)
+    });
     let Some(previous) = previous.filter(|_| same_structure) else {
-        let (report, snapshot) = full_build(opts, loaded)?;
-        return Ok((Update::Full(report), snapshot));
+        let (report, preview) = full_build(opts, loaded, lock)?;
+        return Ok((Update::Full(report), preview));
     };
+    let previous = &previous.snapshot;
     let scope = if previous.theme == snapshot.theme {
         Scope::Pages {
             nodes: (0..snapshot.authors.len())
@@ -107,25 +114,175 @@ pub fn update(
         Scope::Theme
     };
     let settle = matches!(&scope, Scope::Pages { nodes, .. } if !nodes.is_empty());
+    let (written, main_only) = match scope {
+        Scope::Pages { nodes, home } => rewrite_pages(&loaded, opts, nodes, home)?,
+        scope => {
+            let folder = Folder::in_place(&loaded.output);
+            (render(&loaded, &folder, opts, &scope)?, None)
+        }
+    };
+    drop(lock);
+    Ok((
+        Update::Pages {
+            written,
+            settle,
+            main_only,
+        },
+        Preview::new(loaded, snapshot),
+    ))
+}
+
+/// Writes the pages of `nodes` (and the home page, when `home`) in place
+/// over the built site. Returns how many, and their addresses when each
+/// changed only inside `<main>` (compared with the page it replaced; not
+/// for more than a few pages, where reloading is as good).
+fn rewrite_pages(
+    loaded: &Loaded,
+    opts: &Options,
+    nodes: HashSet<usize>,
+    home: bool,
+) -> Result<(usize, Option<Vec<String>>), BuildError> {
+    const COMPARED: usize = 64;
+    let mut urls: Vec<String> = nodes
+        .iter()
+        .map(|&i| loaded.tree.nodes[i].url.clone())
+        .collect();
+    if home {
+        urls.push("index.html".to_string());
+    }
+    let read = |url: &String| std::fs::read(loaded.output.join(url)).ok();
+    let before: Vec<Option<Vec<u8>>> = if urls.len() <= COMPARED {
+        urls.iter().map(read).collect()
+    } else {
+        Vec::new()
+    };
     let folder = Folder::in_place(&loaded.output);
-    let n = render(&loaded, &folder, opts, &scope)?;
-    Ok((Update::Pages { written: n, settle }, snapshot))
+    let written = render(loaded, &folder, opts, &Scope::Pages { nodes, home })?;
+    let main_only = !before.is_empty() || urls.is_empty();
+    let main_only = main_only
+        && urls
+            .iter()
+            .zip(&before)
+            .all(|(url, old)| match (old, read(url)) {
+                (Some(old), Some(new)) => only_main_differs(old, &new),
+                _ => false,
+            });
+    urls.sort();
+    Ok((written, main_only.then_some(urls)))
+}
+
+/// True when two pages differ only inside `<main>…</main>`, and the new
+/// one has no script there (a script swapped in would not run).
+fn only_main_differs(old: &[u8], new: &[u8]) -> bool {
+    fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+        hay.windows(needle.len()).position(|w| w == needle)
+    }
+    fn parts(html: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+        let open = find(html, b"<main")?;
+        let inner = open + find(&html[open..], b">")? + 1;
+        let close = html.windows(7).rposition(|w| w == b"</main>")?;
+        (close >= inner).then(|| (&html[..inner], &html[inner..close], &html[close..]))
+    }
+    match (parts(old), parts(new)) {
+        (Some((head, _, tail)), Some((new_head, main, new_tail))) => {
+            head == new_head && tail == new_tail && find(main, b"<script").is_none()
+        }
+        _ => false,
+    }
+}
+
+/// After a save of the files `saved` (absolute paths in `content/`), when
+/// the last build is `preview`: when every saved page changed only in its
+/// author text, rewrites those pages alone, reading nothing else, and
+/// returns what it did (the search index and the print page wait for
+/// [`settle`]). `None` when the save changed more (a title, a code, the
+/// sheet's rows, a page or attachment added or removed, a file that does
+/// not read): then [`update`] reads the whole book. A file that came and
+/// went (an editor's test that it can write) changes nothing.
+pub fn update_saved(
+    opts: &Options,
+    preview: &mut Preview,
+    saved: &std::collections::BTreeSet<PathBuf>,
+) -> Result<Option<Update>, BuildError> {
+    let mut laps = crate::timings::Laps::start();
+    if preview.broken || !output::is_built(&preview.loaded.output) {
+        return Ok(None);
+    }
+    // No import writes pages while they are read.
+    let lock = content::Lock::take(&preview.loaded.content_dir, "serve")?;
+    let mut edits = Vec::new();
+    for path in saved {
+        let Some(edit) = preview.read_saved(path) else {
+            return Ok(None);
+        };
+        edits.extend(edit);
+    }
+    laps.lap("pagine salvate lette");
+    if edits.is_empty() {
+        return Ok(Some(Update::Pages {
+            written: 0,
+            settle: false,
+            main_only: Some(Vec::new()),
+        }));
+    }
+    // The settling search index may still hold the last version: then
+    // this one is a copy (pages are shared, not copied).
+    let loaded = Arc::make_mut(&mut preview.loaded);
+    laps.lap("copia dell'albero");
+    let mut nodes = HashSet::new();
+    let mut home = false;
+    for (slot, page) in edits {
+        let author = author_hash(&page.author);
+        match slot {
+            Some(i) => {
+                preview.snapshot.authors[i] = author;
+                loaded.tree.nodes[i].page = Arc::new(page);
+                nodes.insert(i);
+            }
+            None => {
+                preview.snapshot.home_author = author;
+                loaded.tree.home = Some(page);
+                home = true;
+            }
+        }
+    }
+    let written = rewrite_pages(loaded, opts, nodes, home);
+    drop(lock);
+    match written {
+        Ok((n, main_only)) => Ok(Some(Update::Pages {
+            written: n,
+            settle: true,
+            main_only,
+        })),
+        Err(e) => {
+            // What the preview holds is newer than the pages written: the
+            // next save rebuilds everything.
+            preview.broken = true;
+            Err(e)
+        }
+    }
 }
 
 /// After an [`Update::Pages`] that asked for it: the search index and the
 /// page of the whole manual, which hold every page's text, written again
-/// in place. On a national map this takes seconds, so `serve` shows the
-/// changed pages first and calls this afterwards.
-pub fn settle(opts: &Options) -> Result<(), BuildError> {
-    let loaded = Loaded::load(opts)?;
-    if !output::is_built(&loaded.output) {
+/// in place from what `preview` holds. On a national map this takes
+/// seconds, so `serve` shows the changed pages first and calls this
+/// afterwards, on a thread of its own.
+pub fn settle(opts: &Options, preview: &Preview) -> Result<(), BuildError> {
+    if !output::is_built(&preview.loaded.output) {
         return Ok(());
     }
-    let folder = Folder::in_place(&loaded.output);
-    render(&loaded, &folder, opts, &Scope::Settle).map(|_| ())
+    let folder = Folder::in_place(&preview.loaded.output);
+    render(&preview.loaded, &folder, opts, &Scope::Settle).map(|_| ())
 }
 
-fn full_build(opts: &Options, loaded: Loaded) -> Result<(Report, Snapshot), BuildError> {
+/// Builds everything into a new folder and puts it in place of the old
+/// one; `lock` (of `content/`) is let go once the site is there.
+fn full_build(
+    opts: &Options,
+    loaded: Loaded,
+    lock: Option<content::Lock>,
+) -> Result<(Report, Preview), BuildError> {
     let snapshot = loaded.snapshot();
     let folder = Folder::stage(&loaded.output)?;
     let pages = match render(&loaded, &folder, opts, &Scope::Full) {
@@ -138,14 +295,13 @@ fn full_build(opts: &Options, loaded: Loaded) -> Result<(Report, Snapshot), Buil
     let mut laps = crate::timings::Laps::start();
     folder.publish(&loaded.output)?;
     laps.lap("sostituzione del sito precedente");
-    Ok((
-        Report {
-            output: loaded.output,
-            pages,
-            warnings: loaded.warnings,
-        },
-        snapshot,
-    ))
+    drop(lock);
+    let report = Report {
+        output: loaded.output.clone(),
+        pages,
+        warnings: loaded.warnings.clone(),
+    };
+    Ok((report, Preview::new(loaded, snapshot)))
 }
 
 /// Which part of the site a render writes.
@@ -236,15 +392,16 @@ fn render(
     } = loaded;
     let plan = Plan::new(scope, tree);
     let mut laps = crate::timings::Laps::start();
-    let pages = pages::Pages::new(
+    let book = pages::Book {
         config,
         tree,
         theme,
-        folder,
-        opts.live_reload.as_deref(),
-        loaded.logo.as_ref(),
-        &loaded.history,
-    )?;
+        history: &loaded.history,
+        links: &loaded.links,
+        logo: loaded.logo.as_deref(),
+        roles: &loaded.roles,
+    };
+    let pages = pages::Pages::new(book, folder, opts.live_reload.as_deref())?;
     laps.lap("preparazione delle pagine");
     let mut any_code = pages.nodes(&plan.nodes)?;
     laps.lap("pagine dei processi");
@@ -377,23 +534,28 @@ fn copy_attachments(tree: &Tree, content_dir: &Path, folder: &Folder) -> Result<
     Ok(())
 }
 
-/// Everything a build reads, loaded and checked.
+/// Everything a build reads, loaded and checked. What a save of a page
+/// cannot change is shared, so that `serve` copies only the tree.
+#[derive(Clone)]
 struct Loaded {
     config: Config,
     config_text: String,
     tree: Tree,
-    theme: Theme,
+    theme: Arc<Theme>,
     content_dir: PathBuf,
     output: PathBuf,
     warnings: Vec<String>,
-    /// Held until the build is done.
-    _lock: Option<content::Lock>,
-    logo: Option<logo::Logo>,
-    history: history::History,
+    logo: Option<Arc<logo::Logo>>,
+    history: Arc<history::History>,
+    links: Arc<pages::Links>,
+    /// The roles of `[roles]` some row names (the search filter's values).
+    roles: Vec<String>,
 }
 
 impl Loaded {
-    fn load(opts: &Options) -> Result<Loaded, BuildError> {
+    /// Reads the book; the lock of `content/` it returns is to be held
+    /// until the pages read are written.
+    fn load(opts: &Options) -> Result<(Loaded, Option<content::Lock>), BuildError> {
         let mut laps = crate::timings::Laps::start();
         let config = Config::load(&opts.book)?;
         let config_text =
@@ -463,18 +625,24 @@ impl Loaded {
                 opts.book.join(config::FILE_NAME).display()
             ));
         }
-        Ok(Loaded {
-            config,
-            config_text,
-            tree,
-            theme,
-            content_dir,
-            output,
-            warnings,
-            _lock: lock,
-            logo,
-            history,
-        })
+        let links = Arc::new(pages::Links::new(&tree));
+        let roles = search::roles_in_use(&config, &tree);
+        Ok((
+            Loaded {
+                config,
+                config_text,
+                tree,
+                theme: Arc::new(theme),
+                content_dir,
+                output,
+                warnings,
+                logo: logo.map(Arc::new),
+                history: Arc::new(history),
+                links,
+                roles,
+            },
+            lock,
+        ))
     }
 
     /// What each page depends on, to tell what an edit changed.
@@ -515,19 +683,129 @@ impl Loaded {
                 .tree
                 .nodes
                 .iter()
-                .map(|n| hash(&[&n.page.author]))
+                .map(|n| author_hash(&n.page.author))
                 .collect(),
-            home_author: hash(&[&self.tree.home.as_ref().map(|h| &h.author)]),
+            home_author: author_hash(self.tree.home.as_ref().map_or("", |h| &h.author)),
         }
+    }
+}
+
+/// A hash of a page's author text, to tell an edit.
+fn author_hash(author: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    author.hash(&mut h);
+    h.finish()
+}
+
+/// What `serve` keeps of the site it built last: everything that build
+/// read, and what each page depended on. A save then costs reading the
+/// saved pages ([`update_saved`]), not the whole book.
+#[derive(Clone)]
+pub struct Preview {
+    loaded: Arc<Loaded>,
+    snapshot: Snapshot,
+    /// `content/`, absolute, and each page file in it (relative) with its
+    /// node (`None`: the home page).
+    content_real: PathBuf,
+    files: Arc<std::collections::HashMap<PathBuf, Option<usize>>>,
+    /// A failed write left pages older than what is held here.
+    broken: bool,
+}
+
+impl Preview {
+    fn new(loaded: Loaded, snapshot: Snapshot) -> Preview {
+        let mut files: std::collections::HashMap<PathBuf, Option<usize>> = loaded
+            .tree
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.page.path.clone(), Some(i)))
+            .collect();
+        files.insert(PathBuf::from(content::INDEX), None);
+        let content_real = std::fs::canonicalize(&loaded.content_dir)
+            .unwrap_or_else(|_| loaded.content_dir.clone());
+        Preview {
+            loaded: Arc::new(loaded),
+            snapshot,
+            content_real,
+            files: Arc::new(files),
+            broken: false,
+        }
+    }
+
+    /// The saved page at `path` when it changed only in its author text
+    /// (`Some(None)` when it did not change at all, or is a file that came
+    /// and went); `None` when it is not a page of the last build, does not
+    /// read, or changed more.
+    #[allow(clippy::option_option)]
+    fn read_saved(&self, path: &Path) -> Option<Option<(Option<usize>, content::Page)>> {
+        let rel = path
+            .strip_prefix(&self.content_real)
+            .or_else(|_| path.strip_prefix(&self.loaded.content_dir))
+            .ok()?;
+        let is_page = rel.extension().is_some_and(|e| e == "md");
+        if !is_page {
+            let known = self.loaded.tree.assets.iter().any(|a| a == rel);
+            let gone = std::fs::symlink_metadata(path).is_err();
+            return (!known && gone).then_some(None);
+        }
+        let slot = *self.files.get(rel)?;
+        let old = match slot {
+            Some(i) => &self.loaded.tree.nodes[i].page,
+            None => self.loaded.tree.home.as_ref()?,
+        };
+        let text = std::fs::read_to_string(path).ok()?;
+        let mut page = content::Page::parse(path, &text).ok()?;
+        page.path = rel.to_path_buf();
+        let same = page.front == old.front
+            && page.generated == old.generated
+            && page.generated_edited == old.generated_edited;
+        if !same {
+            return None;
+        }
+        Some((page.author != old.author).then_some((slot, page)))
     }
 }
 
 /// What the pages of a built site depend on: the structure (config, codes,
 /// titles, rows, dates), the theme, and each page's own author text.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Snapshot {
+struct Snapshot {
     global: u64,
     theme: u64,
     authors: Vec<u64>,
     home_author: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::only_main_differs;
+
+    #[test]
+    fn a_page_swaps_in_place_only_when_nothing_outside_main_changed() {
+        let page = |title: &str, main: &str| {
+            format!("<html><head><title>{title}</title></head><body><nav>n</nav><main id=\"contenuto\">{main}</main><footer>f</footer></body></html>")
+        };
+        let old = page("A", "<p>uno</p>");
+        assert!(only_main_differs(
+            old.as_bytes(),
+            page("A", "<p>due</p>").as_bytes()
+        ));
+        assert!(only_main_differs(old.as_bytes(), old.as_bytes()));
+        assert!(!only_main_differs(
+            old.as_bytes(),
+            page("B", "<p>due</p>").as_bytes()
+        ));
+        assert!(!only_main_differs(
+            old.as_bytes(),
+            page("A", "<p>due</p><script>x()</script>").as_bytes()
+        ));
+        assert!(!only_main_differs(
+            old.as_bytes(),
+            b"<html><body>senza main</body></html>"
+        ));
+        let attrs = old.replace("<main id=\"contenuto\">", "<main id=\"altro\">");
+        assert!(!only_main_differs(old.as_bytes(), attrs.as_bytes()));
+    }
 }

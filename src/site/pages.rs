@@ -29,32 +29,33 @@ pub(super) struct Pages<'a> {
     /// A script `serve` adds to every page.
     live_reload: Option<&'a str>,
     history: &'a History,
-    /// Link targets for authors' Markdown: page files and codes to URLs,
-    /// attachments.
+    links: &'a Links,
+}
+
+/// What the pages are made of, as a build has read it.
+pub(super) struct Book<'a> {
+    pub(super) config: &'a Config,
+    pub(super) tree: &'a Tree,
+    pub(super) theme: &'a Theme,
+    pub(super) history: &'a History,
+    pub(super) links: &'a Links,
+    pub(super) logo: Option<&'a Logo>,
+    /// The roles of `[roles]` some row names (the search filter's values).
+    pub(super) roles: &'a [String],
+}
+
+/// Link targets for authors' Markdown: page files and codes to URLs,
+/// attachments. The same for every page of a build, and kept by `serve`
+/// between saves (on a national map they take a while to gather).
+pub(super) struct Links {
     page_files: BTreeMap<PathBuf, String>,
     codes: BTreeMap<String, String>,
     assets: HashSet<PathBuf>,
 }
 
-impl<'a> Pages<'a> {
-    pub(super) fn new(
-        config: &'a Config,
-        tree: &'a Tree,
-        theme: &'a Theme,
-        folder: &'a Folder,
-        live_reload: Option<&'a str>,
-        logo: Option<&Logo>,
-        history: &'a History,
-    ) -> Result<Pages<'a>, BuildError> {
-        folder.create_dir(PAGES_DIR)?;
-        Ok(Pages {
-            config,
-            tree,
-            theme,
-            folder,
-            globals: Globals::new(config, tree, logo, history),
-            history,
-            live_reload,
+impl Links {
+    pub(super) fn new(tree: &Tree) -> Links {
+        Links {
             page_files: tree
                 .nodes
                 .iter()
@@ -70,6 +71,32 @@ impl<'a> Pages<'a> {
                 .map(|n| (n.code.to_string(), n.url.clone()))
                 .collect(),
             assets: tree.assets.iter().cloned().collect(),
+        }
+    }
+}
+
+impl<'a> Pages<'a> {
+    pub(super) fn new(
+        book: Book<'a>,
+        folder: &'a Folder,
+        live_reload: Option<&'a str>,
+    ) -> Result<Pages<'a>, BuildError> {
+        folder.create_dir(PAGES_DIR)?;
+        Ok(Pages {
+            config: book.config,
+            tree: book.tree,
+            theme: book.theme,
+            folder,
+            globals: Globals::new(
+                book.config,
+                book.tree,
+                book.logo,
+                book.history,
+                book.roles.to_vec(),
+            ),
+            history: book.history,
+            live_reload,
+            links: book.links,
         })
     }
 
@@ -80,9 +107,9 @@ impl<'a> Pages<'a> {
             &markdown::Links {
                 page: &page.path,
                 root,
-                pages: &self.page_files,
-                codes: &self.codes,
-                assets: &self.assets,
+                pages: &self.links.page_files,
+                codes: &self.links.codes,
+                assets: &self.links.assets,
             },
         )
     }

@@ -12,10 +12,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A node of the published tree.
+#[derive(Clone)]
 pub(super) struct Node {
     pub code: Code,
     pub title: String,
-    pub page: Page,
+    /// Shared: `serve` copies the tree while a save is settled.
+    pub page: std::sync::Arc<Page>,
     pub url: String,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
@@ -36,6 +38,7 @@ impl Node {
 }
 
 /// The published nodes in tree order, with their links.
+#[derive(Clone)]
 pub(super) struct Tree {
     pub nodes: Vec<Node>,
     pub roots: Vec<usize>,
@@ -112,7 +115,7 @@ impl Tree {
                 url: page_url(&code),
                 title: page.front.title.clone(),
                 code,
-                page,
+                page: std::sync::Arc::new(page),
                 parent,
                 children: Vec::new(),
                 updated_below: updated,

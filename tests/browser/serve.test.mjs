@@ -48,20 +48,35 @@ test('serve listens on loopback and says where', () => {
   assert.match(output, /Cartella dell'anteprima: /);
 });
 
-test('an edit to a page appears without reloading by hand, scroll kept', async () => {
+test('an edit to a page\'s text appears in place: no reload, scroll kept, other pages left alone', async () => {
+  const other = await browser.newPage();
+  await other.goto(`${url}processi/C2.6.3.1.html`);
+  await other.evaluate(() => { window.__marker = 'altra pagina'; });
+  const print = await browser.newPage();
+  await print.goto(`${url}stampa.html`);
   await page.evaluate(() => window.scrollTo(0, 400));
   await page.evaluate(() => { window.__marker = 'stessa pagina'; });
   appendFileSync(page_md(), '\nNota aggiunta in anteprima: verifica delle istanze via PEC.\n');
   await shows('Nota aggiunta in anteprima');
-  // The page reloaded by itself (the marker is gone) and kept its place.
-  assert.equal(await page.evaluate(() => window.__marker), undefined);
-  await page.waitForFunction(() => window.scrollY > 300);
+  // The text was swapped into the open page: no reload (the marker is
+  // still there), same place.
+  assert.equal(await page.evaluate(() => window.__marker), 'stessa pagina');
+  assert.ok(await page.evaluate(() => window.scrollY > 300));
+  // The page of the whole manual reloads once the search index and it
+  // are written again, and shows the note too.
+  await print.waitForFunction(() => document.body.innerText.includes('Nota aggiunta in anteprima'), null, { timeout: 30000 });
+  // A page whose text did not change was neither reloaded nor touched.
+  assert.equal(await other.evaluate(() => window.__marker), 'altra pagina');
+  await other.close();
+  await print.close();
 });
 
-test('an edit to a template appears', async () => {
+test('an edit to a template appears (the page reloads)', async () => {
+  await page.evaluate(() => { window.__marker = 'prima del modello'; });
   const tpl = join(dir, 'themes/default/templates/process.html');
   writeFileSync(tpl, readFileSync(tpl, 'utf8').replace('{{ m::heading(page=page, ui=ui) }}', '{{ m::heading(page=page, ui=ui) }}<p class="prova-modello">Modello modificato</p>'));
   await shows('Modello modificato');
+  assert.equal(await page.evaluate(() => window.__marker), undefined);
 });
 
 test('an edit to the spreadsheet is imported and appears', async () => {

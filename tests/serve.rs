@@ -493,6 +493,36 @@ fn clients_that_never_finish_their_headers_are_dropped() {
     );
 }
 
+/// Stopped while the search index of a save is still being written (on
+/// its own thread), the preview still leaves nothing behind.
+#[test]
+fn the_preview_folder_is_removed_even_while_the_search_index_settles() {
+    let b = Book::imported();
+    let page = b.join("content/C/C2/C2.6/C2.6.1/C2.6.1.1.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    for round in 0..3 {
+        let mut s = start(&b, &["--port", "0"]);
+        let folder = std::path::PathBuf::from(&s.folder);
+        // The watch starts right after the address is printed.
+        std::thread::sleep(Duration::from_millis(500));
+        std::fs::write(&page, format!("{text}\nNota {round}.\n")).unwrap();
+        assert!(
+            s.wait_for("Aggiornate 1 pagine", Duration::from_secs(20)),
+            "{}",
+            s.output
+        );
+        // SAFETY: sends a signal to the server this test started.
+        unsafe { libc::kill(s.child.id() as i32, libc::SIGTERM) };
+        assert!(
+            s.wait_for("Anteprima fermata", Duration::from_secs(10)),
+            "{}",
+            s.output
+        );
+        let _ = s.child.wait();
+        assert!(!folder.exists(), "{} left behind", folder.display());
+    }
+}
+
 #[test]
 fn the_preview_folder_is_new_private_and_removed_on_sigterm_and_sighup() {
     use std::os::unix::fs::PermissionsExt;

@@ -237,10 +237,18 @@ impl Drop for RemoveOnDrop {
     fn drop(&mut self) {
         // Only the folder this server created: a built site, or still
         // empty if no build succeeded.
-        if self.0.join(site::MARKER).is_file() {
-            let _ = std::fs::remove_dir_all(&self.0);
-        } else {
+        if !self.0.join(site::MARKER).is_file() {
             let _ = std::fs::remove_dir(&self.0);
+            return;
+        }
+        // The search index may be being written into it on another thread
+        // (a removal then finds new files): try again for a moment.
+        for _ in 0..40 {
+            let _ = std::fs::remove_dir_all(&self.0);
+            if !self.0.exists() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 }

@@ -420,18 +420,45 @@ fn a_rebuild_over_the_last_site_gives_the_bytes_of_a_clean_build() {
     // what a reader gets must be exactly what a clean build gives.
     let b = Book::built();
     let first = snapshot(&b.join("book"));
-    assert!(b.run(&["build"]).status.success());
+    // A rebuild from the same pages takes the search index's files as
+    // they are instead of indexing again (what `MANUALE_TEMPI` shows)...
+    let timed_build = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_manuale"))
+            .arg("build")
+            .env("MANUALE_TEMPI", "1")
+            .current_dir(b.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stderr(&out).contains("pagefind: file della build precedente")
+    };
+    assert!(
+        timed_build(),
+        "nothing changed, yet the search index was made again"
+    );
     assert_eq!(
         snapshot(&b.join("book")),
         first,
         "nothing changed, yet the site did"
     );
+    // ...but not a file changed by hand since: then it is made again.
+    let index_file = walkdir::WalkDir::new(b.join("book/ricerca/pagefind"))
+        .into_iter()
+        .map(Result::unwrap)
+        .find(|e| e.file_name().to_string_lossy().ends_with(".pf_index"))
+        .unwrap()
+        .into_path();
+    std::fs::remove_file(&index_file).unwrap();
+    std::fs::write(&index_file, b"rovinato").unwrap();
+    assert!(!timed_build(), "a damaged search index was taken as it was");
+    assert_eq!(snapshot(&b.join("book")), first, "the damage stayed");
     b.add_author_note("Nota aggiunta dall'ufficio qualità.");
     let out = b.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(b.run(&["build", "--output", "pulito"]).status.success());
     let rebuilt = snapshot(&b.join("book"));
     assert_ne!(rebuilt, first, "the author's note did not reach the site");
+
     assert_eq!(
         rebuilt,
         snapshot(&b.join("pulito")),

@@ -14,6 +14,26 @@ use std::path::{Path, PathBuf};
 
 const MARKER_TEXT: &str = "Cartella generata da «manuale build». Viene sostituita per intero a ogni build: non metterci altri file.\n";
 
+/// A hash of a file's bytes, as a [`stamp`] lists it.
+pub(super) fn bytes_hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// A folder's stamp: what it was made from (`fingerprint`), then each of
+/// its files (relative, `/`-separated) with the hash of its bytes, so that
+/// a later build can take the folder as it is ([`Folder::reuse_dir`]).
+pub(super) fn stamp(fingerprint: &str, mut files: Vec<(String, u64)>) -> String {
+    files.sort();
+    let mut out = format!("{fingerprint}\n");
+    for (name, hash) in files {
+        out.push_str(&format!("{hash:016x} {name}\n"));
+    }
+    out
+}
+
 /// Where a render writes.
 pub(super) struct Folder {
     root: PathBuf,
@@ -85,6 +105,72 @@ impl Folder {
             }
         }
         std::fs::write(&path, bytes).map_err(io(&path))
+    }
+
+    /// In a staged site, when the previous site's `stamp` (see [`stamp`])
+    /// was made for `fingerprint` and every file of its folder `rel` still
+    /// has the bytes it lists: the folder is linked here file by file, and
+    /// the answer is true. False, with nothing left behind, otherwise (no
+    /// previous site, another fingerprint, a file changed, added or
+    /// missing, a link that fails): then the folder is to be written.
+    pub(super) fn reuse_dir(
+        &self,
+        rel: &Path,
+        stamp: &Path,
+        fingerprint: &str,
+    ) -> Result<bool, BuildError> {
+        let Some(previous) = self.previous.as_ref().filter(|_| !self.in_place) else {
+            return Ok(false);
+        };
+        let Ok(text) = std::fs::read_to_string(previous.join(stamp)) else {
+            return Ok(false);
+        };
+        let mut lines = text.lines();
+        if lines.next() != Some(fingerprint) {
+            return Ok(false);
+        }
+        let listed: std::collections::BTreeMap<&str, &str> = lines
+            .filter_map(|l| l.split_once(' ').map(|(h, n)| (n, h)))
+            .collect();
+        let (from, to) = (previous.join(rel), self.path(rel));
+        let stamp_name = stamp.strip_prefix(rel).unwrap_or(stamp);
+        let linked = (|| -> std::io::Result<bool> {
+            let mut seen = 0;
+            for entry in walkdir::WalkDir::new(&from).sort_by_file_name() {
+                let entry = entry?;
+                let rest = entry
+                    .path()
+                    .strip_prefix(&from)
+                    .map_err(std::io::Error::other)?;
+                let target = to.join(rest);
+                let kind = entry.file_type();
+                if kind.is_dir() {
+                    std::fs::create_dir_all(&target)?;
+                    continue;
+                }
+                if !kind.is_file() {
+                    return Ok(false);
+                }
+                if rest != stamp_name {
+                    let name = rest.to_string_lossy().replace('\\', "/");
+                    let bytes = std::fs::read(entry.path())?;
+                    let hash = format!("{:016x}", bytes_hash(&bytes));
+                    if listed.get(name.as_str()) != Some(&hash.as_str()) {
+                        return Ok(false);
+                    }
+                    seen += 1;
+                }
+                std::fs::hard_link(entry.path(), &target)?;
+            }
+            Ok(seen == listed.len())
+        })();
+        if !matches!(linked, Ok(true)) {
+            match std::fs::remove_dir_all(&to) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&to)(e)),
+                _ => return Ok(false),
+            }
+        }
+        Ok(true)
     }
 
     /// Writes the folder `rel` anew with `fill`: in a staged site, directly;

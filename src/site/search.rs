@@ -9,6 +9,7 @@
 //! of one subtree, in tree order). The page side is `assets/ricerca.js`.
 
 use super::error::BuildError;
+use super::output;
 use super::output::Folder;
 use super::tree::{Node, Tree};
 use crate::config::Config;
@@ -151,12 +152,28 @@ fn pagefind_files(tree: &Tree, entries: &[Entry], folder: &Folder) -> Result<(),
         .map(|(n, e)| (n.url.clone(), document(n, e)))
         .collect();
     let dir = Path::new(DIR).join("pagefind");
+    // Pagefind's files are a function of the documents alone (and of the
+    // program): when the site being replaced was indexed from the same
+    // ones, its files are taken as they are. On a national map that is
+    // most of a rebuild with nothing changed.
+    let stamp = dir.join(STAMP);
+    let fingerprint = fingerprint(&docs);
+    if folder.reuse_dir(&dir, &stamp, &fingerprint)? {
+        crate::timings::Laps::start()
+            .lap("  pagefind: file della build precedente, stessi documenti");
+        return Ok(());
+    }
     // The first error of a write, kept whole; Pagefind only needs to stop.
     let failed: std::sync::Mutex<Option<BuildError>> = std::sync::Mutex::new(None);
+    // Each file written, with a hash of its bytes, for the stamp.
+    let written: std::sync::Mutex<Vec<(String, u64)>> = std::sync::Mutex::new(Vec::new());
     let sink = |name: &Path, bytes: &[u8]| -> std::io::Result<()> {
         let name = name.to_string_lossy().replace('\\', "/");
         if !wanted(&name) {
             return Ok(());
+        }
+        if let Ok(mut w) = written.lock() {
+            w.push((name.clone(), output::bytes_hash(bytes)));
         }
         write_file(folder, &dir.join(&name), bytes).map_err(|e| {
             let message = e.to_string();
@@ -190,8 +207,37 @@ fn pagefind_files(tree: &Tree, entries: &[Entry], folder: &Folder) -> Result<(),
         .unwrap_or_else(|_| Err(search_error("il thread si è interrotto")));
     match failed.into_inner().ok().flatten() {
         Some(e) => Err(e),
-        None => result,
+        None => result.and_then(|()| {
+            let files = written.into_inner().unwrap_or_default();
+            folder.write(&stamp, output::stamp(&fingerprint, files).as_bytes())
+        }),
     }
+}
+
+/// Where the fingerprint of the documents indexed is kept, beside
+/// Pagefind's files (a hidden file: web servers need not serve it).
+const STAMP: &str = ".manuale-documenti";
+
+/// What Pagefind's files depend on: the documents, and this very program
+/// (its size and time of change: a new `manuale`, or one with another
+/// Pagefind, indexes again).
+fn fingerprint(docs: &[(String, String)]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    if let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok())
+    {
+        meta.len().hash(&mut h);
+        meta.modified().ok().hash(&mut h);
+    }
+    docs.len().hash(&mut h);
+    for (url, html) in docs {
+        url.hash(&mut h);
+        html.hash(&mut h);
+    }
+    format!("{:016x}", h.finish())
 }
 
 /// Pagefind's errors (`anyhow`) as a build error, keeping them as its source.

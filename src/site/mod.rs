@@ -692,10 +692,7 @@ impl Loaded {
 
 /// A hash of a page's author text, to tell an edit.
 fn author_hash(author: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    author.hash(&mut h);
-    h.finish()
+    output::bytes_hash(author.as_bytes())
 }
 
 /// What `serve` keeps of the site it built last: everything that build
@@ -746,7 +743,7 @@ impl Preview {
             .ok()?;
         let is_page = rel.extension().is_some_and(|e| e == "md");
         if !is_page {
-            let known = self.loaded.tree.assets.iter().any(|a| a == rel);
+            let known = self.loaded.links.is_asset(rel);
             let gone = std::fs::symlink_metadata(path).is_err();
             return (!known && gone).then_some(None);
         }

@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 const MARKER_TEXT: &str = "Cartella generata da «manuale build». Viene sostituita per intero a ogni build: non metterci altri file.\n";
 
-/// A hash of a file's bytes, as a [`stamp`] lists it.
+/// A hash of bytes (a file's, as a [`stamp`] lists it; a page's text),
+/// to tell a change within one program.
 pub(super) fn bytes_hash(bytes: &[u8]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();

@@ -73,6 +73,11 @@ impl Links {
             assets: tree.assets.iter().cloned().collect(),
         }
     }
+
+    /// Whether `rel` (relative to `content/`) is an attachment of the book.
+    pub(super) fn is_asset(&self, rel: &std::path::Path) -> bool {
+        self.assets.contains(rel)
+    }
 }
 
 impl<'a> Pages<'a> {

@@ -20,20 +20,23 @@ impl Laps {
     pub(crate) fn lap(&mut self, what: &str) {
         if let Some(last) = self.last {
             let now = Instant::now();
+            let mb = |m: Option<u64>| m.map_or_else(|| "?".into(), |m| m.to_string());
             eprintln!(
-                "{:>9.1} ms {:>7} MB  {what}",
+                "{:>9.1} ms {:>7} MB {:>7} MB  {what}",
                 (now - last).as_secs_f64() * 1e3,
-                peak_mb().map_or_else(|| "?".into(), |m| m.to_string())
+                mb(memory_mb("VmHWM:")),
+                mb(memory_mb("VmRSS:")),
             );
             self.last = Some(now);
         }
     }
 }
 
-/// The process's peak resident memory so far, in MB (Linux).
-fn peak_mb() -> Option<u64> {
+/// The process's resident memory, in MB (Linux): its peak so far
+/// (`VmHWM:`) or now (`VmRSS:`).
+fn memory_mb(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024)
 }

@@ -54,14 +54,28 @@ pub(crate) fn private_dir(parent: &Path, prefix: &str) -> std::io::Result<PathBu
     Ok(builder.tempdir_in(parent)?.keep())
 }
 
-/// Writes `bytes` to a temporary name beside `path`, then renames it into
-/// place: whoever reads `path` sees the old file or the new one.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes the bytes of `parts`, one after the other, to a temporary name
+/// beside `path`, then renames it into place: whoever reads `path` sees the
+/// old file or the new one.
+pub(crate) fn write_atomic_parts(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
     let tmp = temp_name(path);
-    std::fs::write(&tmp, bytes)?;
+    write_parts(&tmp, parts).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })?;
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
+}
+
+/// Writes the bytes of `parts`, one after the other, as the file `path`
+/// (created, or emptied first): a large file need not be joined in memory.
+pub(crate) fn write_parts(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path)?;
+    for part in parts {
+        file.write_all(part)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

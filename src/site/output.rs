@@ -94,18 +94,28 @@ impl Folder {
     /// Files are never changed in place afterwards (`serve` replaces them
     /// through a new name), so the two sites never see each other's edits.
     pub(super) fn write(&self, rel: impl AsRef<Path>, bytes: &[u8]) -> Result<(), BuildError> {
+        self.write_parts(rel, &[bytes])
+    }
+
+    /// [`Folder::write`] of a file given in parts, one after the other (the
+    /// page of the whole manual, never joined in memory).
+    pub(super) fn write_parts(
+        &self,
+        rel: impl AsRef<Path>,
+        parts: &[&[u8]],
+    ) -> Result<(), BuildError> {
         let rel = rel.as_ref();
         let path = self.path(rel);
         if self.in_place {
-            return files::write_atomic(&path, bytes).map_err(io(&path));
+            return files::write_atomic_parts(&path, parts).map_err(io(&path));
         }
         if let Some(previous) = &self.previous {
             let old = previous.join(rel);
-            if same_bytes(&old, bytes) && std::fs::hard_link(&old, &path).is_ok() {
+            if same_bytes(&old, parts) && std::fs::hard_link(&old, &path).is_ok() {
                 return Ok(());
             }
         }
-        std::fs::write(&path, bytes).map_err(io(&path))
+        files::write_parts(&path, parts).map_err(io(&path))
     }
 
     /// In a staged site, when the previous site's `stamp` (see [`stamp`])
@@ -240,18 +250,30 @@ impl Folder {
 }
 
 /// True when `path` is a regular file (not a link) holding `bytes`.
-fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+fn same_bytes(path: &Path, parts: &[&[u8]]) -> bool {
     use std::io::Read;
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return false;
     };
-    if !meta.is_file() || meta.len() != bytes.len() as u64 {
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    if !meta.is_file() || meta.len() != len as u64 {
         return false;
     }
-    let mut old = Vec::with_capacity(bytes.len());
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut old))
-        .is_ok_and(|_| old == bytes)
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    // Read in pieces: the old page of the whole manual is not loaded whole
+    // beside the new one.
+    let mut old = vec![0; len.min(1 << 16)];
+    for part in parts {
+        for piece in part.chunks(old.len().max(1)) {
+            let old = &mut old[..piece.len()];
+            if file.read_exact(old).is_err() || old != piece {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// Removes a site this tool built, its marker last: a build killed while

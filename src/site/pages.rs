@@ -195,11 +195,11 @@ impl<'a> Pages<'a> {
                 .map(|html| (html, md.has_code))
         });
         let mut has_code = false;
-        let mut sections = String::new();
+        let mut sections = Vec::with_capacity(parts.len());
         for part in parts {
             let (html, code) = part?;
             has_code |= code;
-            sections.push_str(html.trim_end());
+            sections.push(html);
         }
         let toc = nav::toc(self.tree, &self.config.ui);
         let print = context::print_ctx(self.config, self.tree, toc);
@@ -213,15 +213,20 @@ impl<'a> Pages<'a> {
             has_code,
             self.live_reload,
         )?;
-        if !shell.contains(context::PRINT_SECTIONS) {
+        let Some((before, after)) = shell.split_once(context::PRINT_SECTIONS) else {
             return Err(BuildError::Template(
                 "themes: il modello print.html del tema non mostra {{ page.sections | safe }}: \
                  lì vanno le schede di tutti i nodi, ciascuna fatta con print-node.html"
                     .into(),
             ));
-        }
-        let html = shell.replacen(context::PRINT_SECTIONS, &sections, 1);
-        self.folder.write(PRINT_PAGE, html.as_bytes())?;
+        };
+        // The page is written from its parts: on a national map it is tens
+        // of megabytes, never joined in memory.
+        let mut bytes: Vec<&[u8]> = Vec::with_capacity(sections.len() + 2);
+        bytes.push(before.as_bytes());
+        bytes.extend(sections.iter().map(|s| s.trim_end().as_bytes()));
+        bytes.push(after.as_bytes());
+        self.folder.write_parts(PRINT_PAGE, &bytes)?;
         Ok(has_code)
     }
 

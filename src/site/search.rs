@@ -196,11 +196,9 @@ fn pagefind_files(tree: &Tree, entries: &[Entry], folder: &Folder) -> Result<(),
                 .build();
             let mut laps = crate::timings::Laps::start();
             let mut index = PagefindIndex::new(Some(options)).map_err(search_error)?;
-            index.add_html_files(docs).await.map_err(search_error)?;
-            laps.lap("  pagefind: documenti");
-            let written = index.write_files_with(&sink).await;
-            laps.lap("  pagefind: indice e file");
-            written.map_err(search_error)
+            let written = index.write_html_files_with(docs, &sink).await;
+            laps.lap("  pagefind: documenti, indice e file");
+            written.map(drop).map_err(search_error)
         })
     };
     let result = std::thread::scope(|s| s.spawn(index).join())

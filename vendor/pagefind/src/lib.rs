@@ -13,7 +13,7 @@ pub use service::api;
 use wax::walk::Entry;
 use wax::Glob;
 
-use crate::index::build_indexes;
+use crate::index::{build_indexes, build_indexes_from};
 
 mod fossick;
 mod fragments;
@@ -119,32 +119,55 @@ impl SearchState {
         Ok(self.fossicked_pages.len() - existing_page_count)
     }
 
-    /// manuale: fossicks many files on every core (rayon) and keeps them,
-    /// a later file replacing an earlier one with the same URL, without the
-    /// quadratic search and the copy of [`fossick_one`].
-    pub fn fossick_all(&mut self, files: Vec<Fossicker>) -> Result<usize> {
-        let options = &self.options;
-        let results: Vec<FossickedData> = files
-            .into_par_iter()
-            .map(|f| f.fossick_sync(options))
-            .collect::<Result<_>>()?;
-        let count = results.len();
-        let mut at: HashMap<String, usize> = self
-            .fossicked_pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.url.clone(), i))
-            .collect();
-        for result in results {
-            match at.get(&result.url) {
-                Some(&i) => self.fossicked_pages[i] = result,
-                None => {
-                    at.insert(result.url.clone(), self.fossicked_pages.len());
-                    self.fossicked_pages.push(result);
-                }
-            }
+    /// manuale: fossicks `files` on every core and indexes them, in slices
+    /// of [`index::SLICE`]: each slice is parsed, turned into word maps and
+    /// merged before the next, so the parsed pages of a whole site are never
+    /// in memory at once (at 30,000 pages they were most of a build's peak).
+    /// Gives the index `fossick_all` then `build_indexes` would, for what it
+    /// accepts: nothing fossicked before, a forced language (every page is in
+    /// it), and no `data-pagefind-body` (which decides over all pages which
+    /// ones are indexed). Returns how many pages were indexed.
+    pub async fn index_streamed(&mut self, files: Vec<Fossicker>) -> Result<usize> {
+        let Some(language) = self.options.force_language.clone() else {
+            anyhow::bail!("index_streamed needs a forced language");
+        };
+        if !self.fossicked_pages.is_empty() || !self.built_indexes.is_empty() {
+            anyhow::bail!("index_streamed indexes a site of its own, from nothing");
         }
-        Ok(count)
+        let options = &self.options;
+        let (mut old_bundle, mut default_ui, mut indexed) = (false, false, 0);
+        let mut files = files.into_iter();
+        let slices = std::iter::from_fn(|| {
+            let slice: Vec<Fossicker> = files.by_ref().take(index::SLICE).collect();
+            if slice.is_empty() {
+                return None;
+            }
+            let pages = slice
+                .into_par_iter()
+                .map(|f| f.fossick_sync(options))
+                .collect::<Result<Vec<FossickedData>>>();
+            Some(pages.and_then(|pages| {
+                if let Some(page) = pages.iter().find(|p| p.has_custom_body) {
+                    anyhow::bail!(
+                        "index_streamed does not take data-pagefind-body ({})",
+                        page.url
+                    );
+                }
+                old_bundle |= pages.iter().any(|p| p.has_old_bundle_reference);
+                default_ui |= pages.iter().any(|p| p.has_default_ui_reference);
+                let pages: Vec<FossickedData> = pages
+                    .into_iter()
+                    .filter(|p| !p.word_data.is_empty())
+                    .collect();
+                indexed += pages.len();
+                Ok(pages)
+            }))
+        });
+        let built = build_indexes_from(slices, Vec::new(), language, options).await?;
+        self.has_old_bundle_reference |= old_bundle;
+        self.has_default_ui_reference |= default_ui;
+        self.built_indexes = vec![built];
+        Ok(indexed)
     }
 
     pub fn fossick_one(&mut self, file: Fossicker) -> Result<FossickedData> {

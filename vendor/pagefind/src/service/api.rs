@@ -36,7 +36,11 @@
 pub use crate::output::SyntheticFile;
 use anyhow::{bail, Result};
 use rust_patch::Patch;
-use std::{collections::BTreeMap, path::PathBuf, sync::Arc};
+use std::{
+    collections::{BTreeMap, HashMap},
+    path::PathBuf,
+    sync::Arc,
+};
 
 use crate::{
     fossick::{parser::DomParserResult, Fossicker},
@@ -113,30 +117,36 @@ impl PagefindIndex {
         })
     }
 
-    /// manuale: indexes many HTML documents at once, parsed on every core.
-    /// Each is `(url, html)`; returns how many were indexed.
-    pub async fn add_html_files(&mut self, files: Vec<(String, String)>) -> Result<usize> {
-        let files: Vec<Fossicker> = files
+    /// manuale: indexes many HTML documents, `(url, html)`, a later one
+    /// replacing an earlier one with the same URL, and hands each file of the
+    /// index to `sink` (path within the bundle, bytes) as soon as it is
+    /// compressed. The documents are parsed and indexed in slices on every
+    /// core (`SearchState::index_streamed`: needs `force_language`, takes no
+    /// `data-pagefind-body`); returns how many pages were indexed.
+    pub async fn write_html_files_with(
+        &mut self,
+        files: Vec<(String, String)>,
+        sink: &(dyn Fn(&std::path::Path, &[u8]) -> std::io::Result<()> + Sync),
+    ) -> Result<usize> {
+        let mut at: HashMap<String, usize> = HashMap::new();
+        let mut docs: Vec<(String, String)> = Vec::with_capacity(files.len());
+        for (url, html) in files {
+            match at.get(&url) {
+                Some(&i) => docs[i].1 = html,
+                None => {
+                    at.insert(url.clone(), docs.len());
+                    docs.push((url, html));
+                }
+            }
+        }
+        let files: Vec<Fossicker> = docs
             .into_iter()
             .map(|(url, html)| Fossicker::new_synthetic(None, Some(url), html))
             .collect();
-        let state = Arc::clone(&self.search_index);
-        tokio::task::spawn_blocking(move || state.blocking_lock().fossick_all(files))
-            .await
-            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
-    }
-
-    /// manuale: builds the index and hands each of its files to `sink`
-    /// (path within the bundle, bytes) as soon as it is compressed, on
-    /// every core, instead of returning them all as [`get_files`] does.
-    pub async fn write_files_with(
-        &mut self,
-        sink: &(dyn Fn(&std::path::Path, &[u8]) -> std::io::Result<()> + Sync),
-    ) -> Result<()> {
         let mut state = self.search_index.lock().await;
-        state.build_indexes().await?;
+        let indexed = state.index_streamed(files).await?;
         state.write_files_with(sink).await?;
-        Ok(())
+        Ok(indexed)
     }
 
     /// Index a custom record that isn't backed by an HTML file.

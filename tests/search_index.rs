@@ -1,0 +1,121 @@
+//! The search index is built by a patched Pagefind (`vendor/pagefind`)
+//! that parses and indexes the documents in slices, so that a national
+//! map's parsed pages are never all in memory. What a citizen searches must
+//! not change for that: the streamed index has to be, byte for byte, the one
+//! Pagefind's own API builds from the same documents, also when the
+//! documents bring what Pagefind worked out over all pages before indexing
+//! (meta fields first met in a later slice, sort keys, filters, a URL given
+//! twice, accented variants of words).
+
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// More documents than one slice (2,048) holds, so that the slices meet.
+const DOCS: usize = 2_300;
+
+fn documents() -> Vec<(String, String)> {
+    let mut docs = Vec::new();
+    for i in 0..DOCS {
+        let mut meta = format!(
+            "<span data-pagefind-meta=\"codice\">C{i}</span>\
+             <span data-pagefind-meta=\"titolo\">Processo numero {i} perché è così</span>"
+        );
+        // Fields first met in the second slice, sorting before and after
+        // those already indexed: the fields' numbers change.
+        if i >= 2_100 {
+            meta.push_str(&format!(
+                "<span data-pagefind-meta=\"area\">Àrea {}</span>\
+                 <span data-pagefind-meta=\"zona\">zona {}</span>",
+                i % 7,
+                i % 3
+            ));
+        }
+        let body = format!(
+            "<h1>Processo {i} della camera</h1>\
+             <p>Attività di verifica {} e controllo della qualità, pubblicità {}.</p>\
+             <p data-pagefind-sort=\"ordine\">{}</p>\
+             <span data-pagefind-filter=\"funzione\">{}</span>",
+            i % 13,
+            i % 5,
+            (i * 7919) % 1000,
+            ["Anagrafe", "Promozione", "Servizi"][i % 3]
+        );
+        docs.push((
+            format!("/processi/p{i}.html"),
+            format!(
+                "<!DOCTYPE html><html lang=\"it\"><head><title>P{i}</title></head>\
+                 <body><main>{body}</main><div data-pagefind-ignore>{meta}</div></body></html>"
+            ),
+        ));
+    }
+    // A URL given again: the later document replaces the earlier one.
+    let again = docs[5].0.clone();
+    docs.push((
+        again,
+        "<!DOCTYPE html><html lang=\"it\"><body><main><h1>Sostituito</h1>\
+         <p>Testo rifatto</p></main></body></html>"
+            .into(),
+    ));
+    docs
+}
+
+fn options() -> PagefindServiceConfig {
+    PagefindServiceConfig::builder()
+        .force_language("it".to_string())
+        .build()
+}
+
+#[test]
+fn the_streamed_search_index_is_pagefinds_own_byte_for_byte() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let (own, streamed) = runtime.block_on(async {
+        let mut index = PagefindIndex::new(Some(options())).expect("an index");
+        for (url, html) in documents() {
+            index
+                .add_html_file(None, Some(url), html)
+                .await
+                .expect("a document indexed");
+        }
+        let own: BTreeMap<String, Vec<u8>> = index
+            .get_files()
+            .await
+            .expect("Pagefind's files")
+            .into_iter()
+            .map(|f| (f.filename.to_string_lossy().into_owned(), f.contents))
+            .collect();
+
+        let files = Mutex::new(BTreeMap::new());
+        let sink = |name: &std::path::Path, bytes: &[u8]| {
+            files
+                .lock()
+                .expect("not poisoned")
+                .insert(name.to_string_lossy().into_owned(), bytes.to_vec());
+            Ok(())
+        };
+        let mut index = PagefindIndex::new(Some(options())).expect("an index");
+        let indexed = index
+            .write_html_files_with(documents(), &sink)
+            .await
+            .expect("the streamed files");
+        assert_eq!(indexed, DOCS, "one page per URL");
+        (own, files.into_inner().expect("not poisoned"))
+    });
+    assert!(
+        own.keys().any(|k| k.ends_with(".pf_meta")) && own.len() > DOCS,
+        "Pagefind wrote an index with a fragment per page: {:?}",
+        own.keys().take(5).collect::<Vec<_>>()
+    );
+    let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&streamed), names(&own), "the same files");
+    for (name, bytes) in &own {
+        assert!(
+            streamed[name] == *bytes,
+            "{name} differs between Pagefind's own index and the streamed one"
+        );
+    }
+}

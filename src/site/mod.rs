@@ -383,6 +383,39 @@ fn render(
     opts: &Options,
     scope: &Scope,
 ) -> Result<usize, BuildError> {
+    let Loaded { config, tree, .. } = loaded;
+    let plan = Plan::new(scope, tree);
+    // The search index is built from the tree alone, on a thread of its
+    // own, while the pages, the print page and the open data are written:
+    // each side has stretches on one core (Pagefind's merges, the data
+    // files, the disk) that the other fills.
+    std::thread::scope(|s| -> Result<usize, BuildError> {
+        let search = plan.search.then(|| {
+            s.spawn(|| -> Result<(), BuildError> {
+                let mut laps = crate::timings::Laps::start();
+                let searched = folder.replace_dir(search::DIR, |f| search::write(config, tree, f));
+                laps.lap("indice di ricerca");
+                searched
+            })
+        });
+        let written = render_pages(loaded, folder, opts, &plan);
+        let searched = search.map_or(Ok(()), |h| {
+            // A panic there is a bug: let it surface.
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        });
+        let count = written?;
+        searched.map(|()| count)
+    })
+}
+
+/// What [`render`] writes beside the search index: pages, theme, print
+/// page, open data; returns how many pages it wrote.
+fn render_pages(
+    loaded: &Loaded,
+    folder: &Folder,
+    opts: &Options,
+    plan: &Plan,
+) -> Result<usize, BuildError> {
     let Loaded {
         config,
         tree,
@@ -390,7 +423,6 @@ fn render(
         content_dir,
         ..
     } = loaded;
-    let plan = Plan::new(scope, tree);
     let mut laps = crate::timings::Laps::start();
     let book = pages::Book {
         config,
@@ -432,31 +464,12 @@ fn render(
     if any_code {
         theme::write_code_css(folder)?;
     }
-    // The open data is written on a thread of its own while the search
-    // index is built: each has long stretches on one core.
-    std::thread::scope(|s| -> Result<(), BuildError> {
-        let data = plan.data.then(|| {
-            s.spawn(|| -> Result<(), BuildError> {
-                let mut laps = crate::timings::Laps::start();
-                export::write(config, tree, &loaded.history, folder)?;
-                dcat::write(config, tree, &loaded.history, folder)?;
-                copy_attachments(tree, content_dir, folder)?;
-                laps.lap("dati aperti (CSV, JSON, XLSX, DCAT), allegati");
-                Ok(())
-            })
-        });
-        let searched = if plan.search {
-            folder.replace_dir(search::DIR, |f| search::write(config, tree, f))
-        } else {
-            Ok(())
-        };
-        laps.lap("indice di ricerca");
-        let written = data.map_or(Ok(()), |h| {
-            // A panic there is a bug: let it surface.
-            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-        });
-        searched.and(written)
-    })?;
+    if plan.data {
+        export::write(config, tree, &loaded.history, folder)?;
+        dcat::write(config, tree, &loaded.history, folder)?;
+        copy_attachments(tree, content_dir, folder)?;
+        laps.lap("dati aperti (CSV, JSON, XLSX, DCAT), allegati");
+    }
     Ok(count)
 }
 

@@ -435,9 +435,26 @@ fn render_pages(
     };
     let pages = pages::Pages::new(book, folder, opts.live_reload.as_deref())?;
     laps.lap("preparazione delle pagine");
-    let mut any_code = pages.nodes(&plan.nodes)?;
+    // What holds much memory for a while comes first, while the search
+    // index beside it is still small: the open data, then the page of the
+    // whole manual (every page's text). The pages, each written and
+    // dropped, go on while the index is finished and written.
+    if plan.data {
+        export::write(config, tree, &loaded.history, folder)?;
+        dcat::write(config, tree, &loaded.history, folder)?;
+        copy_attachments(tree, content_dir, folder)?;
+        laps.lap("dati aperti (CSV, JSON, XLSX, DCAT), allegati");
+    }
+    let mut any_code = false;
+    let mut count = 0;
+    if plan.print {
+        any_code |= pages.print()?;
+        count += 1;
+        laps.lap("pagina di stampa");
+    }
+    any_code |= pages.nodes(&plan.nodes)?;
+    count += plan.nodes.len();
     laps.lap("pagine dei processi");
-    let mut count = plan.nodes.len();
     if plan.home {
         any_code |= pages.home()?;
         count += 1;
@@ -448,14 +465,6 @@ fn render_pages(
         data_page::write(&pages)?;
         count += 1 + edition_pages::write(&pages)?;
         laps.lap("home, 404, ricerca, dati aperti, edizioni");
-    }
-    // The page of the whole manual holds every page's text.
-    if plan.print {
-        any_code |= pages.print()?;
-        count += 1;
-        laps.lap("pagina di stampa");
-    }
-    if plan.theme {
         theme.write_assets(folder, config)?;
         if let Some(logo) = &loaded.logo {
             folder.write(&logo.url, &logo.bytes)?;
@@ -463,12 +472,6 @@ fn render_pages(
     }
     if any_code {
         theme::write_code_css(folder)?;
-    }
-    if plan.data {
-        export::write(config, tree, &loaded.history, folder)?;
-        dcat::write(config, tree, &loaded.history, folder)?;
-        copy_attachments(tree, content_dir, folder)?;
-        laps.lap("dati aperti (CSV, JSON, XLSX, DCAT), allegati");
     }
     Ok(count)
 }

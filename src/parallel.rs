@@ -36,6 +36,36 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
         .collect()
 }
 
+/// [`map`] of a fallible `f`: once an item fails, the threads take no
+/// new items, and the error of the lowest failed item seen is returned (a
+/// broken template is reported at once, not after every page of a national
+/// map).
+pub(crate) fn try_map<T: Sync, R: Send, E: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R, E> + Sync,
+) -> Result<Vec<R>, E> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let failed = AtomicBool::new(false);
+    let results = map(items, |item| {
+        if failed.load(Ordering::Relaxed) {
+            return None;
+        }
+        let result = f(item);
+        if result.is_err() {
+            failed.store(true, Ordering::Relaxed);
+        }
+        Some(result)
+    });
+    if !failed.into_inner() {
+        return Ok(results.into_iter().flatten().flatten().collect());
+    }
+    let first_error = results.into_iter().flatten().find_map(Result::err);
+    match first_error {
+        Some(e) => Err(e),
+        None => unreachable!("an item failed"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -46,5 +76,25 @@ mod tests {
             v.iter().map(|x| x * 2).collect::<Vec<_>>()
         );
         assert!(super::map(&Vec::<u8>::new(), |x| *x).is_empty());
+    }
+
+    #[test]
+    fn try_map_keeps_order_and_stops_at_an_error() {
+        let v: Vec<usize> = (0..1000).collect();
+        let doubled: Result<Vec<usize>, String> = super::try_map(&v, |x| Ok(x * 2));
+        assert_eq!(doubled, Ok(v.iter().map(|x| x * 2).collect()));
+        let called = std::sync::atomic::AtomicUsize::new(0);
+        let failed = super::try_map(&v, |&x| {
+            called.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if x >= 10 {
+                Err(format!("item {x}"))
+            } else {
+                Ok(x)
+            }
+        });
+        let e = failed.expect_err("items from 10 on fail");
+        assert!(e.starts_with("item "), "{e}");
+        // Each thread stops at its first failure: far fewer than 1000 calls.
+        assert!(called.into_inner() < 100);
     }
 }

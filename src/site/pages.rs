@@ -123,12 +123,8 @@ impl<'a> Pages<'a> {
     /// on a virtual disk the time goes into creating files, and that
     /// overlaps well.
     pub(super) fn nodes(&self, indices: &[usize]) -> Result<bool, BuildError> {
-        let results = crate::parallel::map(indices, |&i| self.node(i));
-        let mut any_code = false;
-        for r in results {
-            any_code |= r?;
-        }
-        Ok(any_code)
+        let results = crate::parallel::try_map(indices, |&i| self.node(i))?;
+        Ok(results.into_iter().any(|code| code))
     }
 
     fn node(&self, i: usize) -> Result<bool, BuildError> {
@@ -186,21 +182,16 @@ impl<'a> Pages<'a> {
     /// template context.
     pub(super) fn print(&self) -> Result<bool, BuildError> {
         let indices: Vec<usize> = (0..self.tree.nodes.len()).collect();
-        let parts = crate::parallel::map(&indices, |&i| {
+        let parts = crate::parallel::try_map(&indices, |&i| {
             let n = &self.tree.nodes[i];
             let md = self.markdown(&n.page, "");
             let node = context::print_node(self.config, self.tree, i, md.html);
             self.theme
                 .render_part("print-node.html", &self.config.ui, "n", &node)
                 .map(|html| (html, md.has_code))
-        });
-        let mut has_code = false;
-        let mut sections = Vec::with_capacity(parts.len());
-        for part in parts {
-            let (html, code) = part?;
-            has_code |= code;
-            sections.push(html);
-        }
+        })?;
+        let has_code = parts.iter().any(|(_, code)| *code);
+        let sections: Vec<String> = parts.into_iter().map(|(html, _)| html).collect();
         let toc = nav::toc(self.tree, &self.config.ui);
         let print = context::print_ctx(self.config, self.tree, toc);
         let nav = nav::render(self.tree, None, "", &self.config.ui);

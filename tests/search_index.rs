@@ -10,6 +10,7 @@
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use std::collections::BTreeMap;
+use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
 /// More documents than one slice (2,048) holds, so that the slices meet.
@@ -99,7 +100,7 @@ fn the_streamed_search_index_is_pagefinds_own_byte_for_byte() {
         };
         let mut index = PagefindIndex::new(Some(options())).expect("an index");
         let indexed = index
-            .write_html_files_with(documents(), &sink)
+            .write_html_files_with(documents(), &sink, &AtomicBool::new(false))
             .await
             .expect("the streamed files");
         assert_eq!(indexed, DOCS, "one page per URL");
@@ -118,4 +119,32 @@ fn the_streamed_search_index_is_pagefinds_own_byte_for_byte() {
             "{name} differs between Pagefind's own index and the streamed one"
         );
     }
+}
+
+/// A build whose pages failed tells the index to stop, so that its error is
+/// not held back until a national map's index is done: told to stop, the
+/// streamed index ends with an error and writes no file.
+#[test]
+fn a_stopped_search_index_ends_with_an_error_and_writes_nothing() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let written = Mutex::new(Vec::new());
+    let sink = |name: &std::path::Path, _: &[u8]| {
+        written
+            .lock()
+            .expect("not poisoned")
+            .push(name.to_path_buf());
+        Ok(())
+    };
+    let result = runtime.block_on(async {
+        let mut index = PagefindIndex::new(Some(options())).expect("an index");
+        index
+            .write_html_files_with(documents(), &sink, &AtomicBool::new(true))
+            .await
+    });
+    let error = result.expect_err("a stopped index is an error");
+    assert!(error.to_string().contains("stopped"), "{error}");
+    assert!(written.into_inner().expect("not poisoned").is_empty());
 }

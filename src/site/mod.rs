@@ -39,6 +39,7 @@ use error::io;
 use output::Folder;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use theme::Theme;
 use tree::Tree;
@@ -389,16 +390,23 @@ fn render(
     // own, while the pages, the print page and the open data are written:
     // each side has stretches on one core (Pagefind's merges, the data
     // files, the disk) that the other fills.
+    // When the pages fail, the index is not needed: Pagefind is told to
+    // stop, so that the error is not held back until the index is done.
+    let stop = AtomicBool::new(false);
     std::thread::scope(|s| -> Result<usize, BuildError> {
         let search = plan.search.then(|| {
             s.spawn(|| -> Result<(), BuildError> {
                 let mut laps = crate::timings::Laps::start();
-                let searched = folder.replace_dir(search::DIR, |f| search::write(config, tree, f));
+                let searched =
+                    folder.replace_dir(search::DIR, |f| search::write(config, tree, f, &stop));
                 laps.lap("indice di ricerca");
                 searched
             })
         });
         let written = render_pages(loaded, folder, opts, &plan);
+        if written.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
         let searched = search.map_or(Ok(()), |h| {
             // A panic there is a bug: let it surface.
             h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))

@@ -19,6 +19,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 /// Folder of the search files in the site.
 pub(super) const DIR: &str = "ricerca";
@@ -26,10 +27,17 @@ pub(super) const DIR: &str = "ricerca";
 const CHUNK: usize = 400;
 
 /// Builds and writes the search index of the tree.
-pub(super) fn write(config: &Config, tree: &Tree, folder: &Folder) -> Result<(), BuildError> {
+/// Once `stop` is true, Pagefind gives up before its next slice of
+/// documents with an error (the build has failed elsewhere).
+pub(super) fn write(
+    config: &Config,
+    tree: &Tree,
+    folder: &Folder,
+    stop: &AtomicBool,
+) -> Result<(), BuildError> {
     // What each result shows, worked out once for both indexes.
     let entries = entries(config, tree);
-    pagefind_files(tree, &entries, folder)?;
+    pagefind_files(tree, &entries, folder, stop)?;
     let codes = Path::new(DIR).join("codici");
     for (name, text) in code_index(tree, &entries) {
         write_file(folder, &codes.join(name), text.as_bytes())?;
@@ -142,7 +150,12 @@ fn entries(config: &Config, tree: &Tree) -> Vec<Entry> {
 /// Each file is written under `ricerca/pagefind/` as soon as Pagefind has
 /// compressed it, on every core: the index of a national map is never held
 /// whole in memory.
-fn pagefind_files(tree: &Tree, entries: &[Entry], folder: &Folder) -> Result<(), BuildError> {
+fn pagefind_files(
+    tree: &Tree,
+    entries: &[Entry],
+    folder: &Folder,
+    stop: &AtomicBool,
+) -> Result<(), BuildError> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
     let docs: Vec<(String, String)> = tree
@@ -196,7 +209,7 @@ fn pagefind_files(tree: &Tree, entries: &[Entry], folder: &Folder) -> Result<(),
                 .build();
             let mut laps = crate::timings::Laps::start();
             let mut index = PagefindIndex::new(Some(options)).map_err(search_error)?;
-            let written = index.write_html_files_with(docs, &sink).await;
+            let written = index.write_html_files_with(docs, &sink, stop).await;
             laps.lap("  pagefind: documenti, indice e file");
             written.map(drop).map_err(search_error)
         })

@@ -126,8 +126,13 @@ impl SearchState {
     /// Gives the index `fossick_all` then `build_indexes` would, for what it
     /// accepts: nothing fossicked before, a forced language (every page is in
     /// it), and no `data-pagefind-body` (which decides over all pages which
-    /// ones are indexed). Returns how many pages were indexed.
-    pub async fn index_streamed(&mut self, files: Vec<Fossicker>) -> Result<usize> {
+    /// ones are indexed). Returns how many pages were indexed; an error,
+    /// before the next slice, once `stop` is true.
+    pub async fn index_streamed(
+        &mut self,
+        files: Vec<Fossicker>,
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<usize> {
         let Some(language) = self.options.force_language.clone() else {
             anyhow::bail!("index_streamed needs a forced language");
         };
@@ -141,6 +146,9 @@ impl SearchState {
             let slice: Vec<Fossicker> = files.by_ref().take(index::SLICE).collect();
             if slice.is_empty() {
                 return None;
+            }
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                return Some(Err(anyhow::anyhow!("index_streamed stopped by its caller")));
             }
             let pages = slice
                 .into_par_iter()

@@ -122,11 +122,14 @@ impl PagefindIndex {
     /// index to `sink` (path within the bundle, bytes) as soon as it is
     /// compressed. The documents are parsed and indexed in slices on every
     /// core (`SearchState::index_streamed`: needs `force_language`, takes no
-    /// `data-pagefind-body`); returns how many pages were indexed.
+    /// `data-pagefind-body`); returns how many pages were indexed. Once
+    /// `stop` is true it ends with an error before the next slice of
+    /// documents (the caller no longer needs the index).
     pub async fn write_html_files_with(
         &mut self,
         files: Vec<(String, String)>,
         sink: &(dyn Fn(&std::path::Path, &[u8]) -> std::io::Result<()> + Sync),
+        stop: &std::sync::atomic::AtomicBool,
     ) -> Result<usize> {
         let mut at: HashMap<String, usize> = HashMap::new();
         let mut docs: Vec<(String, String)> = Vec::with_capacity(files.len());
@@ -144,7 +147,7 @@ impl PagefindIndex {
             .map(|(url, html)| Fossicker::new_synthetic(None, Some(url), html))
             .collect();
         let mut state = self.search_index.lock().await;
-        let indexed = state.index_streamed(files).await?;
+        let indexed = state.index_streamed(files, stop).await?;
         state.write_files_with(sink).await?;
         Ok(indexed)
     }

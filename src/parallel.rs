@@ -56,14 +56,14 @@ pub(crate) fn try_map<T: Sync, R: Send, E: Send>(
         }
         Some(result)
     });
-    if !failed.into_inner() {
-        return Ok(results.into_iter().flatten().flatten().collect());
+    // In order: the first error met is the lowest failed item's; an item
+    // left undone (None) is only ever after a failure, so a run with no
+    // error has every result.
+    let mut done = Vec::with_capacity(items.len());
+    for result in results.into_iter().flatten() {
+        done.push(result?);
     }
-    let first_error = results.into_iter().flatten().find_map(Result::err);
-    match first_error {
-        Some(e) => Err(e),
-        None => unreachable!("an item failed"),
-    }
+    Ok(done)
 }
 
 #[cfg(test)]

@@ -123,10 +123,10 @@ impl SearchState {
     /// of [`index::SLICE`]: each slice is parsed, turned into word maps and
     /// merged before the next, so the parsed pages of a whole site are never
     /// in memory at once (at 30,000 pages they were most of a build's peak).
-    /// Gives the index `fossick_all` then `build_indexes` would, for what it
-    /// accepts: nothing fossicked before, a forced language (every page is in
-    /// it), and no `data-pagefind-body` (which decides over all pages which
-    /// ones are indexed). Returns how many pages were indexed; an error,
+    /// Gives the index that fossicking every file, then `build_indexes`,
+    /// would, for what it accepts: nothing fossicked before, a forced
+    /// language (every page is in it), and no `data-pagefind-body` (which
+    /// decides over all pages which ones are indexed). Returns how many pages were indexed; an error,
     /// before the next slice, once `stop` is true.
     pub async fn index_streamed(
         &mut self,

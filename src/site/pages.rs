@@ -191,7 +191,6 @@ impl<'a> Pages<'a> {
                 .map(|html| (html, md.has_code))
         })?;
         let has_code = parts.iter().any(|(_, code)| *code);
-        let sections: Vec<String> = parts.into_iter().map(|(html, _)| html).collect();
         let toc = nav::toc(self.tree, &self.config.ui);
         let print = context::print_ctx(self.config, self.tree, toc);
         let nav = nav::render(self.tree, None, "", &self.config.ui);
@@ -213,9 +212,9 @@ impl<'a> Pages<'a> {
         };
         // The page is written from its parts: on a national map it is tens
         // of megabytes, never joined in memory.
-        let mut bytes: Vec<&[u8]> = Vec::with_capacity(sections.len() + 2);
+        let mut bytes: Vec<&[u8]> = Vec::with_capacity(parts.len() + 2);
         bytes.push(before.as_bytes());
-        bytes.extend(sections.iter().map(|s| s.trim_end().as_bytes()));
+        bytes.extend(parts.iter().map(|(html, _)| html.trim_end().as_bytes()));
         bytes.push(after.as_bytes());
         self.folder.write_parts(PRINT_PAGE, &bytes)?;
         Ok(has_code)

@@ -4,21 +4,34 @@
 
 /// Applies `f` to every item on up to eight threads; results in order.
 pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    map_with(items, || (), |(), item| f(item))
+}
+
+/// [`map`] where each thread first makes a state of its own with `init`
+/// and hands it to `f` with every item it takes (a buffer, a template
+/// context filled once).
+pub(crate) fn map_with<T: Sync, S, R: Send>(
+    items: &[T],
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<R> {
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .clamp(1, 8);
     if workers == 1 || items.len() < 2 {
-        return items.iter().map(f).collect();
+        let mut state = init();
+        return items.iter().map(|item| f(&mut state, item)).collect();
     }
-    let f = &f;
+    let (f, init) = (&f, &init);
     let mut slots: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
                 s.spawn(move || {
+                    let mut state = init();
                     (w..items.len())
                         .step_by(workers)
-                        .map(|i| (i, f(&items[i])))
+                        .map(|i| (i, f(&mut state, &items[i])))
                         .collect::<Vec<_>>()
                 })
             })
@@ -36,21 +49,22 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
         .collect()
 }
 
-/// [`map`] of a fallible `f`: once an item fails, the threads take no
+/// [`map_with`] of a fallible `f`: once an item fails, the threads take no
 /// new items, and the error of the lowest failed item seen is returned (a
 /// broken template is reported at once, not after every page of a national
 /// map).
-pub(crate) fn try_map<T: Sync, R: Send, E: Send>(
+pub(crate) fn try_map_with<T: Sync, S, R: Send, E: Send>(
     items: &[T],
-    f: impl Fn(&T) -> Result<R, E> + Sync,
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &T) -> Result<R, E> + Sync,
 ) -> Result<Vec<R>, E> {
     use std::sync::atomic::{AtomicBool, Ordering};
     let failed = AtomicBool::new(false);
-    let results = map(items, |item| {
+    let results = map_with(items, init, |state, item| {
         if failed.load(Ordering::Relaxed) {
             return None;
         }
-        let result = f(item);
+        let result = f(state, item);
         if result.is_err() {
             failed.store(true, Ordering::Relaxed);
         }
@@ -79,19 +93,43 @@ mod tests {
     }
 
     #[test]
-    fn try_map_keeps_order_and_stops_at_an_error() {
+    fn map_with_keeps_a_state_per_thread() {
         let v: Vec<usize> = (0..1000).collect();
-        let doubled: Result<Vec<usize>, String> = super::try_map(&v, |x| Ok(x * 2));
+        // Each thread counts the items it has taken: its state lives on
+        // from item to item, and no two threads share one.
+        let counts = super::map_with(
+            &v,
+            || 0usize,
+            |seen, _| {
+                *seen += 1;
+                *seen
+            },
+        );
+        assert_eq!(counts.len(), 1000);
+        assert!(counts.iter().any(|&c| c > 1), "the state is kept");
+        // One thread per core, at most eight, each starting its count at 1.
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
+        assert_eq!(counts.iter().filter(|&&c| c == 1).count(), workers);
+    }
+
+    #[test]
+    fn try_map_with_keeps_order_and_stops_at_an_error() {
+        let v: Vec<usize> = (0..1000).collect();
+        let doubled: Result<Vec<usize>, String> = super::try_map_with(&v, || (), |(), x| Ok(x * 2));
         assert_eq!(doubled, Ok(v.iter().map(|x| x * 2).collect()));
         let called = std::sync::atomic::AtomicUsize::new(0);
-        let failed = super::try_map(&v, |&x| {
-            called.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if x >= 10 {
-                Err(format!("item {x}"))
-            } else {
-                Ok(x)
-            }
-        });
+        let failed = super::try_map_with(
+            &v,
+            || (),
+            |(), &x| {
+                called.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if x >= 10 {
+                    Err(format!("item {x}"))
+                } else {
+                    Ok(x)
+                }
+            },
+        );
         let e = failed.expect_err("items from 10 on fail");
         assert!(e.starts_with("item "), "{e}");
         // Each thread stops at its first failure: far fewer than 1000 calls.

@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::content::{self, Page};
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
+use tera::Context;
 
 /// Everything a page needs besides its own node.
 pub(super) struct Pages<'a> {
@@ -25,7 +26,8 @@ pub(super) struct Pages<'a> {
     tree: &'a Tree,
     theme: &'a Theme,
     folder: &'a Folder,
-    globals: Globals<'a>,
+    /// What every page shares ([`Globals`]), serialized once.
+    globals: Context,
     /// A script `serve` adds to every page.
     live_reload: Option<&'a str>,
     history: &'a History,
@@ -92,13 +94,13 @@ impl<'a> Pages<'a> {
             tree: book.tree,
             theme: book.theme,
             folder,
-            globals: Globals::new(
+            globals: Theme::globals(&Globals::new(
                 book.config,
                 book.tree,
                 book.logo,
                 book.history,
                 book.roles.to_vec(),
-            ),
+            ))?,
             history: book.history,
             live_reload,
             links: book.links,
@@ -123,11 +125,15 @@ impl<'a> Pages<'a> {
     /// on a virtual disk the time goes into creating files, and that
     /// overlaps well.
     pub(super) fn nodes(&self, indices: &[usize]) -> Result<bool, BuildError> {
-        let results = crate::parallel::try_map(indices, |&i| self.node(i))?;
+        let results = crate::parallel::try_map_with(
+            indices,
+            || self.globals.clone(),
+            |ctx, &i| self.node(ctx, i),
+        )?;
         Ok(results.into_iter().any(|code| code))
     }
 
-    fn node(&self, i: usize) -> Result<bool, BuildError> {
+    fn node(&self, ctx: &mut Context, i: usize) -> Result<bool, BuildError> {
         let node = &self.tree.nodes[i];
         let root = "../";
         let md = self.markdown(&node.page, root);
@@ -141,7 +147,7 @@ impl<'a> Pages<'a> {
         };
         let html = self.theme.render(
             template,
-            &self.globals,
+            ctx,
             &page,
             &nav,
             root,
@@ -165,7 +171,7 @@ impl<'a> Pages<'a> {
         let nav = nav::render(self.tree, None, "", &self.config.ui);
         let html = self.theme.render(
             "index.html",
-            &self.globals,
+            &mut self.globals.clone(),
             &home,
             &nav,
             "",
@@ -182,21 +188,25 @@ impl<'a> Pages<'a> {
     /// template context.
     pub(super) fn print(&self) -> Result<bool, BuildError> {
         let indices: Vec<usize> = (0..self.tree.nodes.len()).collect();
-        let parts = crate::parallel::try_map(&indices, |&i| {
-            let n = &self.tree.nodes[i];
-            let md = self.markdown(&n.page, "");
-            let node = context::print_node(self.config, self.tree, i, md.html);
-            self.theme
-                .render_part("print-node.html", &self.config.ui, "n", &node)
-                .map(|html| (html, md.has_code))
-        })?;
+        let parts = crate::parallel::try_map_with(
+            &indices,
+            || Theme::part_context(&self.config.ui),
+            |ctx, &i| {
+                let n = &self.tree.nodes[i];
+                let md = self.markdown(&n.page, "");
+                let node = context::print_node(self.config, self.tree, i, md.html);
+                self.theme
+                    .render_part("print-node.html", ctx, "n", &node)
+                    .map(|html| (html, md.has_code))
+            },
+        )?;
         let has_code = parts.iter().any(|(_, code)| *code);
         let toc = nav::toc(self.tree, &self.config.ui);
         let print = context::print_ctx(self.config, self.tree, toc);
         let nav = nav::render(self.tree, None, "", &self.config.ui);
         let shell = self.theme.render(
             "print.html",
-            &self.globals,
+            &mut self.globals.clone(),
             &print,
             &nav,
             "",
@@ -227,7 +237,7 @@ impl<'a> Pages<'a> {
         let nav = nav::render(self.tree, None, "", &self.config.ui);
         let html = self.theme.render(
             "search.html",
-            &self.globals,
+            &mut self.globals.clone(),
             &page,
             &nav,
             "",
@@ -250,7 +260,7 @@ impl<'a> Pages<'a> {
         let nav = nav::render(self.tree, None, &root, &self.config.ui);
         let html = self.theme.render(
             template,
-            &self.globals,
+            &mut self.globals.clone(),
             ctx,
             &nav,
             &root,
@@ -293,9 +303,15 @@ impl<'a> Pages<'a> {
             .unwrap_or_default();
         let page = context::not_found_ctx(self.config);
         let nav = nav::render(self.tree, None, &root, &self.config.ui);
-        let html = self
-            .theme
-            .render("404.html", &self.globals, &page, &nav, &root, false, None)?;
+        let html = self.theme.render(
+            "404.html",
+            &mut self.globals.clone(),
+            &page,
+            &nav,
+            &root,
+            false,
+            None,
+        )?;
         self.folder.write("404.html", html.as_bytes())
     }
 }

@@ -127,44 +127,60 @@ impl Theme {
         })
     }
 
+    /// The values every page shares, as a template context: serialized
+    /// once per build, then each page only adds its own ([`Theme::render`]).
+    pub(super) fn globals<G: Serialize>(globals: &G) -> Result<Context, BuildError> {
+        Context::from_serialize(globals).map_err(|e| BuildError::Template(e.to_string()))
+    }
+
+    /// Renders `template` with `ctx`, which holds the globals: the page's
+    /// own values are put in it, replacing those of the page rendered
+    /// before with the same context (a thread renders page after page with
+    /// one context, and the globals of a national map's pages are not
+    /// serialized again for each).
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn render<G: Serialize, P: Serialize>(
+    pub(super) fn render<P: Serialize>(
         &self,
         template: &str,
-        globals: &G,
+        ctx: &mut Context,
         page: &P,
         nav: &str,
         root: &str,
         has_code: bool,
         live_reload: Option<&str>,
     ) -> Result<String, BuildError> {
-        let mut ctx =
-            Context::from_serialize(globals).map_err(|e| BuildError::Template(e.to_string()))?;
         ctx.insert("page", page);
         ctx.insert("nav", nav);
         ctx.insert("root", root);
         ctx.insert("has_code", &has_code);
         ctx.insert("live_reload", &live_reload);
         self.tera
-            .render(template, &ctx)
+            .render(template, ctx)
             .map_err(|e| BuildError::Template(template_error(Path::new("themes"), &e)))
+    }
+
+    /// The context of a part of a page (`print-node.html`): `ui`, and the
+    /// part's value under its name, put by [`Theme::render_part`].
+    pub(super) fn part_context(ui: &config::Ui) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("ui", ui);
+        ctx
     }
 
     /// A part of a page (`print-node.html`): the template sees `ui` and
     /// `name`, nothing else, so rendering thousands of parts does not copy
-    /// the globals each time.
+    /// the globals each time; `ctx` comes from [`Theme::part_context`] and
+    /// is used again part after part.
     pub(super) fn render_part<P: Serialize>(
         &self,
         template: &str,
-        ui: &config::Ui,
+        ctx: &mut Context,
         name: &str,
         value: &P,
     ) -> Result<String, BuildError> {
-        let mut ctx = Context::new();
-        ctx.insert("ui", ui);
         ctx.insert(name, value);
         self.tera
-            .render(template, &ctx)
+            .render(template, ctx)
             .map_err(|e| BuildError::Template(template_error(Path::new("themes"), &e)))
     }
 

@@ -461,14 +461,34 @@ impl PagefindIndexes {
     }
 }
 
-/// manuale: one file's bytes as [`write`] stores them.
+/// manuale: one file's bytes as [`write`] stores them: the same gzip
+/// stream of `pagefind_dcd` and the bytes, made by libdeflate at level 9
+/// instead of zlib's best. Twice as fast (most files are fragments of a
+/// kilobyte, where zlib's set-up is most of the cost, and a compressor is
+/// kept per thread) and, over a site's files, a little smaller.
 fn compress(bytes: &[u8], compression: Compress) -> Vec<u8> {
+    use libdeflater::{CompressionLvl, Compressor};
+    use std::cell::RefCell;
+    thread_local! {
+        static GZIP: RefCell<Option<Compressor>> = const { RefCell::new(None) };
+    }
     match compression {
         Compress::GZ => {
-            let mut gz = GzEncoder::new(Vec::new(), Compression::best());
-            gz.write_all(b"pagefind_dcd").unwrap();
-            gz.write_all(bytes).unwrap();
-            gz.finish().unwrap()
+            let mut input = Vec::with_capacity(b"pagefind_dcd".len() + bytes.len());
+            input.extend_from_slice(b"pagefind_dcd");
+            input.extend_from_slice(bytes);
+            GZIP.with(|cell| {
+                let mut cell = cell.borrow_mut();
+                let gz = cell.get_or_insert_with(|| {
+                    Compressor::new(CompressionLvl::new(9).expect("9 is a level of libdeflate"))
+                });
+                let mut out = vec![0; gz.gzip_compress_bound(input.len())];
+                let len = gz
+                    .gzip_compress(&input, &mut out)
+                    .expect("the buffer has the bound libdeflate asks for");
+                out.truncate(len);
+                out
+            })
         }
         Compress::None => bytes.to_vec(),
     }

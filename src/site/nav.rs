@@ -7,51 +7,97 @@
 use super::tree::{Node, Tree};
 use crate::config::Ui;
 use crate::text::escape_html;
-use std::collections::HashSet;
 use std::fmt::Write as _;
 
-pub(super) fn render(tree: &Tree, current: Option<usize>, root: &str, ui: &Ui) -> String {
-    let mut open: HashSet<usize> = HashSet::new();
-    let mut p = current;
-    while let Some(i) = p {
-        open.insert(i);
-        p = tree.nodes[i].parent;
-    }
-    let mut out = String::new();
-    list(tree, &tree.roots, current, &open, root, ui, &mut out);
-    out
+/// Each node's link, escaped once per build: a page's navigation is made
+/// of a few dozen of them, and a national map has tens of thousands of
+/// pages.
+pub(super) struct Links {
+    /// The node's URL, escaped for an attribute.
+    hrefs: Vec<String>,
+    /// Its code and title as the text of a link ([`link_text`]).
+    texts: Vec<String>,
 }
 
-fn list(
-    tree: &Tree,
-    items: &[usize],
-    current: Option<usize>,
-    open: &HashSet<usize>,
-    root: &str,
-    ui: &Ui,
-    out: &mut String,
-) {
-    out.push_str("<ul>");
-    for &i in items {
-        let n = &tree.nodes[i];
-        let here = Some(i) == current;
-        let on_path = open.contains(&i);
-        let class = match (here, on_path) {
-            (true, _) => " class=\"corrente\"",
-            (false, true) => " class=\"aperto\"",
-            _ => "",
-        };
-        let _ = write!(out, "<li{class}><a href=\"{root}{}\"", escape_html(&n.url));
-        if here {
-            out.push_str(" aria-current=\"page\"");
+impl Links {
+    pub(super) fn new(tree: &Tree, ui: &Ui) -> Links {
+        Links {
+            hrefs: tree.nodes.iter().map(|n| escape_html(&n.url)).collect(),
+            texts: tree.nodes.iter().map(|n| link_text(n, ui)).collect(),
         }
-        let _ = write!(out, ">{}</a>", link_text(n, ui));
-        if on_path && !n.children.is_empty() {
-            list(tree, &n.children, current, open, root, ui, out);
-        }
-        out.push_str("</li>");
     }
-    out.push_str("</ul>");
+
+    /// The navigation of a page: the functions, opened along the path to
+    /// `current` (when the page is a node), links starting from `root`.
+    pub(super) fn render(&self, tree: &Tree, current: Option<usize>, root: &str) -> String {
+        // The nodes on the path to the current page: a handful.
+        let mut open = Vec::new();
+        let mut p = current;
+        while let Some(i) = p {
+            open.push(i);
+            p = tree.nodes[i].parent;
+        }
+        let mut out = String::new();
+        self.list(tree, &tree.roots, current, &open, root, &mut out);
+        out
+    }
+
+    fn list(
+        &self,
+        tree: &Tree,
+        items: &[usize],
+        current: Option<usize>,
+        open: &[usize],
+        root: &str,
+        out: &mut String,
+    ) {
+        out.push_str("<ul>");
+        for &i in items {
+            let here = Some(i) == current;
+            let on_path = open.contains(&i);
+            let class = match (here, on_path) {
+                (true, _) => " class=\"corrente\"",
+                (false, true) => " class=\"aperto\"",
+                _ => "",
+            };
+            let _ = write!(out, "<li{class}><a href=\"{root}{}\"", self.hrefs[i]);
+            if here {
+                out.push_str(" aria-current=\"page\"");
+            }
+            let _ = write!(out, ">{}</a>", self.texts[i]);
+            let children = &tree.nodes[i].children;
+            if on_path && !children.is_empty() {
+                self.list(tree, children, current, open, root, out);
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>");
+    }
+
+    /// The table of contents of the whole manual, as nested lists of links
+    /// to the sections of the print page (`#p-CODE`).
+    pub(super) fn toc(&self, tree: &Tree) -> String {
+        fn items(links: &Links, tree: &Tree, list: &[usize], out: &mut String) {
+            out.push_str("<ul>");
+            for &i in list {
+                let n = &tree.nodes[i];
+                let _ = write!(
+                    out,
+                    "<li><a href=\"#p-{}\">{}</a>",
+                    escape_html(&n.code.to_string()),
+                    links.texts[i]
+                );
+                if !n.children.is_empty() {
+                    items(links, tree, &n.children, out);
+                }
+                out.push_str("</li>");
+            }
+            out.push_str("</ul>");
+        }
+        let mut out = String::new();
+        items(self, tree, &tree.roots, &mut out);
+        out
+    }
 }
 
 /// A node's code and title as the text of a link, escaped.
@@ -66,29 +112,4 @@ fn link_text(n: &Node, ui: &Ui) -> String {
         escape_html(&n.code.to_string()),
         escape_html(&title)
     )
-}
-
-/// The table of contents of the whole manual, as nested lists of links to
-/// the sections of the print page (`#p-CODE`).
-pub(super) fn toc(tree: &Tree, ui: &Ui) -> String {
-    fn items(tree: &Tree, list: &[usize], ui: &Ui, out: &mut String) {
-        out.push_str("<ul>");
-        for &i in list {
-            let n = &tree.nodes[i];
-            let _ = write!(
-                out,
-                "<li><a href=\"#p-{}\">{}</a>",
-                escape_html(&n.code.to_string()),
-                link_text(n, ui)
-            );
-            if !n.children.is_empty() {
-                items(tree, &n.children, ui, out);
-            }
-            out.push_str("</li>");
-        }
-        out.push_str("</ul>");
-    }
-    let mut out = String::new();
-    items(tree, &tree.roots, ui, &mut out);
-    out
 }

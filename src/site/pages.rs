@@ -28,6 +28,8 @@ pub(super) struct Pages<'a> {
     folder: &'a Folder,
     /// What every page shares ([`Globals`]), serialized once.
     globals: Context,
+    /// The nodes' links for the navigation, escaped once.
+    nav: nav::Links,
     /// A script `serve` adds to every page.
     live_reload: Option<&'a str>,
     history: &'a History,
@@ -101,6 +103,7 @@ impl<'a> Pages<'a> {
                 book.history,
                 book.roles.to_vec(),
             ))?,
+            nav: nav::Links::new(book.tree, &book.config.ui),
             history: book.history,
             live_reload,
             links: book.links,
@@ -139,7 +142,7 @@ impl<'a> Pages<'a> {
         let md = self.markdown(&node.page, root);
         let page = context::page_ctx(self.config, self.tree, i, md.html)
             .with_history(self.history.of(&node.code));
-        let nav = nav::render(self.tree, Some(i), root, &self.config.ui);
+        let nav = self.nav.render(self.tree, Some(i), root);
         let template = if node.children.is_empty() {
             "process.html"
         } else {
@@ -168,7 +171,7 @@ impl<'a> Pages<'a> {
             },
         };
         let home = context::home_ctx(self.config, self.tree, md.html);
-        let nav = nav::render(self.tree, None, "", &self.config.ui);
+        let nav = self.nav.render(self.tree, None, "");
         let html = self.theme.render(
             "index.html",
             &mut self.globals.clone(),
@@ -201,9 +204,9 @@ impl<'a> Pages<'a> {
             },
         )?;
         let has_code = parts.iter().any(|(_, code)| *code);
-        let toc = nav::toc(self.tree, &self.config.ui);
+        let toc = self.nav.toc(self.tree);
         let print = context::print_ctx(self.config, self.tree, toc);
-        let nav = nav::render(self.tree, None, "", &self.config.ui);
+        let nav = self.nav.render(self.tree, None, "");
         let shell = self.theme.render(
             "print.html",
             &mut self.globals.clone(),
@@ -234,7 +237,7 @@ impl<'a> Pages<'a> {
     /// is in its address (`?q=…`).
     pub(super) fn search(&self) -> Result<(), BuildError> {
         let page = context::search_ctx(self.config);
-        let nav = nav::render(self.tree, None, "", &self.config.ui);
+        let nav = self.nav.render(self.tree, None, "");
         let html = self.theme.render(
             "search.html",
             &mut self.globals.clone(),
@@ -257,7 +260,7 @@ impl<'a> Pages<'a> {
     ) -> Result<(), BuildError> {
         let depth = path.matches('/').count();
         let root = "../".repeat(depth);
-        let nav = nav::render(self.tree, None, &root, &self.config.ui);
+        let nav = self.nav.render(self.tree, None, &root);
         let html = self.theme.render(
             template,
             &mut self.globals.clone(),
@@ -302,7 +305,7 @@ impl<'a> Pages<'a> {
             .map(|u| url_path(&u))
             .unwrap_or_default();
         let page = context::not_found_ctx(self.config);
-        let nav = nav::render(self.tree, None, &root, &self.config.ui);
+        let nav = self.nav.render(self.tree, None, &root);
         let html = self.theme.render(
             "404.html",
             &mut self.globals.clone(),

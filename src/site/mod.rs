@@ -550,8 +550,8 @@ fn copy_attachments(tree: &Tree, content_dir: &Path, folder: &Folder) -> Result<
     for rel in &tree.assets {
         let from = content_dir.join(rel);
         let to = folder.path(layout::MEDIA_DIR).join(rel);
-        if let Some(p) = to.parent() {
-            std::fs::create_dir_all(p).map_err(io(p))?;
+        if let Some(p) = Path::new(layout::MEDIA_DIR).join(rel).parent() {
+            folder.create_dir(p)?;
         }
         std::fs::copy(&from, &to).map_err(io(&from))?;
     }

@@ -80,10 +80,27 @@ impl Folder {
         self.root.join(rel)
     }
 
-    /// Creates the folder `rel` and those above it.
+    /// Creates the folder `rel` and those above it, up to the folder's
+    /// root and never the root itself: a site removed meanwhile (`serve`
+    /// stopping while the search index is written into its preview) is
+    /// not brought back by a late write, which fails instead.
     pub(super) fn create_dir(&self, rel: impl AsRef<Path>) -> Result<PathBuf, BuildError> {
+        let rel = rel.as_ref();
         let dir = self.path(rel);
-        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        if dir.is_dir() {
+            return Ok(dir);
+        }
+        let mut at = self.root.clone();
+        for part in rel.components() {
+            if let std::path::Component::Normal(name) = part {
+                at.push(name);
+                match std::fs::create_dir(&at) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && at.is_dir() => {}
+                    Err(e) => return Err(io(&at)(e)),
+                }
+            }
+        }
         Ok(dir)
     }
 
@@ -443,4 +460,28 @@ pub(super) fn check(path: &Path) -> Result<(), BuildError> {
 /// True when `path` holds a site this tool built.
 pub(super) fn is_built(path: &Path) -> bool {
     path.join(MARKER).is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Folder;
+
+    /// A site removed while something is still written into it (`serve`
+    /// stopping while the search index settles) stays removed: the late
+    /// write fails instead of making the folder again.
+    #[test]
+    fn a_removed_site_is_not_made_again_by_a_late_write() {
+        let base = tempfile::tempdir().expect("a temporary folder");
+        let site = base.path().join("anteprima");
+        std::fs::create_dir(&site).expect("the site folder");
+        let folder = Folder::in_place(&site);
+        folder
+            .create_dir("ricerca/pagefind")
+            .expect("folders below an existing site");
+        assert!(site.join("ricerca/pagefind").is_dir());
+        std::fs::remove_dir_all(&site).expect("the site removed");
+        assert!(folder.create_dir("ricerca/pagefind/fragment").is_err());
+        assert!(folder.write("ricerca/pagefind/x", b"x").is_err());
+        assert!(!site.exists(), "the removed site came back");
+    }
 }

@@ -5,9 +5,10 @@
 //! Pagefind's own API builds from the same documents, also when the
 //! documents bring what Pagefind worked out over all pages before indexing
 //! (meta fields first met in a later slice, sort keys, filters, a URL given
-//! twice, accented variants of words).
+//! twice, accented variants of words); and the documents the build gives as
+//! parts must index as the HTML they stand for.
 
-use pagefind::api::PagefindIndex;
+use pagefind::api::{PagefindIndex, SimpleDocument};
 use pagefind::options::PagefindServiceConfig;
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
@@ -117,6 +118,119 @@ fn the_streamed_search_index_is_pagefinds_own_byte_for_byte() {
         assert!(
             streamed[name] == *bytes,
             "{name} differs between Pagefind's own index and the streamed one"
+        );
+    }
+}
+
+/// The build gives Pagefind its documents as parts ([`SimpleDocument`])
+/// instead of HTML to parse: the index must be the one Pagefind's own API
+/// builds from the HTML those parts stand for.
+fn simple_documents() -> Vec<(String, SimpleDocument)> {
+    let mut docs = Vec::new();
+    for i in 0..DOCS {
+        let mut meta = vec![
+            ("codice".to_string(), format!("C{i}")),
+            (
+                "titolo".to_string(),
+                format!("Processo numero {i} perch&eacute; &#39;&#232;&#39;"),
+            ),
+            (
+                "percorso".to_string(),
+                if i % 4 == 0 {
+                    String::new()
+                } else {
+                    format!("A › A{}", i % 4)
+                },
+            ),
+        ];
+        // Fields first met in the second slice; a title of its own.
+        if i >= 2_100 {
+            meta.push(("area".into(), format!("Àrea {}", i % 7)));
+            meta.push(("title".into(), format!("Titolo proprio {i}")));
+        }
+        let mut filters = vec![(
+            "funzione".to_string(),
+            ["Anagrafe", "Promozione", "Servizi &amp; altro"][i % 3].to_string(),
+        )];
+        if i % 2 == 0 {
+            filters.push(("responsabile".into(), "Dirigente".into()));
+            filters.push(("responsabile".into(), "Responsabile P.O".into()));
+        }
+        docs.push((
+            format!("/processi/p{i}.html"),
+            SimpleDocument {
+                lang: "it".into(),
+                title: format!("C{i} Processo {i}"),
+                blocks: vec![
+                    ((i % 2) as u8, format!("C{i} Processo {i} della camera")),
+                    (2, format!("Attività {}", i % 11)),
+                    (
+                        0,
+                        format!(
+                            "Verifica {} e controllo della qualità,\r\npubblicità {}",
+                            i % 13,
+                            i % 5
+                        ),
+                    ),
+                    (0, "Input: domanda &lt;telematica&gt;".into()),
+                    (0, String::new()),
+                ],
+                meta,
+                filters,
+            },
+        ));
+    }
+    // A URL given again: the later document replaces the earlier one.
+    let mut again = docs[5].clone();
+    again.1.blocks = vec![(1, "Sostituito".into()), (0, "Testo rifatto".into())];
+    docs.push(again);
+    docs
+}
+
+#[test]
+fn documents_given_as_parts_index_as_their_html() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let (own, streamed) = runtime.block_on(async {
+        let mut index = PagefindIndex::new(Some(options())).expect("an index");
+        for (url, document) in simple_documents() {
+            index
+                .add_html_file(None, Some(url), document.to_html())
+                .await
+                .expect("a document indexed");
+        }
+        let own: BTreeMap<String, Vec<u8>> = index
+            .get_files()
+            .await
+            .expect("Pagefind's files")
+            .into_iter()
+            .map(|f| (f.filename.to_string_lossy().into_owned(), f.contents))
+            .collect();
+        let files = Mutex::new(BTreeMap::new());
+        let sink = |name: &std::path::Path, bytes: &[u8]| {
+            files
+                .lock()
+                .expect("not poisoned")
+                .insert(name.to_string_lossy().into_owned(), bytes.to_vec());
+            Ok(())
+        };
+        let mut index = PagefindIndex::new(Some(options())).expect("an index");
+        let indexed = index
+            .write_documents_with(simple_documents(), &sink, &AtomicBool::new(false))
+            .await
+            .expect("the streamed files");
+        assert_eq!(indexed, DOCS, "one page per URL");
+        (own, files.into_inner().expect("not poisoned"))
+    });
+    assert!(own.len() > DOCS, "a fragment per page");
+    let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&streamed), names(&own), "the same files");
+    for (name, bytes) in &own {
+        assert!(
+            streamed[name] == *bytes,
+            "{name} differs between the HTML and the parts"
         );
     }
 }

@@ -15,9 +15,9 @@ use super::tree::{Node, Tree};
 use crate::config::Config;
 use crate::mapping::Role;
 use crate::text::escape_html;
+use pagefind::api::SimpleDocument;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
@@ -144,9 +144,11 @@ fn entries(config: &Config, tree: &Tree) -> Vec<Entry> {
         .collect()
 }
 
-/// Pagefind's bundle: one record per node, from a small HTML document that
-/// holds what a citizen searches (title, activities, the author's text) and
-/// not the navigation, so a page is not found for the links it carries.
+/// Pagefind's bundle: one record per node, from a small document that holds
+/// what a citizen searches (title, activities, the author's text) and not
+/// the navigation, so a page is not found for the links it carries. The
+/// document is given to Pagefind as its parts ([`SimpleDocument`]), indexed
+/// as the HTML it stands for without that HTML being written and parsed.
 /// Each file is written under `ricerca/pagefind/` as soon as Pagefind has
 /// compressed it, on every core: the index of a national map is never held
 /// whole in memory.
@@ -158,7 +160,7 @@ fn pagefind_files(
 ) -> Result<(), BuildError> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
-    let docs: Vec<(String, String)> = tree
+    let docs: Vec<(String, SimpleDocument)> = tree
         .nodes
         .iter()
         .zip(entries)
@@ -209,7 +211,7 @@ fn pagefind_files(
                 .build();
             let mut laps = crate::timings::Laps::start();
             let mut index = PagefindIndex::new(Some(options)).map_err(search_error)?;
-            let written = index.write_html_files_with(docs, &sink, stop).await;
+            let written = index.write_documents_with(docs, &sink, stop).await;
             laps.lap("  pagefind: documenti, indice e file");
             written.map(drop).map_err(search_error)
         })
@@ -232,7 +234,7 @@ const STAMP: &str = ".manuale-documenti";
 /// What Pagefind's files depend on: the documents, and this very program
 /// (its size and time of change: a new `manuale`, or one with another
 /// Pagefind, indexes again).
-fn fingerprint(docs: &[(String, String)]) -> String {
+fn fingerprint(docs: &[(String, SimpleDocument)]) -> String {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
@@ -244,9 +246,9 @@ fn fingerprint(docs: &[(String, String)]) -> String {
         meta.modified().ok().hash(&mut h);
     }
     docs.len().hash(&mut h);
-    for (url, html) in docs {
+    for (url, document) in docs {
         url.hash(&mut h);
-        html.hash(&mut h);
+        document.hash(&mut h);
     }
     format!("{:016x}", h.finish())
 }
@@ -269,66 +271,55 @@ fn wanted(name: &str) -> bool {
         || name.starts_with("wasm.unknown"))
 }
 
-/// The document Pagefind indexes for a node.
-fn document(n: &Node, e: &Entry) -> String {
-    let mut body = String::new();
+/// The document Pagefind indexes for a node; as HTML
+/// ([`SimpleDocument::to_html`]), `<h1>` (or `<p>`) code and title, `<h2>`
+/// each activity's name, `<p>` each cell, in `<main>`, and the result's
+/// meta and filters in spans of an element Pagefind does not index.
+fn document(n: &Node, e: &Entry) -> SimpleDocument {
+    let mut blocks = Vec::new();
     // A process's title weighs like a page title; a section's no more than
     // text: a process that holds the words ranks above the sections that
     // only name them (for «protesto», the processes of the protests' register
     // before the three sections above them).
-    let title_tag = if n.children.is_empty() { "h1" } else { "p" };
-    let _ = write!(
-        body,
-        "<{title_tag}>{} {}</{title_tag}>",
-        escape_html(&e.code),
-        escape_html(&e.title)
-    );
+    let title_level = if n.children.is_empty() { 1 } else { 0 };
+    let title = format!("{} {}", escape_html(&e.code), escape_html(&e.title));
+    blocks.push((title_level, title.clone()));
     for r in &n.page.front.rows {
         if !r.name.is_empty() && r.name != e.title {
-            let _ = write!(body, "<h2>{}</h2>", escape_html(&r.name));
+            blocks.push((2, escape_html(&r.name)));
         }
         for text in Role::DATA.map(|role| r.cell(role)) {
             if !text.is_empty() {
-                let _ = write!(body, "<p>{}</p>", escape_html(text));
+                blocks.push((0, escape_html(text)));
             }
         }
         for text in r.extra.values() {
-            let _ = write!(body, "<p>{}</p>", escape_html(text));
+            blocks.push((0, escape_html(text)));
         }
     }
     if !n.page.author.trim().is_empty() {
-        let _ = write!(body, "<p>{}</p>", escape_html(&n.page.author));
+        blocks.push((0, escape_html(&n.page.author)));
     }
-    let mut hidden = String::new();
-    for (key, value) in [
+    let meta = [
         ("codice", &e.code),
         ("titolo", &e.title),
         ("url", &e.url),
         ("percorso", &e.path),
-    ] {
-        let _ = write!(
-            hidden,
-            "<span data-pagefind-meta=\"{key}\">{}</span>",
-            escape_html(value)
-        );
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_string(), escape_html(value)))
+    .collect();
+    let filters = std::iter::once(("funzione", &e.function))
+        .chain(e.roles.iter().map(|r| ("responsabile", r)))
+        .map(|(key, value)| (key.to_string(), escape_html(value)))
+        .collect();
+    SimpleDocument {
+        lang: "it".into(),
+        title,
+        blocks,
+        meta,
+        filters,
     }
-    let _ = write!(
-        hidden,
-        "<span data-pagefind-filter=\"funzione\">{}</span>",
-        escape_html(&e.function)
-    );
-    for r in &e.roles {
-        let _ = write!(
-            hidden,
-            "<span data-pagefind-filter=\"responsabile\">{}</span>",
-            escape_html(r)
-        );
-    }
-    format!(
-        "<!DOCTYPE html><html lang=\"it\"><head><title>{} {}</title></head><body><main>{body}</main><div data-pagefind-ignore>{hidden}</div></body></html>",
-        escape_html(&e.code),
-        escape_html(&e.title)
-    )
 }
 
 #[derive(Serialize)]

@@ -101,6 +101,8 @@ pub struct Fossicker {
     page_url: Option<String>,
     synthetic_content: Option<String>,
     data: Option<DomParserResult>,
+    /// manuale: a page given as its parts, read when fossicked.
+    simple: Option<self::parser::SimpleDocument>,
 }
 
 impl Fossicker {
@@ -111,6 +113,7 @@ impl Fossicker {
             page_url: None,
             synthetic_content: None,
             data: None,
+            simple: None,
         }
     }
 
@@ -125,6 +128,7 @@ impl Fossicker {
             page_url,
             synthetic_content: Some(contents),
             data: None,
+            simple: None,
         }
     }
 
@@ -135,6 +139,20 @@ impl Fossicker {
             page_url: Some(url),
             synthetic_content: None,
             data: Some(data),
+            simple: None,
+        }
+    }
+
+    /// manuale: a page given as its parts ([`parser::SimpleDocument`]),
+    /// indexed as the HTML it stands for, without parsing HTML.
+    pub fn new_simple(url: String, document: self::parser::SimpleDocument) -> Self {
+        Self {
+            file_path: None,
+            root_path: None,
+            page_url: Some(url),
+            synthetic_content: None,
+            data: None,
+            simple: Some(document),
         }
     }
 
@@ -294,6 +312,19 @@ impl Fossicker {
     }
 
     pub fn fossick_sync(mut self, options: &SearchOptions) -> Result<FossickedData> {
+        if let Some(document) = self.simple.take() {
+            if !document.names_are_plain() {
+                bail!(
+                    "{}: a meta or filter name that is not plain",
+                    self.page_url.as_deref().unwrap_or("[unknown page]")
+                );
+            }
+            let mut data = document.parse();
+            if let Some(forced_language) = &options.force_language {
+                data.language = forced_language.clone();
+            }
+            self.data = Some(data);
+        }
         if (self.file_path.is_some() || self.synthetic_content.is_some()) && self.data.is_none() {
             if let Err(e) = self.fossick_html_sync(options) {
                 let path_desc = self
@@ -804,6 +835,7 @@ mod tests {
             page_url: Some("/test/".into()),
             synthetic_content: Some(s),
             data: None,
+            simple: None,
         };
 
         _ = f.read_synthetic_sync(&test_opts());

@@ -736,6 +736,164 @@ impl<'a> DomParser<'a> {
     }
 }
 
+/// manuale: a page given as its parts instead of as HTML. It stands for
+/// the HTML [`SimpleDocument::to_html`] writes, and [`SimpleDocument::parse`]
+/// gives what [`DomParser`] gives for that HTML, without parsing it: a
+/// search index built from the parts is the index of the HTML (a test
+/// below compares the two on generated documents; `tests/search_index.rs`
+/// in manuale compares whole indexes).
+///
+/// Every text is HTML text as it would appear in the page: escaped, with no
+/// tags (`&amp;`, not `&`). Meta and filter names are made of ASCII letters,
+/// digits, `_` and `-` (Pagefind reads `:`, `,` and `[` in them as syntax).
+#[derive(Debug, Clone, Default, Hash, PartialEq)]
+pub struct SimpleDocument {
+    /// `<html lang>`.
+    pub lang: String,
+    /// `<title>`, in the ignored `<head>`: the result's title when no `h1`
+    /// gives one.
+    pub title: String,
+    /// The blocks of `<main>`, in order: heading level (1 to 6; 0 for a
+    /// paragraph) and text.
+    pub blocks: Vec<(u8, String)>,
+    /// `<span data-pagefind-meta="name">value</span>`, in an element that
+    /// is not indexed, in order.
+    pub meta: Vec<(String, String)>,
+    /// `<span data-pagefind-filter="name">value</span>`, likewise.
+    pub filters: Vec<(String, String)>,
+}
+
+impl SimpleDocument {
+    /// Whether the names of meta fields and filters are ones [`parse`]
+    /// reads as Pagefind would.
+    ///
+    /// [`parse`]: SimpleDocument::parse
+    pub fn names_are_plain(&self) -> bool {
+        self.meta
+            .iter()
+            .chain(&self.filters)
+            .all(|(name, _)| {
+                !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            })
+    }
+
+    /// The HTML page this document stands for.
+    pub fn to_html(&self) -> String {
+        let mut body = String::new();
+        for (level, text) in &self.blocks {
+            let tag = block_tag(*level);
+            body.push_str(&format!("<{tag}>{text}</{tag}>"));
+        }
+        let mut hidden = String::new();
+        for (name, value) in &self.meta {
+            hidden.push_str(&format!("<span data-pagefind-meta=\"{name}\">{value}</span>"));
+        }
+        for (name, value) in &self.filters {
+            hidden.push_str(&format!("<span data-pagefind-filter=\"{name}\">{value}</span>"));
+        }
+        format!(
+            "<!DOCTYPE html><html lang=\"{}\"><head><title>{}</title></head><body><main>{body}</main><div data-pagefind-ignore>{hidden}</div></body></html>",
+            self.lang, self.title
+        )
+    }
+
+    /// What [`DomParser`] gives for [`SimpleDocument::to_html`]; the steps
+    /// are those of its element handlers for these elements, in order.
+    pub fn parse(&self) -> DomParserResult {
+        let mut meta: BTreeMap<String, String> = BTreeMap::new();
+        let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // <title>, inside <head>: ignored, but read for the page title.
+        meta.insert("auto_page_title".into(), normalize_content(&self.title));
+        // <main>'s blocks, each closed as a sentence, headings weighted.
+        let mut digest = String::new();
+        for (level, text) in &self.blocks {
+            if *level == 1 && !meta.contains_key("auto_title") && !text.trim().is_empty() {
+                meta.insert("auto_title".into(), normalize_content(text));
+            }
+            let mut value = String::with_capacity(text.len() + 2);
+            value.push(' ');
+            value.push_str(text);
+            if value
+                .chars()
+                .last()
+                .filter(|c| SENTENCE_CHARS.is_match(&c.to_string()))
+                .is_some()
+            {
+                value.push('.');
+            }
+            value.push(' ');
+            match level {
+                1..=6 => {
+                    digest.push_str(" ___PAGEFIND_AUTO_WEIGHT___");
+                    digest.push_str(&(8 - level).to_string());
+                    digest.push(' ');
+                    digest.push_str(&value);
+                    digest.push_str(" ___END_PAGEFIND_WEIGHT___ ");
+                }
+                _ => digest.push_str(&value),
+            }
+        }
+        // The spans of the ignored element: a value only if not empty.
+        for (name, value) in &self.meta {
+            if !value.is_empty() {
+                meta.insert(name.clone(), normalize_content(value));
+            }
+        }
+        // A filter's value is normalized twice, entities decoded twice,
+        // as the end tag handler does (once reading the value, once
+        // adding it).
+        for (name, value) in &self.filters {
+            if !value.is_empty() {
+                filters
+                    .entry(name.clone())
+                    .or_default()
+                    .push(normalize_content(&normalize_content(value)));
+            }
+        }
+        // As `wrap` does.
+        if let Some(title) = meta.remove("auto_title") {
+            if !meta.contains_key("title") {
+                meta.insert("title".into(), title);
+            }
+        }
+        if let Some(title) = meta.remove("auto_page_title") {
+            if !meta.contains_key("title") {
+                meta.insert("title".into(), title);
+            }
+        }
+        let lang = self.lang.to_lowercase();
+        DomParserResult {
+            digest: normalize_content(&digest),
+            filters,
+            sort: BTreeMap::new(),
+            meta,
+            anchor_content: BTreeMap::new(),
+            anchor_titles: BTreeMap::new(),
+            has_custom_body: false,
+            force_inclusion: false,
+            has_html_element: true,
+            has_old_bundle_reference: false,
+            has_default_ui_reference: false,
+            language: if lang.is_empty() { "unknown".into() } else { lang },
+        }
+    }
+}
+
+fn block_tag(level: u8) -> &'static str {
+    match level {
+        1 => "h1",
+        2 => "h2",
+        3 => "h3",
+        4 => "h4",
+        5 => "h5",
+        6 => "h6",
+        _ => "p",
+    }
+}
+
 fn parse_attr_string(input: String, el: &Element) -> Vec<String> {
     if let Some((attrs, literal)) = input.split_once(':') {
         let mut attrs = parse_attr_string(attrs.to_owned(), el);
@@ -819,6 +977,75 @@ mod tests {
             let _ = rewriter.write(line.as_bytes());
         }
         rewriter.wrap()
+    }
+
+    /// manuale: [`SimpleDocument::parse`] gives what [`DomParser`] gives for
+    /// [`SimpleDocument::to_html`], on documents generated with every kind
+    /// of text the parser treats apart: entities, sentence ends, new lines
+    /// and carriage returns, blank and empty texts, names met twice, a
+    /// `title` meta, headings of each level.
+    #[test]
+    fn simple_documents_parse_as_their_html() {
+        use clap::CommandFactory;
+        let config_args = vec![twelf::Layer::Clap(
+            crate::PagefindInboundConfig::command().get_matches_from(vec![
+                "pagefind",
+                "--source",
+                "not_important",
+            ]),
+        )];
+        let config =
+            SearchOptions::load(crate::PagefindInboundConfig::with_layers(&config_args).unwrap())
+                .unwrap();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: usize| -> usize {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        const PIECES: &[&str] = &[
+            "a", "Zeta", "è", "perché", "C2.5.3.1", "42", " ", "  ", "\n", "\r\n", "\r", "\t",
+            ".", ",", ";", ":", "?", "!", "'", "\"", ")", "(", "$", "*", "-", "_", "&", "<", ">",
+            "&amp;", "«", "»", "—", "…", "\u{a0}", "___", "PAGEFIND", "ß", "İ", "日本",
+        ];
+        fn escape(t: &str) -> String {
+            t.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+                .replace('\'', "&#39;")
+        }
+        fn text(next: &mut dyn FnMut(usize) -> usize) -> String {
+            let words = next(8);
+            let raw: String = (0..words).map(|_| PIECES[next(PIECES.len())]).collect();
+            escape(&raw)
+        }
+        const NAMES: &[&str] = &["codice", "titolo", "title", "url", "percorso", "image"];
+        for case in 0..3000 {
+            let doc = SimpleDocument {
+                lang: ["it", "IT", "en-GB", ""][next(4)].to_string(),
+                title: text(&mut next),
+                blocks: (0..next(7))
+                    .map(|_| (next(8) as u8, text(&mut next)))
+                    .collect(),
+                meta: (0..next(5))
+                    .map(|_| (NAMES[next(NAMES.len())].to_string(), text(&mut next)))
+                    .collect(),
+                filters: (0..next(4))
+                    .map(|_| (["funzione", "responsabile"][next(2)].to_string(), text(&mut next)))
+                    .collect(),
+            };
+            let html = doc.to_html();
+            let mut parser = DomParser::new(&config);
+            parser.write(html.as_bytes()).unwrap();
+            let parsed = parser.wrap();
+            assert_eq!(
+                format!("{parsed:?}"),
+                format!("{:?}", doc.parse()),
+                "case {case}: {html}"
+            );
+        }
     }
 
     fn test_parse(mut input: Vec<&'static str>) -> DomParserResult {

@@ -34,6 +34,8 @@
 //! ```
 
 pub use crate::output::SyntheticFile;
+/// manuale: a page given as its parts, for [`PagefindIndex::write_documents_with`].
+pub use crate::fossick::parser::SimpleDocument;
 use anyhow::{bail, Result};
 use rust_patch::Patch;
 use std::{
@@ -131,21 +133,36 @@ impl PagefindIndex {
         sink: &(dyn Fn(&std::path::Path, &[u8]) -> std::io::Result<()> + Sync),
         stop: &std::sync::atomic::AtomicBool,
     ) -> Result<usize> {
-        let mut at: HashMap<String, usize> = HashMap::new();
-        let mut docs: Vec<(String, String)> = Vec::with_capacity(files.len());
-        for (url, html) in files {
-            match at.get(&url) {
-                Some(&i) => docs[i].1 = html,
-                None => {
-                    at.insert(url.clone(), docs.len());
-                    docs.push((url, html));
-                }
-            }
-        }
-        let files: Vec<Fossicker> = docs
+        let files = latest_per_url(files)
             .into_iter()
             .map(|(url, html)| Fossicker::new_synthetic(None, Some(url), html))
             .collect();
+        self.write_fossicked_with(files, sink, stop).await
+    }
+
+    /// manuale: [`PagefindIndex::write_html_files_with`] of pages given as
+    /// their parts: each is indexed as the HTML of
+    /// [`SimpleDocument::to_html`], the same files byte for byte, without
+    /// parsing HTML.
+    pub async fn write_documents_with(
+        &mut self,
+        documents: Vec<(String, SimpleDocument)>,
+        sink: &(dyn Fn(&std::path::Path, &[u8]) -> std::io::Result<()> + Sync),
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<usize> {
+        let files = latest_per_url(documents)
+            .into_iter()
+            .map(|(url, document)| Fossicker::new_simple(url, document))
+            .collect();
+        self.write_fossicked_with(files, sink, stop).await
+    }
+
+    async fn write_fossicked_with(
+        &mut self,
+        files: Vec<Fossicker>,
+        sink: &(dyn Fn(&std::path::Path, &[u8]) -> std::io::Result<()> + Sync),
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<usize> {
         let mut state = self.search_index.lock().await;
         let indexed = state.index_streamed(files, stop).await?;
         state.write_files_with(sink).await?;
@@ -306,4 +323,21 @@ mod tests {
             .iter()
             .any(|f| f.to_string_lossy().ends_with(".pf_index")));
     }
+}
+
+/// manuale: one document per URL, where its first one was, with the
+/// content of its last (as `add_html_file` called again replaces a page).
+fn latest_per_url<T>(files: Vec<(String, T)>) -> Vec<(String, T)> {
+    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut docs: Vec<(String, T)> = Vec::with_capacity(files.len());
+    for (url, content) in files {
+        match at.get(&url) {
+            Some(&i) => docs[i].1 = content,
+            None => {
+                at.insert(url.clone(), docs.len());
+                docs.push((url, content));
+            }
+        }
+    }
+    docs
 }

@@ -138,7 +138,8 @@ pub async fn build_indexes_from(
                         .iter_mut()
                         .flat_map(|v| &mut v.pages);
                     for page in word.pages.iter_mut().chain(variants) {
-                        renumber_meta_locs(&mut page.meta_locs, &renumber);
+                        let meta_locs = renumber_meta_locs(page.meta_locs(), &renumber);
+                        page.set_meta_locs(meta_locs);
                     }
                 }
             }
@@ -249,9 +250,9 @@ pub async fn build_indexes_from(
 
     // Sort pages within each word by page_number to maintain correct order after parallel processing
     for packed_word in word_map.values_mut() {
-        packed_word.pages.sort_by_key(|p| p.page_number);
+        packed_word.pages.sort_by_key(|p| p.page_number());
         for variant in &mut packed_word.additional_variants {
-            variant.pages.sort_by_key(|p| p.page_number);
+            variant.pages.sort_by_key(|p| p.page_number());
         }
     }
 
@@ -393,17 +394,17 @@ pub async fn build_indexes_from(
                 .map(|mut word| {
                     let mut last_page: usize = 0;
                     for page in &mut word.pages {
-                        let delta = page.page_number - last_page;
-                        last_page = page.page_number;
-                        page.page_number = delta;
+                        let delta = page.page_number() - last_page;
+                        last_page = page.page_number();
+                        page.set_page_number(delta);
                     }
                     // Also handle additional_variants
                     for variant in &mut word.additional_variants {
                         let mut last_page: usize = 0;
                         for page in &mut variant.pages {
-                            let delta = page.page_number - last_page;
-                            last_page = page.page_number;
-                            page.page_number = delta;
+                            let delta = page.page_number() - last_page;
+                            last_page = page.page_number();
+                            page.set_page_number(delta);
                         }
                     }
                     word
@@ -494,11 +495,7 @@ fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usiz
         }
     }
 
-    PackedPage {
-        page_number,
-        locs: weighted_positions,
-        meta_locs: vec![],
-    }
+    PackedPage::new(page_number, weighted_positions, vec![])
 }
 
 fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<Vec<PackedWord>> {
@@ -519,13 +516,13 @@ fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<
             .pages
             .iter()
             .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
-            .map(|p| p.locs.len() + p.meta_locs.len() + 1)
+            .map(|p| p.locs().len() + p.meta_locs().len() + 1)
             .sum::<usize>()
             + word.additional_variants.len();
         index_chunk.push(word);
         if index_chunk_size >= chunk_size {
-            index_chunks.push(index_chunk.clone());
-            index_chunk.clear();
+            // manuale: moved, not copied.
+            index_chunks.push(std::mem::take(&mut index_chunk));
             index_chunk_size = 0;
         }
     }
@@ -682,15 +679,15 @@ fn process_page(
             if let Some(existing_page) = packed_word
                 .pages
                 .iter_mut()
-                .find(|p| p.page_number == page.fragment.page_number)
+                .find(|p| p.page_number() == page.fragment.page_number)
             {
-                existing_page.meta_locs = meta_locs;
+                existing_page.set_meta_locs(meta_locs);
             } else {
-                packed_word.pages.push(PackedPage {
-                    page_number: page.fragment.page_number,
-                    locs: vec![],
+                packed_word.pages.push(PackedPage::new(
+                    page.fragment.page_number,
+                    vec![],
                     meta_locs,
-                });
+                ));
             }
         }
 
@@ -706,24 +703,20 @@ fn process_page(
                 if let Some(existing_page) = existing_variant
                     .pages
                     .iter_mut()
-                    .find(|p| p.page_number == page.fragment.page_number)
+                    .find(|p| p.page_number() == page.fragment.page_number)
                 {
-                    existing_page.meta_locs = meta_locs;
+                    existing_page.set_meta_locs(meta_locs);
                 } else {
-                    existing_variant.pages.push(PackedPage {
-                        page_number: page.fragment.page_number,
-                        locs: vec![],
+                    existing_variant.pages.push(PackedPage::new(
+                        page.fragment.page_number,
+                        vec![],
                         meta_locs,
-                    });
+                    ));
                 }
             } else {
                 packed_word.additional_variants.push(PackedVariant {
                     form: variant_form,
-                    pages: vec![PackedPage {
-                        page_number: page.fragment.page_number,
-                        locs: vec![],
-                        meta_locs,
-                    }],
+                    pages: vec![PackedPage::new(page.fragment.page_number, vec![], meta_locs)],
                 });
             }
         }
@@ -760,9 +753,9 @@ fn process_page(
 
 /// manuale: `locs` (as [`meta_positions_to_packed`] wrote them) with each
 /// field ID `i` replaced by `renumber[i]`, packed again in the new order.
-fn renumber_meta_locs(locs: &mut Vec<i32>, renumber: &[u16]) {
+fn renumber_meta_locs(locs: &[i32], renumber: &[u16]) -> Vec<i32> {
     if locs.is_empty() {
-        return;
+        return Vec::new();
     }
     let mut positions = Vec::with_capacity(locs.len());
     let (mut field_id, mut position) = (0, 0);
@@ -779,7 +772,7 @@ fn renumber_meta_locs(locs: &mut Vec<i32>, renumber: &[u16]) {
             });
         }
     }
-    *locs = meta_positions_to_packed(positions);
+    meta_positions_to_packed(positions)
 }
 
 /// Encode meta positions with field ID markers.
@@ -821,11 +814,7 @@ mod tests {
     }
     impl Mock for HashMap<String, PackedWord> {
         fn word(&mut self, word: &str, page_number: usize, locs: Vec<i32>) {
-            let page = PackedPage {
-                page_number,
-                locs,
-                meta_locs: vec![],
-            };
+            let page = PackedPage::new(page_number, locs, vec![]);
             match self.get_mut(word) {
                 Some(w) => w.pages.push(page),
                 None => {

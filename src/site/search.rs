@@ -53,25 +53,57 @@ fn write_file(folder: &Folder, rel: &Path, bytes: &[u8]) -> Result<(), BuildErro
 }
 
 /// The responsible roles a cell names, for the filter: the labels of
-/// `[roles]` in `book.toml` whose keywords occur in it.
-pub(super) fn roles(config: &Config, responsible: &str) -> Vec<String> {
-    let folded = crate::text::fold(responsible);
-    config
-        .roles
-        .iter()
-        .filter(|(_, keys)| {
-            keys.iter().any(|k| {
-                // Keywords in capitals (`PO`, `P.O`) are whole words, case
-                // and all; others match anywhere, accents and case aside.
-                if k.chars().any(char::is_lowercase) {
-                    folded.contains(&crate::text::fold(k))
-                } else {
-                    contains_word(responsible, k)
-                }
+/// `[roles]` in `book.toml` whose keywords occur in it. The keywords are
+/// folded once: every row of a national map is matched against them, twice.
+pub(super) struct RoleMatcher<'a> {
+    roles: Vec<(&'a String, Vec<Keyword<'a>>)>,
+}
+
+enum Keyword<'a> {
+    /// In capitals (`PO`, `P.O`): a whole word, case and all.
+    Word(&'a str),
+    /// Anywhere, accents and case aside: folded.
+    Folded(String),
+}
+
+impl<'a> RoleMatcher<'a> {
+    pub(super) fn new(config: &'a Config) -> RoleMatcher<'a> {
+        RoleMatcher {
+            roles: config
+                .roles
+                .iter()
+                .map(|(label, keys)| {
+                    let keys = keys
+                        .iter()
+                        .map(|k| {
+                            if k.chars().any(char::is_lowercase) {
+                                Keyword::Folded(crate::text::fold(k))
+                            } else {
+                                Keyword::Word(k)
+                            }
+                        })
+                        .collect();
+                    (label, keys)
+                })
+                .collect(),
+        }
+    }
+
+    /// The labels whose keywords occur in `responsible`, in the order of
+    /// `book.toml`.
+    pub(super) fn roles(&self, responsible: &str) -> Vec<String> {
+        let folded = crate::text::fold(responsible);
+        self.roles
+            .iter()
+            .filter(|(_, keys)| {
+                keys.iter().any(|k| match k {
+                    Keyword::Folded(k) => folded.contains(k.as_str()),
+                    Keyword::Word(k) => contains_word(responsible, k),
+                })
             })
-        })
-        .map(|(label, _)| label.clone())
-        .collect()
+            .map(|(label, _)| (*label).clone())
+            .collect()
+    }
 }
 
 fn contains_word(text: &str, word: &str) -> bool {
@@ -89,10 +121,11 @@ pub(super) fn function_label(root: &Node) -> String {
 
 /// The roles of `[roles]` that some row names, in the order of `book.toml`.
 pub(super) fn roles_in_use(config: &Config, tree: &Tree) -> Vec<String> {
+    let matcher = RoleMatcher::new(config);
     let mut used = BTreeSet::new();
     for n in &tree.nodes {
         for r in &n.page.front.rows {
-            used.extend(roles(config, &r.responsible));
+            used.extend(matcher.roles(&r.responsible));
         }
     }
     used.into_iter().collect()
@@ -109,6 +142,7 @@ struct Entry {
 }
 
 fn entries(config: &Config, tree: &Tree) -> Vec<Entry> {
+    let matcher = RoleMatcher::new(config);
     tree.nodes
         .iter()
         .enumerate()
@@ -130,7 +164,7 @@ fn entries(config: &Config, tree: &Tree) -> Vec<Entry> {
             };
             let mut roles: BTreeSet<String> = BTreeSet::new();
             for r in &n.page.front.rows {
-                roles.extend(self::roles(config, &r.responsible));
+                roles.extend(matcher.roles(&r.responsible));
             }
             Entry {
                 code: n.code.to_string(),
@@ -396,23 +430,23 @@ mod tests {
     #[test]
     fn roles_from_real_cells() {
         let c = Config::default();
+        let matcher = RoleMatcher::new(&c);
         assert_eq!(
-            roles(&c, "PO Settore e Operatore incaricato Settore"),
+            matcher.roles("PO Settore e Operatore incaricato Settore"),
             ["Operatori e addetti", "Posizione organizzativa (PO)"]
         );
         assert_eq!(
-            roles(
-                &c,
-                "P.O. per la progettazione; il dirigente per l'autorizzazione"
-            ),
+            matcher.roles("P.O. per la progettazione; il dirigente per l'autorizzazione"),
             ["Dirigente", "Posizione organizzativa (PO)"]
         );
         assert_eq!(
-            roles(&c, "RPCT (Segretario Generale)"),
+            matcher.roles("RPCT (Segretario Generale)"),
             ["Responsabile anticorruzione (RPCT)", "Segretario generale"]
         );
-        assert!(roles(&c, "Ispettore metrico incaricato").contains(&"Ispettori".to_string()));
+        assert!(matcher
+            .roles("Ispettore metrico incaricato")
+            .contains(&"Ispettori".to_string()));
         // "PO" inside a word is not a PO.
-        assert!(roles(&c, "POSTA e TEMPO").is_empty());
+        assert!(matcher.roles("POSTA e TEMPO").is_empty());
     }
 }

@@ -100,8 +100,8 @@ pub fn update(opts: &Options, previous: Option<&Preview>) -> Result<(Update, Pre
         !p.broken && p.snapshot.global == snapshot.global && output::is_built(&loaded.output)
     });
     let Some(previous) = previous.filter(|_| same_structure) else {
-        let (report, preview) = full_build(opts, loaded, lock)?;
-        return Ok((Update::Full(report), preview));
+        let (report, loaded) = full_build(opts, loaded, lock)?;
+        return Ok((Update::Full(report), Preview::new(loaded, snapshot)));
     };
     let previous = &previous.snapshot;
     let scope = if previous.theme == snapshot.theme {
@@ -278,13 +278,14 @@ pub fn settle(opts: &Options, preview: &Preview) -> Result<(), BuildError> {
 }
 
 /// Builds everything into a new folder and puts it in place of the old
-/// one; `lock` (of `content/`) is let go once the site is there.
+/// one; `lock` (of `content/`) is let go once the site is there. The book
+/// is handed back for `serve`'s preview (`build` has no use for it, nor
+/// for its snapshot: on a national map that hashing took a while).
 fn full_build(
     opts: &Options,
     loaded: Loaded,
     lock: Option<content::Lock>,
-) -> Result<(Report, Preview), BuildError> {
-    let snapshot = loaded.snapshot();
+) -> Result<(Report, Loaded), BuildError> {
     let folder = Folder::stage(&loaded.output)?;
     let pages = match render(&loaded, &folder, opts, &Scope::Full) {
         Ok(n) => n,
@@ -302,7 +303,7 @@ fn full_build(
         pages,
         warnings: loaded.warnings.clone(),
     };
-    Ok((report, Preview::new(loaded, snapshot)))
+    Ok((report, loaded))
 }
 
 /// Which part of the site a render writes.

@@ -173,6 +173,16 @@ pub fn abbreviate(html: &str, glossary: &std::collections::BTreeMap<String, Stri
     if glossary.is_empty() {
         return html.to_string();
     }
+    // Only words that could be a key are looked up (a national map's cells
+    // have millions of words): of a key's length, starting as one does.
+    let firsts: std::collections::BTreeSet<char> =
+        glossary.keys().filter_map(|k| k.chars().next()).collect();
+    let shortest = glossary.keys().map(String::len).min().unwrap_or(0);
+    let longest = glossary.keys().map(String::len).max().unwrap_or(0);
+    let may_be_key = |word: &str| {
+        (shortest..=longest).contains(&word.len())
+            && word.chars().next().is_some_and(|c| firsts.contains(&c))
+    };
     let mut out = String::with_capacity(html.len() + 32);
     let mut rest = html;
     while !rest.is_empty() {
@@ -182,17 +192,17 @@ pub fn abbreviate(html: &str, glossary: &std::collections::BTreeMap<String, Stri
         };
         let mut word_start = None;
         let mut last = 0;
-        let bytes: Vec<(usize, char)> = text.char_indices().collect();
-        for (k, &(i, c)) in bytes.iter().enumerate() {
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
             let in_word = c.is_alphanumeric();
             if in_word && word_start.is_none() {
                 word_start = Some(i);
             }
-            let ends = !in_word || k + 1 == bytes.len();
+            let ends = !in_word || chars.peek().is_none();
             if let (Some(start), true) = (word_start, ends) {
                 let end = if in_word { i + c.len_utf8() } else { i };
                 let word = &text[start..end];
-                if let Some(title) = glossary.get(word) {
+                if let Some(title) = may_be_key(word).then(|| glossary.get(word)).flatten() {
                     out.push_str(&text[last..start]);
                     out.push_str(&format!(
                         "<abbr title=\"{}\">{word}</abbr>",

@@ -64,14 +64,10 @@ pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let (mut start, mut i) = (0, 0);
     while i < bytes.len() {
-        let special = match bytes[i] {
-            b'&' | b'<' | b'>' | b'"' | b'\'' | 0x7F => true,
-            b'\n' | b'\t' | b'\r' | 0x0C => false,
-            0..=0x1F => true,
-            // U+0080–U+009F, the C1 controls, start with 0xC2.
-            0xC2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
-            _ => false,
-        };
+        let b = bytes[i];
+        // U+0080–U+009F, the C1 controls, start with 0xC2.
+        let special = MAY_ESCAPE[usize::from(b)]
+            && (b != 0xC2 || bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)));
         if !special {
             i += 1;
             continue;
@@ -88,6 +84,31 @@ pub fn escape_html(text: &str) -> String {
     out.push_str(&text[start..]);
     out
 }
+
+/// The bytes [`escape_html`] stops at: `&<>"'`, DEL, the C0 controls but
+/// tab, new line, form feed and carriage return, and 0xC2 (which starts
+/// the C1 controls, and other characters). One load per byte instead of a
+/// chain of comparisons: every value of every page goes through it.
+const MAY_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'\n' as usize] = false;
+    t[b'\t' as usize] = false;
+    t[b'\r' as usize] = false;
+    t[0x0C] = false;
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[0x7F] = true;
+    t[0xC2] = true;
+    t
+};
 
 /// `c` as [`escape_html`] writes it.
 fn push_escaped(out: &mut String, c: char) {
@@ -237,6 +258,31 @@ pub fn shown(path: &Path) -> String {
 #[cfg(test)]
 mod glossary_tests {
     use super::*;
+
+    /// The table of bytes agrees with the rule it stands for, for every
+    /// character up to U+07FF and a few beyond, alone and between others.
+    #[test]
+    fn escape_html_escapes_what_the_rule_says() {
+        let rule = |c: char| match c {
+            '&' | '<' | '>' | '"' | '\'' | '\u{7f}' => true,
+            '\n' | '\t' | '\r' | '\u{c}' => false,
+            '\0'..='\u{1f}' | '\u{80}'..='\u{9f}' => true,
+            _ => false,
+        };
+        for c in (0u32..0x800)
+            .chain([0xA0, 0xC2, 0x2028, 0xFEFF, 0x1F600])
+            .filter_map(char::from_u32)
+        {
+            let mut expected = String::from("a");
+            if rule(c) {
+                push_escaped(&mut expected, c);
+            } else {
+                expected.push(c);
+            }
+            expected.push('b');
+            assert_eq!(escape_html(&format!("a{c}b")), expected, "{c:?}");
+        }
+    }
 
     #[test]
     fn acronyms_become_abbr_in_text_only() {

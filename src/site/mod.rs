@@ -650,7 +650,7 @@ impl Loaded {
                 opts.book.join(config::FILE_NAME).display()
             ));
         }
-        let links = Arc::new(pages::Links::new(&tree));
+        let links = Arc::new(pages::Links::new(&tree, &config.ui));
         let roles = search::roles_in_use(&config, &tree);
         Ok((
             Loaded {

@@ -28,8 +28,6 @@ pub(super) struct Pages<'a> {
     folder: &'a Folder,
     /// What every page shares ([`Globals`]), serialized once.
     globals: Context,
-    /// The nodes' links for the navigation, escaped once.
-    nav: nav::Links,
     /// A script `serve` adds to every page.
     live_reload: Option<&'a str>,
     history: &'a History,
@@ -49,17 +47,21 @@ pub(super) struct Book<'a> {
 }
 
 /// Link targets for authors' Markdown: page files and codes to URLs,
-/// attachments. The same for every page of a build, and kept by `serve`
-/// between saves (on a national map they take a while to gather).
+/// attachments; and the nodes' links of the navigation. The same for every
+/// page of a build, and kept by `serve` between saves (on a national map
+/// they take a while to gather).
 pub(super) struct Links {
     page_files: BTreeMap<PathBuf, String>,
     codes: BTreeMap<String, String>,
     assets: HashSet<PathBuf>,
+    /// The nodes' links for the navigation, escaped once.
+    nav: nav::Links,
 }
 
 impl Links {
-    pub(super) fn new(tree: &Tree) -> Links {
+    pub(super) fn new(tree: &Tree, ui: &crate::config::Ui) -> Links {
         Links {
+            nav: nav::Links::new(tree, ui),
             page_files: tree
                 .nodes
                 .iter()
@@ -103,7 +105,6 @@ impl<'a> Pages<'a> {
                 book.history,
                 book.roles.to_vec(),
             ))?,
-            nav: nav::Links::new(book.tree, &book.config.ui),
             history: book.history,
             live_reload,
             links: book.links,
@@ -142,7 +143,7 @@ impl<'a> Pages<'a> {
         let md = self.markdown(&node.page, root);
         let page = context::page_ctx(self.config, self.tree, i, md.html)
             .with_history(self.history.of(&node.code));
-        let nav = self.nav.render(self.tree, Some(i), root);
+        let nav = self.links.nav.render(self.tree, Some(i), root);
         let template = if node.children.is_empty() {
             "process.html"
         } else {
@@ -171,7 +172,7 @@ impl<'a> Pages<'a> {
             },
         };
         let home = context::home_ctx(self.config, self.tree, md.html);
-        let nav = self.nav.render(self.tree, None, "");
+        let nav = self.links.nav.render(self.tree, None, "");
         let html = self.theme.render(
             "index.html",
             &mut self.globals.clone(),
@@ -204,9 +205,9 @@ impl<'a> Pages<'a> {
             },
         )?;
         let has_code = parts.iter().any(|(_, code)| *code);
-        let toc = self.nav.toc(self.tree);
+        let toc = self.links.nav.toc(self.tree);
         let print = context::print_ctx(self.config, self.tree, toc);
-        let nav = self.nav.render(self.tree, None, "");
+        let nav = self.links.nav.render(self.tree, None, "");
         let shell = self.theme.render(
             "print.html",
             &mut self.globals.clone(),
@@ -237,7 +238,7 @@ impl<'a> Pages<'a> {
     /// is in its address (`?q=…`).
     pub(super) fn search(&self) -> Result<(), BuildError> {
         let page = context::search_ctx(self.config);
-        let nav = self.nav.render(self.tree, None, "");
+        let nav = self.links.nav.render(self.tree, None, "");
         let html = self.theme.render(
             "search.html",
             &mut self.globals.clone(),
@@ -260,7 +261,7 @@ impl<'a> Pages<'a> {
     ) -> Result<(), BuildError> {
         let depth = path.matches('/').count();
         let root = "../".repeat(depth);
-        let nav = self.nav.render(self.tree, None, &root);
+        let nav = self.links.nav.render(self.tree, None, &root);
         let html = self.theme.render(
             template,
             &mut self.globals.clone(),
@@ -305,7 +306,7 @@ impl<'a> Pages<'a> {
             .map(|u| url_path(&u))
             .unwrap_or_default();
         let page = context::not_found_ctx(self.config);
-        let nav = self.nav.render(self.tree, None, &root);
+        let nav = self.links.nav.render(self.tree, None, &root);
         let html = self.theme.render(
             "404.html",
             &mut self.globals.clone(),

@@ -69,28 +69,32 @@ fn options() -> PagefindServiceConfig {
         .build()
 }
 
-#[test]
-fn the_streamed_search_index_is_pagefinds_own_byte_for_byte() {
+/// Pagefind's own index of `docs` (HTML), through `add_html_file` one by
+/// one, and the files a streamed index of the same pages hands to its
+/// sink, by name.
+fn own_and_streamed<F>(docs: Vec<(String, String)>, stream: F) -> (Files, Files)
+where
+    F: AsyncFnOnce(&mut PagefindIndex, &Sink<'_>) -> usize,
+{
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a runtime");
-    let (own, streamed) = runtime.block_on(async {
+    runtime.block_on(async {
         let mut index = PagefindIndex::new(Some(options())).expect("an index");
-        for (url, html) in documents() {
+        for (url, html) in docs {
             index
                 .add_html_file(None, Some(url), html)
                 .await
                 .expect("a document indexed");
         }
-        let own: BTreeMap<String, Vec<u8>> = index
+        let own: Files = index
             .get_files()
             .await
             .expect("Pagefind's files")
             .into_iter()
             .map(|f| (f.filename.to_string_lossy().into_owned(), f.contents))
             .collect();
-
         let files = Mutex::new(BTreeMap::new());
         let sink = |name: &std::path::Path, bytes: &[u8]| {
             files
@@ -100,26 +104,41 @@ fn the_streamed_search_index_is_pagefinds_own_byte_for_byte() {
             Ok(())
         };
         let mut index = PagefindIndex::new(Some(options())).expect("an index");
-        let indexed = index
-            .write_html_files_with(documents(), &sink, &AtomicBool::new(false))
-            .await
-            .expect("the streamed files");
+        let indexed = stream(&mut index, &sink).await;
         assert_eq!(indexed, DOCS, "one page per URL");
         (own, files.into_inner().expect("not poisoned"))
-    });
+    })
+}
+
+type Files = BTreeMap<String, Vec<u8>>;
+type Sink<'a> = dyn Fn(&std::path::Path, &[u8]) -> std::io::Result<()> + Sync + 'a;
+
+/// The same files, byte for byte.
+fn assert_same_files(own: &Files, streamed: &Files, how: &str) {
     assert!(
         own.keys().any(|k| k.ends_with(".pf_meta")) && own.len() > DOCS,
         "Pagefind wrote an index with a fragment per page: {:?}",
         own.keys().take(5).collect::<Vec<_>>()
     );
-    let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
-    assert_eq!(names(&streamed), names(&own), "the same files");
-    for (name, bytes) in &own {
+    let names = |m: &Files| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(streamed), names(own), "the same files");
+    for (name, bytes) in own {
         assert!(
             streamed[name] == *bytes,
-            "{name} differs between Pagefind's own index and the streamed one"
+            "{name} differs between Pagefind's own index and {how}"
         );
     }
+}
+
+#[test]
+fn the_streamed_search_index_is_pagefinds_own_byte_for_byte() {
+    let (own, streamed) = own_and_streamed(documents(), async |index, sink| {
+        index
+            .write_html_files_with(documents(), sink, &AtomicBool::new(false))
+            .await
+            .expect("the streamed files")
+    });
+    assert_same_files(&own, &streamed, "the streamed one");
 }
 
 /// The build gives Pagefind its documents as parts ([`SimpleDocument`])
@@ -189,50 +208,17 @@ fn simple_documents() -> Vec<(String, SimpleDocument)> {
 
 #[test]
 fn documents_given_as_parts_index_as_their_html() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    let (own, streamed) = runtime.block_on(async {
-        let mut index = PagefindIndex::new(Some(options())).expect("an index");
-        for (url, document) in simple_documents() {
-            index
-                .add_html_file(None, Some(url), document.to_html())
-                .await
-                .expect("a document indexed");
-        }
-        let own: BTreeMap<String, Vec<u8>> = index
-            .get_files()
+    let html = simple_documents()
+        .into_iter()
+        .map(|(url, document)| (url, document.to_html()))
+        .collect();
+    let (own, streamed) = own_and_streamed(html, async |index, sink| {
+        index
+            .write_documents_with(simple_documents(), sink, &AtomicBool::new(false))
             .await
-            .expect("Pagefind's files")
-            .into_iter()
-            .map(|f| (f.filename.to_string_lossy().into_owned(), f.contents))
-            .collect();
-        let files = Mutex::new(BTreeMap::new());
-        let sink = |name: &std::path::Path, bytes: &[u8]| {
-            files
-                .lock()
-                .expect("not poisoned")
-                .insert(name.to_string_lossy().into_owned(), bytes.to_vec());
-            Ok(())
-        };
-        let mut index = PagefindIndex::new(Some(options())).expect("an index");
-        let indexed = index
-            .write_documents_with(simple_documents(), &sink, &AtomicBool::new(false))
-            .await
-            .expect("the streamed files");
-        assert_eq!(indexed, DOCS, "one page per URL");
-        (own, files.into_inner().expect("not poisoned"))
+            .expect("the streamed files")
     });
-    assert!(own.len() > DOCS, "a fragment per page");
-    let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
-    assert_eq!(names(&streamed), names(&own), "the same files");
-    for (name, bytes) in &own {
-        assert!(
-            streamed[name] == *bytes,
-            "{name} differs between the HTML and the parts"
-        );
-    }
+    assert_same_files(&own, &streamed, "the one of the documents' parts");
 }
 
 /// A build whose pages failed tells the index to stop, so that its error is

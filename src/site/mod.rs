@@ -550,11 +550,11 @@ fn inside(path: &Path, dir: &Path) -> bool {
 fn copy_attachments(tree: &Tree, content_dir: &Path, folder: &Folder) -> Result<(), BuildError> {
     for rel in &tree.assets {
         let from = content_dir.join(rel);
-        let to = folder.path(layout::MEDIA_DIR).join(rel);
-        if let Some(p) = Path::new(layout::MEDIA_DIR).join(rel).parent() {
+        let at = Path::new(layout::MEDIA_DIR).join(rel);
+        if let Some(p) = at.parent() {
             folder.create_dir(p)?;
         }
-        std::fs::copy(&from, &to).map_err(io(&from))?;
+        std::fs::copy(&from, folder.path(&at)).map_err(io(&from))?;
     }
     Ok(())
 }

@@ -126,8 +126,9 @@ impl SearchState {
     /// Gives the index that fossicking every file, then `build_indexes`,
     /// would, for what it accepts: nothing fossicked before, a forced
     /// language (every page is in it), and no `data-pagefind-body` (which
-    /// decides over all pages which ones are indexed). Returns how many pages were indexed; an error,
-    /// before the next slice, once `stop` is true.
+    /// decides over all pages which ones are indexed). Returns how many
+    /// pages were indexed; an error, before the next slice, once `stop` is
+    /// true.
     pub async fn index_streamed(
         &mut self,
         files: Vec<Fossicker>,

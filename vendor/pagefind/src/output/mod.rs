@@ -461,11 +461,12 @@ impl PagefindIndexes {
     }
 }
 
-/// manuale: one file's bytes as [`write`] stores them: the same gzip
-/// stream of `pagefind_dcd` and the bytes, made by libdeflate at level 9
-/// instead of zlib's best. Twice as fast (most files are fragments of a
-/// kilobyte, where zlib's set-up is most of the cost, and a compressor is
-/// kept per thread) and, over a site's files, a little smaller.
+/// manuale: one file's bytes as [`write`] stores them: `pagefind_dcd` and
+/// the bytes, gzipped by libdeflate at level 9 instead of zlib's best. The
+/// same bytes once decompressed, in 40 % less time (most files are
+/// fragments of a kilobyte, where zlib's set-up is most of the cost, and a
+/// compressor is kept per thread) and, over a site's files, a little
+/// smaller.
 fn compress(bytes: &[u8], compression: Compress) -> Vec<u8> {
     use libdeflater::{CompressionLvl, Compressor};
     use std::cell::RefCell;

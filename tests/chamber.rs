@@ -337,3 +337,86 @@ fn init_refuses_a_folder_with_files_and_says_what_a_sheet_lacks() {
     let out = manuale(&book, &["import"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// A book with the theme `ente`, whose `header.html` and `footer.html` are
+/// `header` and `footer`; imported.
+fn book_with_frame(header: &str, footer: &str) -> Book {
+    let b = Book::imported();
+    let toml = b
+        .read("book.toml")
+        .replace("# theme = \"default\"", "theme = \"ente\"");
+    std::fs::write(b.join("book.toml"), toml).unwrap();
+    let templates = b.join("themes/ente/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("header.html"), header).unwrap();
+    std::fs::write(templates.join("footer.html"), footer).unwrap();
+    b
+}
+
+#[test]
+fn a_chambers_header_and_footer_reach_every_page_with_links_that_work_from_its_folder() {
+    // The frame is rendered once per folder, not per page: each page must
+    // still get it, with `root` right for its own depth.
+    let b = book_with_frame(
+        "<header class=\"testata\"><a class=\"casa\" href=\"{{ root }}index.html\">{{ ente.nome }}</a></header>\n",
+        "<footer class=\"piede\"><a class=\"dati\" href=\"{{ root }}{{ data_page }}\">{{ ui.open_data }}</a></footer>\n",
+    );
+    b.freeze_first_edition();
+    let out = b.run(&["build"]);
+    assert!(out.status.success(), "build failed: {}", stderr(&out));
+    let site = b.join("book");
+    let mut pages = 0;
+    let mut depths = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(&site) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.extension().is_none_or(|x| x != "html") || path.ends_with("404.html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(path).unwrap();
+        if !html.contains("<body") || html.contains("http-equiv=\"refresh\"") {
+            continue;
+        }
+        let folder = path.parent().unwrap();
+        let rel = path.strip_prefix(&site).unwrap().display().to_string();
+        for (class, target) in [("casa", "index.html"), ("dati", "dati-aperti.html")] {
+            let at = html
+                .find(&format!("class=\"{class}\""))
+                .unwrap_or_else(|| panic!("{rel}: no link «{class}» from the theme's frame"));
+            let href = &attrs(&html[at - 3..], "href")[0];
+            assert_eq!(
+                folder.join(href).canonicalize().ok(),
+                site.join(target).canonicalize().ok(),
+                "{rel}: {href} does not lead to {target}"
+            );
+        }
+        assert_eq!(
+            html.matches("Camera di commercio di Esempio</a></header>")
+                .count(),
+            1,
+            "{rel}"
+        );
+        depths.insert(rel.matches('/').count());
+        pages += 1;
+    }
+    assert!(pages > 300, "{pages} pages");
+    assert!(
+        depths.len() >= 3,
+        "pages at depths {depths:?}: the edition's pages are deeper"
+    );
+}
+
+#[test]
+fn a_header_that_asks_for_the_page_is_refused_by_name() {
+    // The frame is the same on every page of a folder: were it to show a
+    // page's title, every page would show the first one's.
+    let b = book_with_frame(
+        "<header class=\"testata\">{{ page.title }}</header>\n",
+        "<footer class=\"piede\"></footer>\n",
+    );
+    let out = b.run(&["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("header.html") && err.contains("page"), "{err}");
+    assert!(!b.join("book").exists(), "nothing published");
+}

@@ -12,6 +12,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use tera::{Context, Tera};
 
+/// The key under which a context keeps the `root` its frame was rendered
+/// for ([`Theme::frame`]).
+const FRAME_ROOT: &str = "__frame_root";
+
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
         &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
@@ -26,6 +30,8 @@ macro_rules! embedded_static {
 
 const TEMPLATES: &[(&str, &str)] = embedded![
     "base.html",
+    "header.html",
+    "footer.html",
     "macros.html",
     "index.html",
     "section.html",
@@ -149,14 +155,43 @@ impl Theme {
         has_code: bool,
         live_reload: Option<&str>,
     ) -> Result<String, BuildError> {
+        self.frame(ctx, root)?;
         ctx.insert("page", page);
         ctx.insert("nav", nav);
-        ctx.insert("root", root);
         ctx.insert("has_code", &has_code);
         ctx.insert("live_reload", &live_reload);
         self.tera
             .render(template, ctx)
             .map_err(|e| BuildError::Template(template_error(Path::new("themes"), &e)))
+    }
+
+    /// Puts in `ctx` the frame of a page in the folder `root`:
+    /// `header_html` and `footer_html`, rendered from `header.html` and
+    /// `footer.html` with the globals alone the first time `ctx` renders a
+    /// page there, then kept (a thread renders a national map's thousands
+    /// of pages with one context, and their frames are the same: Hugo's
+    /// `partialCached`). The two templates do not see the previous page.
+    fn frame(&self, ctx: &mut Context, root: &str) -> Result<(), BuildError> {
+        if ctx.get(FRAME_ROOT).and_then(|r| r.as_str()) == Some(root) {
+            return Ok(());
+        }
+        for key in ["page", "nav", "has_code", "live_reload", FRAME_ROOT] {
+            ctx.remove(key);
+        }
+        ctx.insert("root", root);
+        for (template, key) in [
+            ("header.html", "header_html"),
+            ("footer.html", "footer_html"),
+        ] {
+            let html = self
+                .tera
+                .render(template, ctx)
+                .map_err(|e| BuildError::Template(template_error(Path::new("themes"), &e)))?;
+            // Trimmed: base.html puts each on lines of its own.
+            ctx.insert(key, html.trim());
+        }
+        ctx.insert(FRAME_ROOT, root);
+        Ok(())
     }
 
     /// The context of a part of a page (`print-node.html`): `ui`, and the

@@ -10,6 +10,16 @@
 #
 # Environment: RUNS (clean builds per size, median; default 3),
 # SHARED (../shared/bench), WORK (/var/tmp/manuale-scale), MANUALE (binary).
+#
+# The first line names the disk and, for ext4, whether it keeps a journal.
+# This workplace's disk has none: ext4 then skips, for every new file, the
+# inodes deleted in the last minutes, and a clean build right after `rm -rf`
+# of the last one spends much of its time there (40 % of the samples at
+# 3,000 processes, `perf record`; every tool alike). To
+# measure also on a journaled ext4, as servers and PCs have it (as root):
+#   truncate -s 24G /var/tmp/j.img && mkfs.ext4 -q /var/tmp/j.img
+#   mkdir -p /mnt/j && mount -o loop /var/tmp/j.img /mnt/j
+# then WORK=/mnt/j/... (the image is a file on the same disk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${*:-"300 3000 30000 100000"}
@@ -18,7 +28,7 @@ SHARED=${SHARED:-$PWD/../shared/bench}
 WORK=${WORK:-/var/tmp/manuale-scale}
 . benches/lib.sh
 
-echo "data: $(date -u +%Y-%m-%dT%H:%M:%SZ) · $(nproc) core · disco: $(df -h "$WORK" | awk 'NR==2{print $1}') · $("$MANUALE" --version | head -1)"
+echo "data: $(date -u +%Y-%m-%dT%H:%M:%SZ) · $(nproc) core · disco: $(disk "$WORK") · $("$MANUALE" --version | head -1)"
 echo
 printf '| processi | pagine | import | build pulita | memoria | ricostruzione senza modifiche | memoria | sito | file | stessi byte |\n'
 printf '|---|---|---|---|---|---|---|---|---|---|\n'

@@ -25,6 +25,16 @@
 #   MDBOOK_MAX_N=300 no mdBook above this many processes (its HTML renderer
 #                    is quadratic in the chapters: hours at 30,000)
 #   MANUALE          the binary (default: target/release/manuale, built here)
+#
+# The first line names the disk and, for ext4, whether it keeps a journal.
+# This workplace's disk has none: ext4 then skips, for every new file, the
+# inodes deleted in the last minutes, and a clean build right after `rm -rf`
+# of the last one spends much of its time there (40 % of the samples at
+# 3,000 processes, `perf record`; every tool alike). To
+# measure also on a journaled ext4, as servers and PCs have it (as root):
+#   truncate -s 24G /var/tmp/j.img && mkfs.ext4 -q /var/tmp/j.img
+#   mkdir -p /mnt/j && mount -o loop /var/tmp/j.img /mnt/j
+# then WORK=/mnt/j/... (the image is a file on the same disk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${*:-"bundled 300 3000"}
@@ -58,7 +68,7 @@ if [ -z "${MDBOOK:-}" ]; then
 fi
 MDBOOK_MAX_N=${MDBOOK_MAX_N:-300}
 
-echo "data: $(date -u +%Y-%m-%dT%H:%M:%SZ) · $(nproc) core · disco: $(df -h "$WORK" | awk 'NR==2{print $1}')"
+echo "data: $(date -u +%Y-%m-%dT%H:%M:%SZ) · $(nproc) core · disco: $(disk "$WORK")"
 echo "manuale: $("$MANUALE" --version 2>&1 | head -1) · hugo: $("$HUGO" version | head -1 | cut -d' ' -f1-2) · pagefind: $("$PAGEFIND" --version 2>&1 | head -1) · $("$MDBOOK" --version 2>&1 | head -1)"
 echo
 

@@ -112,7 +112,9 @@ pub fn get_indexable_words_cached(
     include_characters: &[char],
 ) -> Vec<IndexableWord> {
     use std::cell::RefCell;
-    use std::collections::HashMap;
+    // hashbrown (foldhash), not std's SipHash: every word of every page is
+    // looked up here.
+    use hashbrown::HashMap;
     thread_local! {
         static CACHE: RefCell<(String, Vec<char>, HashMap<String, Vec<IndexableWord>>)> =
             RefCell::new((String::new(), Vec::new(), HashMap::new()));

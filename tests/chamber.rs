@@ -420,3 +420,33 @@ fn a_header_that_asks_for_the_page_is_refused_by_name() {
     assert!(err.contains("header.html") && err.contains("page"), "{err}");
     assert!(!b.join("book").exists(), "nothing published");
 }
+
+#[test]
+fn a_theme_whose_base_has_its_own_header_is_not_made_to_render_the_default_one() {
+    // A chamber's base.html from before header.html existed: the frame's
+    // templates are not rendered, so one they cannot render (here, one
+    // that asks for the page) does not fail their build.
+    let b = book_with_frame(
+        "<header class=\"testata\">{{ page.title }}</header>\n",
+        "<footer class=\"piede\">{{ page.title }}</footer>\n",
+    );
+    let base = std::fs::read_to_string(repo().join("themes/default/templates/base.html"))
+        .unwrap()
+        .replace(
+            "{{ header_html | safe }}",
+            "<header class=\"testata\">Testata dell'ente</header>",
+        )
+        .replace(
+            "{{ footer_html | safe }}",
+            "<footer class=\"piede\">Piede dell'ente</footer>",
+        );
+    std::fs::write(b.join("themes/ente/templates/base.html"), base).unwrap();
+    let out = b.run(&["build"]);
+    assert!(out.status.success(), "build failed: {}", stderr(&out));
+    let page = b.read("book/processi/C2.6.1.1.html");
+    assert!(
+        page.contains("<header class=\"testata\">Testata dell'ente</header>"),
+        "{page}"
+    );
+    assert!(page.contains("<footer class=\"piede\">Piede dell'ente</footer>"));
+}

@@ -12,6 +12,13 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use tera::{Context, Tera};
 
+/// The templates of a page's frame, and the variables base.html finds them
+/// in ([`Theme::frame`]).
+const FRAME: [(&str, &str); 2] = [
+    ("header.html", "header_html"),
+    ("footer.html", "footer_html"),
+];
+
 /// The key under which a context keeps the `root` its frame was rendered
 /// for ([`Theme::frame`]).
 const FRAME_ROOT: &str = "__frame_root";
@@ -61,6 +68,9 @@ pub(super) struct Theme {
     statics: BTreeMap<String, Vec<u8>>,
     /// A hash of every template and static file, to notice a theme edit.
     pub fingerprint: u64,
+    /// Whether a template puts in `header_html` or `footer_html`: a theme
+    /// whose own base.html does not is not made to render them.
+    frame: bool,
 }
 
 impl Theme {
@@ -126,10 +136,15 @@ impl Theme {
         tera.set_escape_fn(crate::text::escape_html);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| BuildError::Template(template_error(&dir.join("templates"), &e)))?;
+        let frame = templates
+            .iter()
+            .filter(|(name, _)| !FRAME.iter().any(|(t, _)| t == name))
+            .any(|(_, text)| FRAME.iter().any(|(_, key)| text.contains(key)));
         Ok(Theme {
             tera,
             statics,
             fingerprint,
+            frame,
         })
     }
 
@@ -170,8 +185,14 @@ impl Theme {
     /// `footer.html` with the globals alone the first time `ctx` renders a
     /// page there, then kept (a thread renders a national map's thousands
     /// of pages with one context, and their frames are the same: Hugo's
-    /// `partialCached`). The two templates do not see the previous page.
+    /// `partialCached`). The two templates do not see the previous page;
+    /// they are not rendered at all for a theme whose templates do not use
+    /// them (a base.html of its own, from before they existed).
     fn frame(&self, ctx: &mut Context, root: &str) -> Result<(), BuildError> {
+        if !self.frame {
+            ctx.insert("root", root);
+            return Ok(());
+        }
         if ctx.get(FRAME_ROOT).and_then(|r| r.as_str()) == Some(root) {
             return Ok(());
         }
@@ -179,10 +200,7 @@ impl Theme {
             ctx.remove(key);
         }
         ctx.insert("root", root);
-        for (template, key) in [
-            ("header.html", "header_html"),
-            ("footer.html", "footer_html"),
-        ] {
+        for (template, key) in FRAME {
             let html = self
                 .tera
                 .render(template, ctx)

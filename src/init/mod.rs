@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 const BOOK_TOML: &str = include_str!("book.toml");
 /// The folder of the book's own theme.
 const THEME: &str = "ente";
-const THEME_README: &str = "Il tema di questo manuale.\n\nIl tema predefinito è dentro manuale: qui si mettono solo i file che lo\ncambiano, con lo stesso nome. Un modello in templates/ (per esempio\ntemplates/base.html) sostituisce quello predefinito; un file in static/ (per\nesempio static/style.css) sostituisce o aggiunge un file del sito, sotto\nassets/. I modelli predefiniti sono nel repository di manuale, in\nthemes/default/.\n";
+const THEME_README: &str = "Il tema di questo manuale.\n\nIl tema predefinito è dentro manuale: qui si mettono solo i file che lo\ncambiano, con lo stesso nome. Un modello in templates/ (per esempio\ntemplates/base.html, o templates/header.html per la sola intestazione)\nsostituisce quello predefinito; un file in static/ (per esempio\nstatic/style.css) sostituisce o aggiunge un file del sito, sotto assets/.\nI modelli predefiniti sono nel repository di manuale, in themes/default/.\n";
 
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {

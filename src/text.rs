@@ -187,23 +187,55 @@ pub fn code_title(code: impl Display, title: &str) -> String {
     format!("{code} {title}").trim().to_string()
 }
 
+/// Acronyms and what they stand for, ready for [`abbreviate`]: with what
+/// a key can start with and how long keys are, worked out once, so that
+/// only the words that could be a key are looked up (a national map's
+/// cells have millions of words, and every cell is abbreviated).
+#[derive(Clone, Debug)]
+pub struct Glossary {
+    terms: std::collections::BTreeMap<String, String>,
+    firsts: std::collections::BTreeSet<char>,
+    lengths: std::ops::RangeInclusive<usize>,
+}
+
+/// An empty glossary (what `serde` puts in before the configuration is
+/// read).
+impl Default for Glossary {
+    fn default() -> Glossary {
+        Glossary::new(std::collections::BTreeMap::new())
+    }
+}
+
+impl Glossary {
+    pub fn new(terms: std::collections::BTreeMap<String, String>) -> Glossary {
+        let firsts = terms.keys().filter_map(|k| k.chars().next()).collect();
+        let shortest = terms.keys().map(String::len).min().unwrap_or(0);
+        let longest = terms.keys().map(String::len).max().unwrap_or(0);
+        Glossary {
+            terms,
+            firsts,
+            lengths: shortest..=longest,
+        }
+    }
+
+    /// What `word` stands for, if it is a key.
+    fn get(&self, word: &str) -> Option<&String> {
+        let may_be_key = self.lengths.contains(&word.len())
+            && word
+                .chars()
+                .next()
+                .is_some_and(|c| self.firsts.contains(&c));
+        may_be_key.then(|| self.terms.get(word)).flatten()
+    }
+}
+
 /// Marks the acronyms of `glossary` in HTML text as `<abbr title="…">`, so
 /// that a reader can learn what `RSPP` or `SUAP` stands for. Only whole
 /// words in capitals are taken, and only in text, never inside a tag.
-pub fn abbreviate(html: &str, glossary: &std::collections::BTreeMap<String, String>) -> String {
-    if glossary.is_empty() {
+pub fn abbreviate(html: &str, glossary: &Glossary) -> String {
+    if glossary.terms.is_empty() {
         return html.to_string();
     }
-    // Only words that could be a key are looked up (a national map's cells
-    // have millions of words): of a key's length, starting as one does.
-    let firsts: std::collections::BTreeSet<char> =
-        glossary.keys().filter_map(|k| k.chars().next()).collect();
-    let shortest = glossary.keys().map(String::len).min().unwrap_or(0);
-    let longest = glossary.keys().map(String::len).max().unwrap_or(0);
-    let may_be_key = |word: &str| {
-        (shortest..=longest).contains(&word.len())
-            && word.chars().next().is_some_and(|c| firsts.contains(&c))
-    };
     let mut out = String::with_capacity(html.len() + 32);
     let mut rest = html;
     while !rest.is_empty() {
@@ -223,7 +255,7 @@ pub fn abbreviate(html: &str, glossary: &std::collections::BTreeMap<String, Stri
             if let (Some(start), true) = (word_start, ends) {
                 let end = if in_word { i + c.len_utf8() } else { i };
                 let word = &text[start..end];
-                if let Some(title) = may_be_key(word).then(|| glossary.get(word)).flatten() {
+                if let Some(title) = glossary.get(word) {
                     out.push_str(&text[last..start]);
                     out.push_str(&format!(
                         "<abbr title=\"{}\">{word}</abbr>",
@@ -261,11 +293,13 @@ mod glossary_tests {
 
     #[test]
     fn acronyms_become_abbr_in_text_only() {
-        let g: std::collections::BTreeMap<String, String> = [
-            ("PO".to_string(), "Posizione organizzativa".to_string()),
-            ("SUAP".to_string(), "Sportello unico".to_string()),
-        ]
-        .into();
+        let g = Glossary::new(
+            [
+                ("PO".to_string(), "Posizione organizzativa".to_string()),
+                ("SUAP".to_string(), "Sportello unico".to_string()),
+            ]
+            .into(),
+        );
         assert_eq!(
             abbreviate("<p>PO del SUAP; POSTA e TEMPO, <a title=\"PO\">PO</a></p>", &g),
             "<p><abbr title=\"Posizione organizzativa\">PO</abbr> del <abbr title=\"Sportello unico\">SUAP</abbr>; POSTA e TEMPO, <a title=\"PO\"><abbr title=\"Posizione organizzativa\">PO</abbr></a></p>"

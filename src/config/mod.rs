@@ -45,9 +45,12 @@ pub struct Config {
     #[serde(rename = "ui")]
     ui_overrides: BTreeMap<String, String>,
     /// Acronyms and what they stand for, shown to readers as `<abbr>`:
-    /// merged over the defaults.
+    /// the defaults, with `[glossario]` over them.
+    #[serde(skip)]
+    pub glossary: crate::text::Glossary,
+    /// `[glossario]` as written; [`Config::parse`] merges it into `glossary`.
     #[serde(rename = "glossario")]
-    pub glossary: BTreeMap<String, String>,
+    glossary_written: BTreeMap<String, String>,
     /// The responsible roles the search filters by: a label and the words
     /// that name it in the responsible column (`PO` in capitals matches the
     /// whole word only; lower-case keywords match inside words too).
@@ -146,7 +149,8 @@ impl Default for Config {
             functions: default_functions(),
             levels: default_levels(),
             levels_plural: default_levels_plural(),
-            glossary: default_glossary(),
+            glossary: crate::text::Glossary::new(default_glossary()),
+            glossary_written: BTreeMap::new(),
             footer: Vec::new(),
             ui: Ui::default(),
             ui_overrides: BTreeMap::new(),
@@ -379,9 +383,9 @@ impl Config {
             config.levels = default_levels();
         }
         let mut glossary = default_glossary();
-        glossary.extend(std::mem::take(&mut config.glossary));
+        glossary.extend(std::mem::take(&mut config.glossary_written));
         glossary.retain(|_, v| !v.trim().is_empty());
-        config.glossary = glossary;
+        config.glossary = crate::text::Glossary::new(glossary);
         if config.levels_plural.is_empty() {
             config.levels_plural = default_levels_plural();
         }
@@ -601,6 +605,20 @@ pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn glossario_adds_to_the_defaults_and_an_empty_meaning_removes_one() {
+        let c = Config::parse(
+            Path::new("book.toml"),
+            "[glossario]\nPO = \"\"\nDURC = \"Documento unico di regolarità contributiva\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            crate::text::abbreviate("PO, DURC, SUAP", &c.glossary),
+            "PO, <abbr title=\"Documento unico di regolarità contributiva\">DURC</abbr>, \
+             <abbr title=\"Sportello unico per le attività produttive\">SUAP</abbr>"
+        );
+    }
 
     #[test]
     fn empty_file_gives_defaults() {

@@ -607,20 +607,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn glossario_adds_to_the_defaults_and_an_empty_meaning_removes_one() {
-        let c = Config::parse(
-            Path::new("book.toml"),
-            "[glossario]\nPO = \"\"\nDURC = \"Documento unico di regolarità contributiva\"\n",
-        )
-        .unwrap();
-        assert_eq!(
-            crate::text::abbreviate("PO, DURC, SUAP", &c.glossary),
-            "PO, <abbr title=\"Documento unico di regolarità contributiva\">DURC</abbr>, \
-             <abbr title=\"Sportello unico per le attività produttive\">SUAP</abbr>"
-        );
-    }
-
-    #[test]
     fn empty_file_gives_defaults() {
         let c = Config::parse(Path::new("book.toml"), "").unwrap();
         assert_eq!(c.functions.len(), 6);
@@ -632,13 +618,20 @@ mod tests {
     fn tables_merge_over_defaults() {
         let c = Config::parse(
             Path::new("b"),
-            "[functions]\nA = \"Organi\"\n[ui]\nhome = \"Inizio\"\n",
+            "[functions]\nA = \"Organi\"\n[ui]\nhome = \"Inizio\"\n\
+             [glossario]\nPO = \"\"\nDURC = \"Documento unico di regolarità contributiva\"\n",
         )
         .unwrap();
         assert_eq!(c.functions["A"], "Organi");
         assert_eq!(c.functions["F"], "Altri servizi ad imprese e territorio");
         assert_eq!(c.ui.home, "Inizio");
         assert_eq!(c.ui.next, "Successivo");
+        // A term added, a default one removed by an empty meaning.
+        assert_eq!(
+            crate::text::abbreviate("PO, DURC, SUAP", &c.glossary),
+            "PO, <abbr title=\"Documento unico di regolarità contributiva\">DURC</abbr>, \
+             <abbr title=\"Sportello unico per le attività produttive\">SUAP</abbr>"
+        );
     }
 
     #[test]

@@ -395,9 +395,9 @@ impl PagefindIndexes {
         use rayon::prelude::*;
         self.jobs(outdir)
             .into_par_iter()
-            .map(|(filename, bytes, compression)| SyntheticFile {
+            .map(|(filename, bytes, level)| SyntheticFile {
                 filename,
-                contents: compress(bytes, compression),
+                contents: compress(bytes, level),
             })
             .collect()
     }
@@ -420,17 +420,18 @@ impl PagefindIndexes {
         jobs.sort_by_key(|(_, bytes, _)| std::cmp::Reverse(bytes.len()));
         jobs.into_par_iter()
             .with_max_len(16)
-            .try_for_each(|(filename, bytes, compression)| {
-                sink(&filename, &compress(bytes, compression))
+            .try_for_each(|(filename, bytes, level)| {
+                sink(&filename, &compress(bytes, level))
             })
     }
 
-    /// manuale: what [`write_files`] writes: name, bytes, compression.
-    fn jobs(&self, outdir: &PathBuf) -> Vec<(PathBuf, &[u8], Compress)> {
-        let mut jobs: Vec<(PathBuf, &[u8], Compress)> = vec![(
+    /// manuale: what [`write_files`] writes: name, bytes, and the level
+    /// of libdeflate each file is gzipped at (`None`: stored as it is).
+    fn jobs(&self, outdir: &PathBuf) -> Vec<(PathBuf, &[u8], Option<i32>)> {
+        let mut jobs: Vec<(PathBuf, &[u8], Option<i32>)> = vec![(
             outdir.join(format!("pagefind.{}.pf_meta", &self.meta_index.0)),
             &self.meta_index.1,
-            Compress::GZ,
+            Some(META_LEVEL),
         )];
         if self.language != "unknown" {
             if let Some(wasm_path) = self.lang_wasm_path() {
@@ -440,7 +441,7 @@ impl PagefindIndexes {
                         .get_file(wasm_path)
                         .expect("WASM should exist")
                         .contents(),
-                    Compress::None,
+                    None,
                 ));
             }
         }
@@ -448,59 +449,72 @@ impl PagefindIndexes {
             (
                 outdir.join(format!("fragment/{}.pf_fragment", hash)),
                 fragment.as_bytes(),
-                Compress::GZ,
+                Some(LEVEL),
             )
         }));
         jobs.extend(self.word_indexes.iter().map(|(hash, index)| {
             (
                 outdir.join(format!("index/{}.pf_index", hash)),
                 index.as_slice(),
-                Compress::GZ,
+                Some(INDEX_LEVEL),
             )
         }));
         jobs.extend(self.filter_indexes.iter().map(|(hash, index)| {
             (
                 outdir.join(format!("filter/{}.pf_filter", hash)),
                 index.as_slice(),
-                Compress::GZ,
+                Some(LEVEL),
             )
         }));
         jobs
     }
 }
 
+/// manuale: the level of libdeflate for the meta index, which every first
+/// search downloads whole (at 30,000 processes about 200 KB of the 350 a
+/// first query takes): its most thorough level, 6 % fewer bytes than level
+/// 9 for 60 ms more, once per build.
+const META_LEVEL: i32 = 12;
+/// manuale: the level for the word index's chunks, of which a query
+/// downloads one per word: binary CBOR with few long matches, where
+/// levels 8 and 9 search the longest for little. At 30,000 processes
+/// level 7 compresses the 328 chunks in 0.6 s of CPU instead of 1.7–1.9 s
+/// at level 9, 1.7 % larger (about 0.4 KB a chunk); with the meta index at
+/// level 12, a first query downloads fewer bytes than with both at 9.
+const INDEX_LEVEL: i32 = 7;
+/// manuale: fragments and filters: level 9, as fast as the lower levels on
+/// files of a kilobyte.
+const LEVEL: i32 = 9;
+
 /// manuale: one file's bytes as [`write`] stores them: `pagefind_dcd` and
-/// the bytes, gzipped by libdeflate at level 9 instead of zlib's best. The
-/// same bytes once decompressed, in 40 % less time (most files are
-/// fragments of a kilobyte, where zlib's set-up is most of the cost, and a
-/// compressor is kept per thread) and, over a site's files, a little
-/// smaller.
-fn compress(bytes: &[u8], compression: Compress) -> Vec<u8> {
+/// the bytes, gzipped by libdeflate at `level` instead of zlib's best
+/// (`None`: the bytes as they are). The same bytes once decompressed, in
+/// less time (most files are fragments of a kilobyte, where zlib's set-up
+/// is most of the cost, and a compressor is kept per thread and level).
+fn compress(bytes: &[u8], level: Option<i32>) -> Vec<u8> {
     use libdeflater::{CompressionLvl, Compressor};
     use std::cell::RefCell;
     thread_local! {
-        static GZIP: RefCell<Option<Compressor>> = const { RefCell::new(None) };
+        static GZIP: RefCell<[Option<Compressor>; 13]> = const { RefCell::new([const { None }; 13]) };
     }
-    match compression {
-        Compress::GZ => {
-            let mut input = Vec::with_capacity(b"pagefind_dcd".len() + bytes.len());
-            input.extend_from_slice(b"pagefind_dcd");
-            input.extend_from_slice(bytes);
-            GZIP.with(|cell| {
-                let mut cell = cell.borrow_mut();
-                let gz = cell.get_or_insert_with(|| {
-                    Compressor::new(CompressionLvl::new(9).expect("9 is a level of libdeflate"))
-                });
-                let mut out = vec![0; gz.gzip_compress_bound(input.len())];
-                let len = gz
-                    .gzip_compress(&input, &mut out)
-                    .expect("the buffer has the bound libdeflate asks for");
-                out.truncate(len);
-                out
-            })
-        }
-        Compress::None => bytes.to_vec(),
-    }
+    let Some(level) = level else {
+        return bytes.to_vec();
+    };
+    let mut input = Vec::with_capacity(b"pagefind_dcd".len() + bytes.len());
+    input.extend_from_slice(b"pagefind_dcd");
+    input.extend_from_slice(bytes);
+    GZIP.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let gz = cell[level as usize].get_or_insert_with(|| {
+            Compressor::new(CompressionLvl::new(level).expect("a level of libdeflate (0–12)"))
+        });
+        let mut out = vec![0; gz.gzip_compress_bound(input.len())];
+        let len = gz
+            .gzip_compress(&input, &mut out)
+            .expect("the buffer has the bound libdeflate asks for");
+        out.truncate(len);
+        out
+    })
 }
 
 #[derive(Copy, Clone)]

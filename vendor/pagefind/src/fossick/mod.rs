@@ -17,7 +17,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::fossick::splitting::{
     get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram,
-    get_indexable_words_cached,
+    with_indexable_words_cached, IndexableWord,
 };
 use crate::fragments::{PageAnchorData, PageFragment, PageFragmentData};
 use crate::SearchOptions;
@@ -523,7 +523,12 @@ impl Fossicker {
 
             // We use zero-width spaces as boundary values for some languages,
             // so we make sure that all are removed from the source content before going into the index.
-            let base_word = word.replace('\u{200B}', "");
+            // manuale: borrowed unless it holds a zero-width space.
+            let base_word: std::borrow::Cow<str> = if word.contains('\u{200B}') {
+                word.replace('\u{200B}', "").into()
+            } else {
+                word.into()
+            };
             if base_word.is_empty() {
                 return;
             }
@@ -539,63 +544,79 @@ impl Fossicker {
 
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
-            let mut indexable_words = get_indexable_words_cached(
+            // manuale: the word's forms are read in the cache, not copied; a
+            // copy is made only when dotted tails or bigrams join them. A
+            // form's String is copied into the map only for a word new to
+            // the page.
+            let (cross_bigram, partial_weight) = with_indexable_words_cached(
                 &base_word,
                 &data.language,
                 stemmer.as_ref(),
                 &options.include_characters,
+                |cached| {
+                    let dotted_tails = get_dotted_tails(
+                        &base_word,
+                        stemmer.as_ref(),
+                        &options.include_characters,
+                        cached,
+                    );
+                    let mut cross_bigram = None;
+                    let owned: Vec<IndexableWord>;
+                    let indexable_words: &[IndexableWord] =
+                        if dotted_tails.is_empty() && !segmented {
+                            cached
+                        } else {
+                            let mut words = cached.to_vec();
+                            words.extend(dotted_tails);
+                            if segmented {
+                                let bigrams =
+                                    get_indexable_bigrams(&base_word, stemmer.as_ref(), &words);
+                                words.extend(bigrams);
+                                // The pair that spans the boundary from the previous segment is
+                                // indexed against that segment, so it is tracked separately
+                                cross_bigram = get_indexable_cross_bigram(
+                                    &base_word,
+                                    previous_cluster,
+                                    stemmer.as_ref(),
+                                    &words,
+                                );
+                            }
+                            owned = words;
+                            &owned
+                        };
+
+                    let compound_count = indexable_words
+                        .iter()
+                        .filter(|w| w.is_compound_part)
+                        .count()
+                        + usize::from(cross_bigram.is_some());
+                    let partial_weight = if compound_count > 0 && word_weight > 0 {
+                        (word_weight / compound_count.try_into().unwrap_or(std::u8::MAX)).max(1)
+                    } else {
+                        0
+                    };
+
+                    for indexable in indexable_words {
+                        let weight = if indexable.is_compound_part {
+                            partial_weight
+                        } else {
+                            word_weight
+                        };
+
+                        let entry = FossickedWord {
+                            position: total_word_index.try_into().unwrap(),
+                            weight,
+                            original_word: indexable.original.clone(),
+                        };
+                        if let Some(repeat) = map.get_mut(indexable.stemmed.as_str()) {
+                            repeat.push(entry);
+                        } else {
+                            map.insert(indexable.stemmed.clone(), vec![entry]);
+                        }
+                    }
+                    (cross_bigram, partial_weight)
+                },
             );
-            let dotted_tails = get_dotted_tails(
-                &base_word,
-                stemmer.as_ref(),
-                &options.include_characters,
-                &indexable_words,
-            );
-            indexable_words.extend(dotted_tails);
-            let mut cross_bigram = None;
-            if segmented {
-                let bigrams =
-                    get_indexable_bigrams(&base_word, stemmer.as_ref(), &indexable_words);
-                indexable_words.extend(bigrams);
-                // The pair that spans the boundary from the previous segment is
-                // indexed against that segment, so it is tracked separately
-                cross_bigram = get_indexable_cross_bigram(
-                    &base_word,
-                    previous_cluster,
-                    stemmer.as_ref(),
-                    &indexable_words,
-                );
-            }
-
-            let compound_count = indexable_words
-                .iter()
-                .filter(|w| w.is_compound_part)
-                .count()
-                + usize::from(cross_bigram.is_some());
-            let partial_weight = if compound_count > 0 && word_weight > 0 {
-                (word_weight / compound_count.try_into().unwrap_or(std::u8::MAX)).max(1)
-            } else {
-                0
-            };
-
-            for indexable in indexable_words {
-                let weight = if indexable.is_compound_part {
-                    partial_weight
-                } else {
-                    word_weight
-                };
-
-                let entry = FossickedWord {
-                    position: total_word_index.try_into().unwrap(),
-                    weight,
-                    original_word: indexable.original,
-                };
-                if let Some(repeat) = map.get_mut(&indexable.stemmed) {
-                    repeat.push(entry);
-                } else {
-                    map.insert(indexable.stemmed, vec![entry]);
-                }
-            }
 
             // The pair spanning two segments belongs to the segment it starts
             // in, the word before this one, so that an excerpt highlights the
@@ -682,21 +703,27 @@ impl Fossicker {
         for (field_id, field_name) in field_order.iter().enumerate() {
             if let Some(field_value) = meta.get(field_name) {
                 for (word_idx, word) in field_value.split_whitespace().enumerate() {
-                    let indexable_words = get_indexable_words_cached(
+                    // manuale: read in the cache, not copied (see parse_digest).
+                    with_indexable_words_cached(
                         word,
                         language,
                         stemmer.as_ref(),
                         &options.include_characters,
+                        |indexable_words| {
+                            for indexable in indexable_words {
+                                let entry = MetaFossickedWord {
+                                    field_id: field_id as u16,
+                                    position: word_idx as u32,
+                                    original_word: indexable.original.clone(),
+                                };
+                                if let Some(repeat) = map.get_mut(indexable.stemmed.as_str()) {
+                                    repeat.push(entry);
+                                } else {
+                                    map.insert(indexable.stemmed.clone(), vec![entry]);
+                                }
+                            }
+                        },
                     );
-
-                    for indexable in indexable_words {
-                        let entry = MetaFossickedWord {
-                            field_id: field_id as u16,
-                            position: word_idx as u32,
-                            original_word: indexable.original,
-                        };
-                        map.entry(indexable.stemmed).or_default().push(entry);
-                    }
                 }
             }
         }

@@ -104,13 +104,18 @@ pub fn get_indexable_words(
 /// function of the word, the language and `include_characters`, and a
 /// site's pages repeat their words: stemming each occurrence again was a
 /// tenth of a large build. The cache is emptied when the language or the
-/// characters change, or when it grows past 100,000 words.
-pub fn get_indexable_words_cached(
+/// characters change, or when it grows past 100,000 words. The words are
+/// lent to `f`, not copied: most words of a page were met before, and a
+/// copy of their forms (a String or two each) at every occurrence was most
+/// of the indexing's allocations. `f` must not ask the cache again (it is
+/// borrowed).
+pub fn with_indexable_words_cached<R>(
     raw_word: &str,
     language: &str,
     stemmer: Option<&Stemmer>,
     include_characters: &[char],
-) -> Vec<IndexableWord> {
+    f: impl FnOnce(&[IndexableWord]) -> R,
+) -> R {
     use std::cell::RefCell;
     // hashbrown (foldhash), not std's SipHash: every word of every page is
     // looked up here.
@@ -128,14 +133,13 @@ pub fn get_indexable_words_cached(
             words.clear();
         }
         if let Some(found) = words.get(raw_word) {
-            return found.clone();
+            return f(found);
         }
         let computed = get_indexable_words(raw_word, stemmer, include_characters);
         if words.len() >= 100_000 {
             words.clear();
         }
-        words.insert(raw_word.to_string(), computed.clone());
-        computed
+        f(words.entry(raw_word.to_string()).or_insert(computed))
     })
 }
 

@@ -60,11 +60,20 @@ impl Links {
                 (false, true) => " class=\"aperto\"",
                 _ => "",
             };
-            let _ = write!(out, "<li{class}><a href=\"{root}{}\"", self.hrefs[i]);
+            // Pushed piece by piece: `write!` went through the format
+            // machinery for each of the dozens of links of every page.
+            out.push_str("<li");
+            out.push_str(class);
+            out.push_str("><a href=\"");
+            out.push_str(root);
+            out.push_str(&self.hrefs[i]);
+            out.push('"');
             if here {
                 out.push_str(" aria-current=\"page\"");
             }
-            let _ = write!(out, ">{}</a>", self.texts[i]);
+            out.push('>');
+            out.push_str(&self.texts[i]);
+            out.push_str("</a>");
             let children = &tree.nodes[i].children;
             if on_path && !children.is_empty() {
                 self.list(tree, children, current, open, root, out);

@@ -174,11 +174,17 @@ pub fn fold(s: &str) -> String {
 /// title by its code and `untitled` in lower case:
 /// `A1.3 (titolo non presente nella mappatura)`.
 pub fn label(code: impl Display, title: &str, untitled: &str) -> String {
+    use std::fmt::Write as _;
     if title.is_empty() {
-        format!("{code} ({})", untitled.to_lowercase())
-    } else {
-        format!("{code} {title}")
+        return format!("{code} ({})", untitled.to_lowercase());
     }
+    // The code formatted, the title pushed: a label is made for every link
+    // of every page, and `format!` padded each piece.
+    let mut out = String::with_capacity(16 + title.len());
+    let _ = write!(out, "{code}");
+    out.push(' ');
+    out.push_str(title);
+    out
 }
 
 /// A node's code and title for places that show no placeholder: `C2.5

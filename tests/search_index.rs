@@ -248,3 +248,39 @@ fn a_stopped_search_index_ends_with_an_error_and_writes_nothing() {
     assert!(error.to_string().contains("stopped"), "{error}");
     assert!(written.into_inner().expect("not poisoned").is_empty());
 }
+
+/// Upstream Pagefind's `normalize_content`, as published: entities
+/// decoded, then three regular expressions. The patched one does it in
+/// one pass over the text; it must give what this gives.
+fn normalize_upstream(content: &str) -> String {
+    let newlines = regex::Regex::new("(\n|\r\n)+").unwrap();
+    let trim = regex::Regex::new("^[\n\r\\s]+|[\n\r\\s]+$").unwrap();
+    let spaces = regex::Regex::new("\\s{2,}").unwrap();
+    let content = html_escape::decode_html_entities(content);
+    let content = trim.replace_all(&content, "");
+    let content = newlines.replace_all(&content, " ");
+    let content = spaces.replace_all(&content, " ");
+    content.to_string()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+    #[test]
+    fn texts_are_normalized_as_upstream_does(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "a", "Attività", " ", "  ", "\t", "\n", "\r\n", "\r", "\u{a0}", "\u{3000}",
+                "\u{2003}", "\u{200b}", "\u{85}", "&amp;", "&", "&lt;b&gt;", "&#39;", "&nbsp;",
+                "&#10;", "&#13;", "&#x20;", "é", ".", "x",
+            ]),
+            0..16,
+        )
+    ) {
+        let text: String = pieces.concat();
+        proptest::prop_assert_eq!(
+            pagefind::testing::normalize_content(&text),
+            normalize_upstream(&text),
+            "{:?}", text
+        );
+    }
+}

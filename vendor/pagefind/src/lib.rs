@@ -16,6 +16,11 @@ use wax::Glob;
 use crate::index::{build_indexes, build_indexes_from};
 
 mod fossick;
+/// manuale: what manuale's tests compare with the upstream behaviour.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::fossick::normalize_content;
+}
 mod fragments;
 mod index;
 #[macro_use]

@@ -961,6 +961,17 @@ impl<'a> Processor<'a> {
             // manuale: the bytes as they are, not through `write!` (the
             // format machinery for every piece of text of every page).
             Node::Text(ref s) | Node::Raw(_, ref s, _) => write.write_all(s.as_bytes())?,
+            // manuale: `{{ m::name(...) }}` alone (no filter, not negated),
+            // which writes the macro's output unescaped, writes it straight
+            // into `write` instead of into a String of its own (a new
+            // buffer, grown, checked for UTF-8 and copied, at every call).
+            Node::VariableBlock(_, ref expr)
+                if expr.filters.is_empty() && !expr.negated && matches!(expr.val, ExprVal::MacroCall(_)) =>
+            {
+                if let ExprVal::MacroCall(ref macro_call) = expr.val {
+                    self.eval_macro_call(macro_call, write)?;
+                }
+            }
             Node::VariableBlock(_, ref expr) => self.eval_expression(expr)?.render(write)?,
             Node::Set(_, ref set) => self.eval_set(set)?,
             Node::FilterSection(_, FilterSection { ref filter, ref body }, _) => {

@@ -23,6 +23,10 @@ const FRAME: [(&str, &str); 2] = [
 /// for ([`Theme::frame`]).
 const FRAME_ROOT: &str = "__frame_root";
 
+/// What a page is given to start with ([`Theme::render`]): more than most
+/// pages of a map take.
+const PAGE_BYTES: usize = 32 * 1024;
+
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
         &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
@@ -175,9 +179,17 @@ impl Theme {
         ctx.insert("nav", nav);
         ctx.insert("has_code", &has_code);
         ctx.insert("live_reload", &live_reload);
+        // Room for a whole page at once: Tera starts from 2 KB and a page
+        // of the map is 15-25 KB, copied at each of four growths.
+        let mut out = Vec::with_capacity(PAGE_BYTES);
         self.tera
-            .render(template, ctx)
-            .map_err(|e| BuildError::Template(template_error(Path::new("themes"), &e)))
+            .render_to(template, ctx, &mut out)
+            .map_err(|e| BuildError::Template(template_error(Path::new("themes"), &e)))?;
+        String::from_utf8(out).map_err(|e| {
+            BuildError::Template(format!(
+                "themes: {template} ha prodotto testo non UTF-8: {e}"
+            ))
+        })
     }
 
     /// Puts in `ctx` the frame of a page in the folder `root`:

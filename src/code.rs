@@ -87,7 +87,7 @@ impl Code {
 
 /// Written piece by piece, numbers by `itoa`, without the formatting
 /// machinery per piece: a code is written for every link of every page
-/// (the format calls were 2 % of a build's instructions). Like the
+/// (the format calls were 1.3 % of a build's instructions). Like the
 /// `write!` it replaces, it ignores width and fill.
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -545,8 +545,8 @@ impl Fossicker {
 
             // manuale: the word's forms are read in the cache, not copied; a
             // copy is made only when dotted tails or bigrams join them. A
-            // form's String is copied into the map only for a word new to
-            // the page.
+            // form's String is copied into the map (`entry_ref`) only for a
+            // word new to the page.
             let (cross_bigram, partial_weight) = with_indexable_words_cached(
                 &base_word,
                 &data.language,
@@ -607,11 +607,7 @@ impl Fossicker {
                             weight,
                             original_word: indexable.original.clone(),
                         };
-                        if let Some(repeat) = map.get_mut(indexable.stemmed.as_str()) {
-                            repeat.push(entry);
-                        } else {
-                            map.insert(indexable.stemmed.clone(), vec![entry]);
-                        }
+                        map.entry_ref(indexable.stemmed.as_str()).or_default().push(entry);
                     }
                     (cross_bigram, partial_weight)
                 },
@@ -715,11 +711,9 @@ impl Fossicker {
                                     position: word_idx as u32,
                                     original_word: indexable.original.clone(),
                                 };
-                                if let Some(repeat) = map.get_mut(indexable.stemmed.as_str()) {
-                                    repeat.push(entry);
-                                } else {
-                                    map.insert(indexable.stemmed.clone(), vec![entry]);
-                                }
+                                map.entry_ref(indexable.stemmed.as_str())
+                                    .or_default()
+                                    .push(entry);
                             }
                         },
                     );

@@ -3,7 +3,11 @@
 # and mdBook (with its search), on the same generated map, in one run: clean
 # builds interleaved (manuale, Hugo + Pagefind, mdBook, manuale, …), each
 # after `sync`, on the disk; medians of wall time and peak memory (GNU
-# time), and the ratios.
+# time), and the ratios. A second table puts beside them what each part
+# takes: Hugo alone, Pagefind alone, and copying manuale's site as built
+# (`cp -r`, after `sync`: the disk's share, the same files without
+# computing them), with the times the goals (5× Hugo + Pagefind, 20×
+# mdBook) leave to a build.
 #
 #   benches/versus.sh [N ...]          (default: bundled 300 3000)
 #
@@ -73,6 +77,7 @@ echo "manuale: $("$MANUALE" --version 2>&1 | head -1) · hugo: $("$HUGO" version
 echo
 
 
+parts=
 printf '| processi | manuale | memoria | Hugo + Pagefind | memoria | Hugo + Pagefind / manuale | mdBook | memoria | mdBook / manuale |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'
 for n in $SIZES; do
@@ -96,15 +101,22 @@ for n in $SIZES; do
   cp "$ROOT/book.toml" "$ROOT/logo.svg" "$book/"
   cp "$d/mappa.tsv" "$book/data/mappatura-processi.tsv"
   (cd "$book" && "$MANUALE" import >/dev/null 2>&1)
-  : > "$d/m.txt"; : > "$d/h.txt"; : > "$d/b.txt"
+  : > "$d/m.txt"; : > "$d/h.txt"; : > "$d/b.txt"; : > "$d/parti.txt"
   for r in $(seq "$RUNS"); do
     rm -rf "$book/book"; sync
     (cd "$book" && time_kb "$MANUALE" build) >> "$d/m.txt"
+    # The disk's share: copying manuale's site, as built, to a new folder
+    # on the same disk (one `cp`, after `sync`) writes the same files and
+    # bytes without computing any of them.
+    rm -rf "$d/copia"; sync
+    cp_t=$(time_kb cp -r "$book/book" "$d/copia")
+    rm -rf "$d/copia"
     rm -rf "$d/siti/hugo/public" "$d/siti/hugo/resources"; sync
     hugo_t=$(cd "$d/siti/hugo" && time_kb "$HUGO" --quiet)
     pf_t=$(cd "$d/siti/hugo" && time_kb "$PAGEFIND" --site public)
     # The pair: times add up, memory is the larger peak.
     echo "$hugo_t $pf_t" | awk '{print $1+$3, ($2>$4?$2:$4)}' >> "$d/h.txt"
+    echo "$hugo_t $pf_t $cp_t" | awk '{print $1, $3, $5}' >> "$d/parti.txt"
     if [ "$with_mdbook" = 1 ]; then
       rm -rf "$d/siti/mdbook/book"; sync
       (cd "$d/siti/mdbook" && time_kb "$MDBOOK" build) >> "$d/b.txt"
@@ -120,6 +132,21 @@ for n in $SIZES; do
     printf "| %s | %.2f s | %.0f MB | %.2f s | %.0f MB | %.2f× |", n, mt, mm/1024, ht, hm/1024, ht/mt
     if (bt == "") printf " – | – | – |\n"
     else printf " %.2f s | %.0f MB | %.2f× |\n", bt, bm/1024, bt/mt }'
+  parts="$parts$n $mt $ht ${bt:--} $(awk '{print $1}' "$d/parti.txt" | median) $(awk '{print $2}' "$d/parti.txt" | median) $(awk '{print $3}' "$d/parti.txt" | median)
+"
+done
+echo
+# What the goals (5× Hugo + Pagefind, 20× mdBook) leave to a build, beside
+# what the disk and Pagefind alone take: a build cannot be faster than
+# writing its own files, and Pagefind's indexing is what manuale's search
+# index also computes (the same library, so that it finds the same).
+printf '| processi | Hugo | Pagefind | copia del sito di manuale (cp -r) | manuale | Hugo + Pagefind / 5 | mdBook / 20 |\n'
+printf '|---|---|---|---|---|---|---|\n'
+printf '%s' "$parts" | while read -r n mt ht bt hu pf cp; do
+  [ -n "$n" ] || continue
+  awk -v n="$n" -v mt="$mt" -v ht="$ht" -v bt="${bt:-}" -v hu="$hu" -v pf="$pf" -v cp="$cp" 'BEGIN{
+    printf "| %s | %.2f s | %.2f s | %.2f s | %.2f s | %.3f s |", n, hu, pf, cp, mt, ht/5
+    if (bt == "" || bt == "-") printf " – |\n"; else printf " %.3f s |\n", bt/20 }'
 done
 echo
 echo "Mediane di $RUNS build pulite per strumento, alternate; memoria: picco (GNU time, %M)."

@@ -109,6 +109,14 @@ pub fn get_indexable_words(
 /// copy of their forms (a String or two each) at every occurrence was most
 /// of the indexing's allocations. `f` must not ask the cache again (it is
 /// borrowed).
+///
+/// A word a thread has not met yet is looked up in a cache the threads
+/// share before it is computed: the threads index different pages of the
+/// same site, with the same words, and each computed most of them again
+/// (a word's forms cost about 15,000 instructions, stemming and compound
+/// splitting; a copy from the shared cache a few hundred). The shared
+/// cache is only locked on a thread's miss, a few thousand times per
+/// thread on a map of 300 processes.
 pub fn with_indexable_words_cached<R>(
     raw_word: &str,
     language: &str,
@@ -117,26 +125,54 @@ pub fn with_indexable_words_cached<R>(
     f: impl FnOnce(&[IndexableWord]) -> R,
 ) -> R {
     use std::cell::RefCell;
+    use std::sync::Mutex;
     // hashbrown (foldhash), not std's SipHash: every word of every page is
     // looked up here.
     use hashbrown::HashMap;
+    type Cache = (String, Vec<char>, HashMap<String, Vec<IndexableWord>>);
+    const LIMIT: usize = 100_000;
     thread_local! {
-        static CACHE: RefCell<(String, Vec<char>, HashMap<String, Vec<IndexableWord>>)> =
+        static CACHE: RefCell<Cache> =
             RefCell::new((String::new(), Vec::new(), HashMap::new()));
+    }
+    static SHARED: Mutex<Option<Cache>> = Mutex::new(None);
+    fn same(cache: &Cache, language: &str, include_characters: &[char]) -> bool {
+        cache.0 == language && cache.1.as_slice() == include_characters
     }
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let (lang, chars, words) = &mut *cache;
-        if lang != language || chars.as_slice() != include_characters {
-            *lang = language.to_string();
-            *chars = include_characters.to_vec();
-            words.clear();
+        if !same(&cache, language, include_characters) {
+            *cache = (language.to_string(), include_characters.to_vec(), HashMap::new());
         }
+        let words = &mut cache.2;
         if let Some(found) = words.get(raw_word) {
             return f(found);
         }
-        let computed = get_indexable_words(raw_word, stemmer, include_characters);
-        if words.len() >= 100_000 {
+        // A poisoned lock only means another thread panicked while holding
+        // it: the map is still whole (each insertion is one call).
+        let shared_found = {
+            let shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+            shared
+                .as_ref()
+                .filter(|s| same(s, language, include_characters))
+                .and_then(|s| s.2.get(raw_word).cloned())
+        };
+        let computed = match shared_found {
+            Some(found) => found,
+            None => {
+                let computed = get_indexable_words(raw_word, stemmer, include_characters);
+                let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+                let s = shared.get_or_insert_with(|| {
+                    (language.to_string(), include_characters.to_vec(), HashMap::new())
+                });
+                if !same(s, language, include_characters) || s.2.len() >= LIMIT {
+                    *s = (language.to_string(), include_characters.to_vec(), HashMap::new());
+                }
+                s.2.insert(raw_word.to_string(), computed.clone());
+                computed
+            }
+        };
+        if words.len() >= LIMIT {
             words.clear();
         }
         f(words.entry(raw_word.to_string()).or_insert(computed))

@@ -1,7 +1,7 @@
 # Shared by the benchmarks that time builds on the disk (versus.sh,
 # scale.sh): sourced after `cd` to the repository, with SHARED and WORK set.
-# Sets ROOT, TIME and MANUALE (built here when unset); defines time_kb and
-# median.
+# Sets ROOT, TIME and MANUALE (built here when unset); defines time_kb,
+# median, disk, map_tsv and new_book.
 ROOT=$PWD
 TIME=/usr/bin/time
 mkdir -p "$WORK"
@@ -42,4 +42,25 @@ disk() {
     fi
   fi
   echo "$dev, $fs"
+}
+
+# map_tsv N FILE: writes to FILE the map of N processes made by the
+# workplace's generator (shaped like the bundled one), or the bundled map
+# when N is `bundled`.
+map_tsv() {
+  mkdir -p "$(dirname "$2")"
+  if [ "$1" = bundled ]; then
+    cp "$ROOT/data/mappatura-processi.tsv" "$2"
+  else
+    python3 "$SHARED/gen_tsv.py" "$1" "$2" >/dev/null
+  fi
+}
+
+# new_book DIR TSV BIN: a book in DIR, made anew: the bundled book.toml and
+# logo, TSV as its sheet, imported with the manuale binary BIN.
+new_book() {
+  rm -rf "$1" && mkdir -p "$1/data"
+  cp "$ROOT/book.toml" "$ROOT/logo.svg" "$1/"
+  cp "$2" "$1/data/mappatura-processi.tsv"
+  (cd "$1" && "$3" import >/dev/null 2>&1) || { echo "fallito: manuale import in $1" >&2; exit 1; }
 }

@@ -39,19 +39,9 @@ printf '| processi | build intera | CPU | memoria | senza indice di ricerca | CP
 printf '|---|---|---|---|---|---|---|---|---|---|\n'
 for n in $SIZES; do
   d=$WORK/n$n
-  if [ ! -f "$d/mappa.tsv" ]; then
-    mkdir -p "$d"
-    if [ "$n" = bundled ]; then
-      cp "$ROOT/data/mappatura-processi.tsv" "$d/mappa.tsv"
-    else
-      python3 "$SHARED/gen_tsv.py" "$n" "$d/mappa.tsv" >/dev/null
-    fi
-  fi
+  [ -f "$d/mappa.tsv" ] || map_tsv "$n" "$d/mappa.tsv"
   book=$d/manuale
-  rm -rf "$book" && mkdir -p "$book/data"
-  cp "$ROOT/book.toml" "$ROOT/logo.svg" "$book/"
-  cp "$d/mappa.tsv" "$book/data/mappatura-processi.tsv"
-  (cd "$book" && "$bin" import >/dev/null 2>&1)
+  new_book "$book" "$d/mappa.tsv" "$bin"
   for part in tutto pagine ricerca; do : > "$d/$part.txt"; done
   for r in $(seq "$RUNS"); do
     for part in tutto pagine ricerca; do

@@ -83,12 +83,7 @@ printf '|---|---|---|---|---|---|---|---|---|\n'
 for n in $SIZES; do
   d=$WORK/n$n
   if [ ! -f "$d/mappa.tsv" ]; then
-    mkdir -p "$d"
-    if [ "$n" = bundled ]; then
-      cp "$ROOT/data/mappatura-processi.tsv" "$d/mappa.tsv"
-    else
-      python3 "$SHARED/gen_tsv.py" "$n" "$d/mappa.tsv" >/dev/null
-    fi
+    map_tsv "$n" "$d/mappa.tsv"
     python3 "$SHARED/tsv_to_sites.py" --only hugo "$d/mappa.tsv" "$d/siti" >/dev/null
   fi
   with_mdbook=$([ "$n" = bundled ] || [ "$n" -le "$MDBOOK_MAX_N" ] && echo 1 || echo 0)
@@ -97,10 +92,7 @@ for n in $SIZES; do
   fi
   # The manuale book: the bundled book.toml, the generated sheet.
   book=$d/manuale
-  rm -rf "$book" && mkdir -p "$book/data"
-  cp "$ROOT/book.toml" "$ROOT/logo.svg" "$book/"
-  cp "$d/mappa.tsv" "$book/data/mappatura-processi.tsv"
-  (cd "$book" && "$MANUALE" import >/dev/null 2>&1)
+  new_book "$book" "$d/mappa.tsv" "$MANUALE"
   : > "$d/m.txt"; : > "$d/h.txt"; : > "$d/b.txt"; : > "$d/parti.txt"
   for r in $(seq "$RUNS"); do
     rm -rf "$book/book"; sync

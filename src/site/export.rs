@@ -4,11 +4,11 @@
 //! [`crate::dictionary`]) are a public interface documented in the README:
 //! change them only additively.
 
-use super::error::{data, BuildError};
+use super::error::{data, io, BuildError};
 use super::history::History;
 use super::layout::DATA_DIR;
 use super::layout::{CSV, JSON, PACKAGE, XLSX};
-use super::output::Folder;
+use super::output::{Blocks, Folder};
 use super::table::{sheet_columns, sheet_role, DataNode, Table};
 use super::tree::Tree;
 use crate::config::Config;
@@ -115,7 +115,10 @@ pub(super) fn write(
 
 /// The files [`write_data`] wrote, for the data package and the catalogue.
 pub(super) struct DataFiles {
-    pub(super) table: Table,
+    /// The CSV's columns ([`Table::header`]) and, past the dictionary's,
+    /// the sheet's headers of the others ([`Table::extra`]).
+    pub(super) header: Vec<String>,
+    pub(super) extra: Vec<String>,
     /// Headers of the sheet by role, as the sheet wrote them.
     pub(super) sheet_headers: BTreeMap<Role, String>,
 }
@@ -130,6 +133,38 @@ pub(super) fn write_data(
     dir: &Path,
 ) -> Result<DataFiles, BuildError> {
     folder.create_dir(dir)?;
+    write_json(config, nodes, folder, &dir.join(JSON))?;
+    let table = Table::new(config, nodes, columns);
+    write_csv(&table, folder, &dir.join(CSV))?;
+    let updated = nodes.iter().filter_map(|n| n.updated.as_deref()).max();
+    super::workbook::write(config, &table, updated, folder, &dir.join(XLSX))?;
+    let sheet_headers = columns
+        .iter()
+        .filter_map(|c| match c.field {
+            Some(Role::Normalised) | None => None,
+            Some(role) => Some((role, c.header.clone())),
+        })
+        .collect();
+    // The rows are not needed any more: the data package only names the
+    // columns.
+    let Table { header, extra, .. } = table;
+    Ok(DataFiles {
+        header,
+        extra,
+        sheet_headers,
+    })
+}
+
+/// `processi.json`: every process with its activities and headings. It is
+/// made in blocks and written from them (a national map's is over 100 MB),
+/// and what it is made from is dropped before the CSV is.
+fn write_json(
+    config: &Config,
+    nodes: &[DataNode],
+    folder: &Folder,
+    path: &Path,
+) -> Result<(), BuildError> {
+    use std::io::Write;
     let json = Json {
         processes: nodes
             .iter()
@@ -161,39 +196,26 @@ pub(super) fn write_data(
             })
             .collect(),
     };
-    let path = dir.join(JSON);
-    let mut text = serde_json::to_string_pretty(&json).map_err(data(&folder.path(&path)))?;
-    text.push('\n');
-    folder.write(&path, text.as_bytes())?;
-    let table = Table::new(config, nodes, columns);
-    write_csv(&table, folder, &dir.join(CSV))?;
-    let updated = nodes.iter().filter_map(|n| n.updated.as_deref()).max();
-    super::workbook::write(config, &table, updated, folder, &dir.join(XLSX))?;
-    let sheet_headers = columns
-        .iter()
-        .filter_map(|c| match c.field {
-            Some(Role::Normalised) | None => None,
-            Some(role) => Some((role, c.header.clone())),
-        })
-        .collect();
-    Ok(DataFiles {
-        table,
-        sheet_headers,
-    })
+    let mut text = Blocks::default();
+    serde_json::to_writer_pretty(&mut text, &json).map_err(data(&folder.path(path)))?;
+    drop(json);
+    text.write_all(b"\n").map_err(io(&folder.path(path)))?;
+    folder.write_parts(path, &text.parts())
 }
 
 /// One row per row of the sheet (headings included), in tree order, with
 /// the dictionary's columns: `manuale import` reads it back.
 fn write_csv(table: &Table, folder: &Folder, path: &Path) -> Result<(), BuildError> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new().from_writer(Blocks::default());
     let full = folder.path(path);
     let csv_err = |e: csv::Error| data(&full)(e);
     w.write_record(&table.header).map_err(csv_err)?;
     for row in &table.rows {
-        w.write_record(row).map_err(csv_err)?;
+        w.write_record(row.iter().map(|c| c.as_bytes()))
+            .map_err(csv_err)?;
     }
     let bytes = w.into_inner().map_err(|e| data(&full)(e.into_error()))?;
-    folder.write(path, &bytes)
+    folder.write_parts(path, &bytes.parts())
 }
 
 /// The licence as the data package names it: an SPDX identifier when the
@@ -256,7 +278,7 @@ fn write_package(
         })
         .collect();
     let own = dictionary::FIELDS.len();
-    for (name, header) in files.table.header[own..].iter().zip(&files.table.extra) {
+    for (name, header) in files.header[own..].iter().zip(&files.extra) {
         fields.push(json!({
             "name": name,
             "type": "string",

@@ -35,6 +35,49 @@ pub(super) fn stamp(fingerprint: &str, mut files: Vec<(String, u64)>) -> String 
     out
 }
 
+/// A file's bytes as they are made, kept in blocks of 1 MiB that are never
+/// moved, for [`Folder::write_parts`]: a large file (a national map's
+/// `processi.json` is over 100 MB) made in one Vec doubled it as it grew,
+/// holding up to twice its size, and three times while each doubling
+/// copied it.
+#[derive(Default)]
+pub(super) struct Blocks {
+    blocks: Vec<Vec<u8>>,
+}
+
+impl Blocks {
+    const SIZE: usize = 1 << 20;
+
+    /// The blocks, in order.
+    pub(super) fn parts(&self) -> Vec<&[u8]> {
+        self.blocks.iter().map(Vec::as_slice).collect()
+    }
+}
+
+impl std::io::Write for Blocks {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while !rest.is_empty() {
+            let block = match self.blocks.last_mut() {
+                Some(b) if b.len() < b.capacity() => b,
+                _ => {
+                    self.blocks.push(Vec::with_capacity(Self::SIZE));
+                    let last = self.blocks.len() - 1;
+                    &mut self.blocks[last]
+                }
+            };
+            let take = (block.capacity() - block.len()).min(rest.len());
+            block.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Where a render writes.
 pub(super) struct Folder {
     root: PathBuf,
@@ -464,7 +507,32 @@ pub(super) fn is_built(path: &Path) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::Folder;
+    use super::{Blocks, Folder};
+
+    /// What is written in pieces of every size, across the blocks'
+    /// boundaries, comes out whole and in order, each block filled before
+    /// the next is started.
+    #[test]
+    fn blocks_keep_the_bytes_in_order() {
+        use std::io::Write;
+        let bytes: Vec<u8> = (0..3 * Blocks::SIZE + 12_345)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let mut blocks = Blocks::default();
+        let mut rest = &bytes[..];
+        let mut size = 1;
+        while !rest.is_empty() {
+            let take = size.min(rest.len());
+            blocks.write_all(&rest[..take]).unwrap();
+            rest = &rest[take..];
+            size = size * 7 % 1_000_003 + 1;
+        }
+        blocks.write_all(&[]).unwrap();
+        let parts = blocks.parts();
+        assert_eq!(parts.len(), 4);
+        assert!(parts[..3].iter().all(|p| p.len() >= Blocks::SIZE));
+        assert_eq!(parts.concat(), bytes);
+    }
 
     /// A site removed while something is still written into it (`serve`
     /// stopping while the search index settles) stays removed: the late

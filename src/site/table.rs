@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::content::SourceColumn;
 use crate::dictionary;
 use crate::mapping::{Record, Role};
+use std::borrow::Cow;
 
 /// A node as the open data describe it.
 pub(super) struct DataNode<'a> {
@@ -19,17 +20,23 @@ pub(super) struct DataNode<'a> {
     pub(super) rows: &'a [Record],
 }
 
-/// The table the CSV and the workbook hold: a header and the rows.
-pub(super) struct Table {
+/// The table the CSV and the workbook hold: a header and the rows. A cell
+/// that is a node's or a row's text is borrowed from it, not copied (a
+/// national map's table was hundreds of MB of copies).
+pub(super) struct Table<'a> {
     /// Machine names: the dictionary's, then the sheet's other columns.
     pub(super) header: Vec<String>,
     /// For each column after the dictionary's, the sheet's header.
     pub(super) extra: Vec<String>,
-    pub(super) rows: Vec<Vec<String>>,
+    pub(super) rows: Vec<Vec<Cow<'a, str>>>,
 }
 
-impl Table {
-    pub(super) fn new(config: &Config, nodes: &[DataNode], columns: &[SourceColumn]) -> Table {
+impl<'a> Table<'a> {
+    pub(super) fn new(
+        config: &Config,
+        nodes: &'a [DataNode<'a>],
+        columns: &[SourceColumn],
+    ) -> Table<'a> {
         let extra = extra_headers(columns, nodes.iter().flat_map(|n| n.rows));
         let mut header: Vec<String> = dictionary::FIELDS
             .iter()
@@ -48,34 +55,35 @@ impl Table {
         for n in nodes {
             let level = n.code.level();
             for r in n.rows {
-                let mut row: Vec<String> = dictionary::FIELDS
+                let mut row: Vec<Cow<'a, str>> = dictionary::FIELDS
                     .iter()
                     .map(|f| match f.name {
-                        "codice" => n.code.to_string(),
-                        "livello" => level.to_string(),
-                        "nome_livello" => config.level_name(level),
-                        "codice_padre" => {
-                            n.code.parent().map(|p| p.to_string()).unwrap_or_default()
-                        }
-                        "titolo" => n.title.to_string(),
-                        "pagina" => n.url.to_string(),
-                        "aggiornato" => n.updated.clone().unwrap_or_default(),
+                        "codice" => n.code.to_string().into(),
+                        "livello" => level.to_string().into(),
+                        "nome_livello" => config.level_name(level).into(),
+                        "codice_padre" => n
+                            .code
+                            .parent()
+                            .map(|p| p.to_string())
+                            .unwrap_or_default()
+                            .into(),
+                        "titolo" => n.title.into(),
+                        "pagina" => n.url.into(),
+                        "aggiornato" => n.updated.as_deref().unwrap_or_default().into(),
                         "tipo_riga" => if r.has_data() {
                             dictionary::DATA_ROW
                         } else {
                             dictionary::HEADING_ROW
                         }
-                        .to_string(),
-                        "riga_foglio" => r.line.to_string(),
-                        other => sheet_role(other)
-                            .map_or("", |role| r.cell(role))
-                            .to_string(),
+                        .into(),
+                        "riga_foglio" => r.line.to_string().into(),
+                        other => sheet_role(other).map_or("", |role| r.cell(role)).into(),
                     })
                     .collect();
                 row.extend(
                     extra
                         .iter()
-                        .map(|h| r.extra.get(h).cloned().unwrap_or_default()),
+                        .map(|h| r.extra.get(h).map_or("", String::as_str).into()),
                 );
                 rows.push(row);
             }

@@ -110,6 +110,7 @@ fn workbook(
     for (r, row) in table.rows.iter().take(fit).enumerate() {
         let r = r as u32 + 1;
         for (c, v) in row.iter().take(columns).enumerate() {
+            let v: &str = v;
             if v.is_empty() {
                 continue;
             }
@@ -182,7 +183,10 @@ mod tests {
         let table = Table {
             header,
             extra: Vec::new(),
-            rows: vec![row, second, third],
+            rows: [row, second, third]
+                .into_iter()
+                .map(|r| r.into_iter().map(Into::into).collect())
+                .collect(),
         };
         let dir = tempfile::tempdir().unwrap();
         let bytes = workbook(&Config::default(), &table, Some("2026-01-28"), dir.path()).unwrap();

@@ -55,7 +55,36 @@ impl Blocks {
 }
 
 impl std::io::Write for Blocks {
+    #[inline]
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // The common case, most of serde_json's writes: a few bytes into
+        // the block being filled.
+        if let Some(b) = self.blocks.last_mut() {
+            if b.capacity() - b.len() >= buf.len() {
+                b.extend_from_slice(buf);
+                return Ok(buf.len());
+            }
+        }
+        self.write_across(buf);
+        Ok(buf.len())
+    }
+
+    /// Every write takes the whole buffer.
+    #[inline]
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.write(buf).map(|_| ())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Blocks {
+    /// [`Blocks::write`] of bytes that fill the block being filled and go
+    /// on in new ones.
+    #[cold]
+    fn write_across(&mut self, buf: &[u8]) {
         let mut rest = buf;
         while !rest.is_empty() {
             let block = match self.blocks.last_mut() {
@@ -70,11 +99,6 @@ impl std::io::Write for Blocks {
             block.extend_from_slice(&rest[..take]);
             rest = &rest[take..];
         }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 

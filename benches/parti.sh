@@ -24,6 +24,8 @@ SIZES=${*:-"bundled 3000"}
 RUNS=${RUNS:-5}
 SHARED=${SHARED:-$PWD/../shared/bench}
 WORK=${WORK:-/var/tmp/manuale-parti}
+# lib.sh would build this repository's binary when MANUALE is unset: the
+# one timed here is the patched copy's, built below.
 MANUALE=unused . benches/lib.sh
 
 src=$WORK/sorgenti

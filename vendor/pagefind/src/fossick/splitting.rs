@@ -139,10 +139,13 @@ pub fn with_indexable_words_cached<R>(
     fn same(cache: &Cache, language: &str, include_characters: &[char]) -> bool {
         cache.0 == language && cache.1.as_slice() == include_characters
     }
+    let fresh = || -> Cache {
+        (language.to_string(), include_characters.to_vec(), HashMap::new())
+    };
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         if !same(&cache, language, include_characters) {
-            *cache = (language.to_string(), include_characters.to_vec(), HashMap::new());
+            *cache = fresh();
         }
         let words = &mut cache.2;
         if let Some(found) = words.get(raw_word) {
@@ -162,12 +165,10 @@ pub fn with_indexable_words_cached<R>(
             None => {
                 let computed = get_indexable_words(raw_word, stemmer, include_characters);
                 let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
-                let s = shared.get_or_insert_with(|| {
-                    (language.to_string(), include_characters.to_vec(), HashMap::new())
-                });
-                if !same(s, language, include_characters) || s.2.len() >= LIMIT {
-                    *s = (language.to_string(), include_characters.to_vec(), HashMap::new());
-                }
+                let s = match &mut *shared {
+                    Some(s) if same(s, language, include_characters) && s.2.len() < LIMIT => s,
+                    _ => shared.insert(fresh()),
+                };
                 s.2.insert(raw_word.to_string(), computed.clone());
                 computed
             }

@@ -26,7 +26,7 @@ for n in 0 1 2; do
   if [ "$n" -ge 2 ]; then
     cp "$repo/tests/fixtures/mappatura-2027.tsv" "$d/data/"
     (cd "$d" && "$new" import data/mappatura-2027.tsv >/dev/null 2>&1 \
-      && "$new" edizione --data 2027-01-25 --atto "Delibera di Giunta n. 5 del 25/01/2027" >/dev/null)
+      && "$new" edizione --data 2027-01-25 --atto "Delibera di Giunta n. 5 del 25/01/2027" --forza-data >/dev/null)
   fi
   (cd "$d" && "$new" build >/dev/null 2>&1)
 done

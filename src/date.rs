@@ -50,6 +50,28 @@ impl Date {
         from_days(secs.div_euclid(86_400))
     }
 
+    /// The day after.
+    pub(crate) fn next_day(self) -> Date {
+        if self.day < days_in_month(self.year, self.month) {
+            Date {
+                day: self.day + 1,
+                ..self
+            }
+        } else if self.month < 12 {
+            Date {
+                month: self.month + 1,
+                day: 1,
+                ..self
+            }
+        } else {
+            Date {
+                year: self.year + 1,
+                month: 1,
+                day: 1,
+            }
+        }
+    }
+
     /// "26 novembre 2026".
     pub(crate) fn italian(&self) -> String {
         format!(

@@ -67,6 +67,19 @@ pub struct Report {
     pub unchanged: usize,
     pub removed: usize,
     pub archived: usize,
+    /// The book's sheet changed to the one imported: what `book.toml`
+    /// named before, and now.
+    pub sheet_changed: Option<SheetChange>,
+}
+
+/// An `import FILE` of another sheet than the book's: `book.toml` now names
+/// it, so that a later `import` without a file does not go back.
+#[derive(Debug)]
+pub struct SheetChange {
+    pub before: String,
+    pub now: String,
+    /// `[source] updated`, when set: a date that was the old sheet's.
+    pub updated: Option<String>,
 }
 
 /// Imports the sheet `input` names into `book/content`.
@@ -116,11 +129,68 @@ pub fn run(book: &Path, input: &Input, options: &Options) -> Result<Report, Impo
         unchanged: 0,
         removed: 0,
         archived: 0,
+        sheet_changed: None,
     };
     report.notes.extend(recovered.map(|r| r.to_string()));
     let plan = plan(&config, &map, &existing, &path, &date, &mut report);
-    write(&lock, plan, &mut report)?;
+    // The sheet given becomes the book's before the pages are written: a
+    // run stopped between the two leaves a book whose next import reads
+    // the new sheet, never the old one.
+    let switched = match &input.file {
+        Some(file) => switch_sheet(book, &config, file)?,
+        None => None,
+    };
+    if let Err(e) = write(&lock, plan, &mut report) {
+        if let Some((_, old_text)) = &switched {
+            let _ = crate::config::restore(book, old_text);
+        }
+        return Err(e);
+    }
+    report.sheet_changed = switched.map(|(change, _)| change);
     Ok(report)
+}
+
+/// Makes `file` the sheet `book.toml` names, when it is another one; the
+/// change and the old text of `book.toml`.
+fn switch_sheet(
+    book: &Path,
+    config: &Config,
+    file: &Path,
+) -> Result<Option<(SheetChange, String)>, ImportError> {
+    let real = |p: &Path| {
+        let p = if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        };
+        std::fs::canonicalize(p).ok()
+    };
+    let current = book.join(&config.source.file);
+    let (Some(file_real), Some(book_real)) = (real(file), real(book)) else {
+        return Ok(None);
+    };
+    if real(&current).as_ref() == Some(&file_real) {
+        return Ok(None);
+    }
+    // Relative to the book when inside it, so that the book can move.
+    let named = match file_real.strip_prefix(&book_real) {
+        Ok(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => file_real.to_string_lossy().into_owned(),
+    };
+    let old_text = crate::config::set_source_file(book, &named)
+        .map_err(|e| ImportError::Read(ReadError::Config(e)))?;
+    Ok(Some((
+        SheetChange {
+            before: config.source.file.to_string_lossy().replace('\\', "/"),
+            now: named,
+            updated: config.source.updated.clone(),
+        },
+        old_text,
+    )))
 }
 
 struct Plan {
@@ -146,6 +216,7 @@ fn plan(
         .collect();
     let mut fronts: BTreeMap<&Code, Front> = BTreeMap::new();
     let mut authors: BTreeMap<&Code, String> = BTreeMap::new();
+    let moves = moved_pages(config, map, existing);
     for (code, node) in &map.nodes {
         let old = existing.pages.get(code);
         let title = content::page_title(node, &config.functions, old);
@@ -172,6 +243,29 @@ fn plan(
                 p.path.display()
             ));
         }
+        let mut extra = old.map(|p| p.front.extra.clone()).unwrap_or_default();
+        // A process that moved to this code brings what its author wrote.
+        if let Some(from) = moves.get(code).and_then(|c| existing.pages.get(c)) {
+            let mut moved = from.author.trim().to_string();
+            if from.generated_edited {
+                let kept = from.generated.clone().unwrap_or_default();
+                moved = format!("{}\n{kept}\n\n{moved}", content::kept_marker());
+            }
+            author = match (author.trim().is_empty(), moved.is_empty()) {
+                (true, _) => moved,
+                (false, true) => author,
+                (false, false) => format!("{}\n\n{moved}", author.trim_end()),
+            };
+            for (k, v) in &from.front.extra {
+                extra.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+            report.notes.push(format!(
+                "content/{}: {} è ora {code} (spostata): il testo dell'autore passa alla sua nuova pagina, content/{}",
+                from.path.display(),
+                moves[code],
+                paths[code].display()
+            ));
+        }
         fronts.insert(
             code,
             Front {
@@ -182,7 +276,7 @@ fn plan(
                 archived: false,
                 source: None,
                 rows: node.records.clone(),
-                extra: old.map(|p| p.front.extra.clone()).unwrap_or_default(),
+                extra,
             },
         );
         authors.insert(code, author);
@@ -209,11 +303,12 @@ fn plan(
     }
     // Pages whose code left the sheet: kept (unpublished) if an author wrote
     // on them, removed otherwise.
+    let moved_from: BTreeSet<&Code> = moves.values().copied().collect();
     for (code, old) in &existing.pages {
         if map.nodes.contains_key(code) {
             continue;
         }
-        if old.has_author_content() {
+        if old.has_author_content() && !moved_from.contains(code) {
             let mut page = old.clone();
             if !page.front.archived {
                 report.notes.push(format!(
@@ -251,6 +346,60 @@ fn plan(
     pages.insert(home_path, home.render());
     remove.retain(|p| !pages.contains_key(p));
     Plan { pages, remove }
+}
+
+/// The pages with an author's text whose process moved to another code
+/// (as `confronta` and the editions recognise a move: the same entry gone
+/// from one code and new at another), by their new code.
+fn moved_pages<'a>(
+    config: &Config,
+    map: &'a Map,
+    existing: &'a Content,
+) -> BTreeMap<&'a Code, &'a Code> {
+    use crate::editions::{diff, Entry};
+    let is_gone =
+        |code: &Code, p: &crate::content::Page| !p.front.archived && !map.nodes.contains_key(code);
+    if !existing
+        .pages
+        .iter()
+        .any(|(code, p)| is_gone(code, p) && p.has_author_content())
+    {
+        return BTreeMap::new();
+    }
+    // Every page gone, not only those with an author's text: a move is
+    // recognised among all of them, as `confronta` does.
+    let gone: BTreeMap<Code, Entry> = existing
+        .pages
+        .iter()
+        .filter(|(code, p)| is_gone(code, p))
+        .map(|(code, p)| {
+            let entry = Entry::new(code.clone(), p.front.title.clone(), p.front.rows.clone());
+            (code.clone(), entry)
+        })
+        .collect();
+    // Only codes new to content/ can be where a page moved.
+    let new: BTreeMap<Code, Entry> = map
+        .nodes
+        .iter()
+        .filter(|(code, _)| existing.pages.get(*code).is_none_or(|p| p.front.archived))
+        .map(|(code, n)| {
+            let title = content::page_title(n, &config.functions, existing.pages.get(code));
+            (
+                code.clone(),
+                Entry::new(code.clone(), title, n.records.clone()),
+            )
+        })
+        .collect();
+    diff::compare(&gone, &new)
+        .modifiche
+        .into_iter()
+        .filter(|c| c.tipo == diff::Kind::Spostato)
+        .filter_map(|c| {
+            let to = map.nodes.get_key_value(&c.codice)?.0;
+            let (from, page) = existing.pages.get_key_value(c.da.as_ref()?)?;
+            page.has_author_content().then_some((to, from))
+        })
+        .collect()
 }
 
 fn default_intro() -> String {

@@ -98,6 +98,9 @@ enum Command {
         /// L'indirizzo dell'atto
         #[arg(long)]
         url: Option<String>,
+        /// Accetta una data futura, o non successiva all'ultima edizione
+        #[arg(long)]
+        forza_data: bool,
     },
     /// Confronta un foglio con l'ultima edizione (o con --edizione): che cosa cambierebbe
     Confronta {
@@ -175,7 +178,8 @@ fn main() -> ExitCode {
             data,
             atto,
             url,
-        } => run_freeze(&here(book), data, atto, url),
+            forza_data,
+        } => run_freeze(&here(book), data, atto, url, forza_data),
         Command::Confronta {
             book,
             file,
@@ -238,16 +242,28 @@ fn run_freeze(
     data: String,
     atto: String,
     url: Option<String>,
+    any_date: bool,
 ) -> Result<ExitCode, String> {
-    let edition = editions::freeze_book(
+    // The edition's open data are written with it, as the site would
+    // publish them now, and published as they are from then on.
+    let config = manuale::config::Config::load(book).map_err(|e| e.to_string())?;
+    let files = |content: &manuale::content::Content, edition: &editions::Edition, dir: &Path| {
+        site::write_edition_data(&config, content, edition, dir).map_err(|e| e.to_string())
+    };
+    let (edition, notes) = editions::freeze_book(
         book,
         editions::Info {
             data,
             atto,
             atto_url: url,
         },
+        editions::Options { any_date },
+        &files,
     )
     .map_err(|e| e.to_string())?;
+    for note in notes {
+        eprintln!("nota: {}", terminal_safe(&note));
+    }
     println!(
         "Edizione del {} registrata in {}: {} voci, adottata con {}.",
         edition.info.date_text(),
@@ -359,6 +375,19 @@ fn run_import(book: &Path, input: &Input, options: &import::Options) -> Result<E
     eprint!("{}", terminal_safe(&check::text(&report.sheet)));
     for n in &report.notes {
         eprintln!("nota: {}", terminal_safe(n));
+    }
+    if let Some(c) = &report.sheet_changed {
+        println!(
+            "book.toml: il foglio del manuale ora è {} (era {}): «manuale import» senza file e «manuale serve» leggono questo.",
+            terminal_safe(&c.now),
+            terminal_safe(&c.before)
+        );
+        if let Some(d) = &c.updated {
+            eprintln!(
+                "avviso: book.toml: [source] updated = \"{}\" era la data dei dati del foglio di prima e ora vale per questo: aggiornala, o toglila per usare la data del file.",
+                terminal_safe(d)
+            );
+        }
     }
     println!(
         "content/: {} pagine scritte, {} invariate, {} rimosse{}.",

@@ -4,10 +4,12 @@
 //! (or none at all) gives a working book.
 
 mod dati;
+mod edit;
 mod ente;
 mod ui;
 
 pub use dati::{Dati, FREQUENCIES, THEMES};
+pub use edit::{restore, set_source_file};
 pub use ente::{Ente, Tappa};
 pub use ui::Ui;
 
@@ -17,6 +19,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub const FILE_NAME: &str = "book.toml";
+
+/// The largest `book.toml` read.
+pub(crate) const MAX_FILE: u64 = 1 << 20;
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]

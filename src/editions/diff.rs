@@ -537,10 +537,10 @@ mod tests {
     use crate::mapping::Record;
 
     fn entry(code: &str, title: &str, steps: &str) -> Entry {
-        Entry {
-            code: code.parse().unwrap(),
-            title: title.into(),
-            rows: vec![Record {
+        Entry::new(
+            code.parse().unwrap(),
+            title.into(),
+            vec![Record {
                 line: 1,
                 name: title.into(),
                 input: "istanza di parte".into(),
@@ -549,7 +549,7 @@ mod tests {
                 responsible: "PO Settore".into(),
                 ..Record::default()
             }],
-        }
+        )
     }
 
     fn map(list: Vec<Entry>) -> BTreeMap<Code, Entry> {

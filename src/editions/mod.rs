@@ -12,7 +12,7 @@ mod model;
 mod store;
 
 pub use model::{entries_of_content, entries_of_map, Edition, Entry, Info};
-pub use store::{freeze, freeze_book, load, EditionError, DIR};
+pub use store::{clear_leftovers, freeze, freeze_book, load, EditionError, Files, Options, DIR};
 
 use crate::reading::{self, Input};
 use std::path::Path;

@@ -35,9 +35,34 @@ pub struct Entry {
     pub title: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rows: Vec<Record>,
+    /// The date of the node's data when the edition was recorded (the
+    /// page's `updated`): what "aggiornato" says in the edition's files, as
+    /// in the live ones. Absent in editions recorded before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// The author's text of the page as citizens read it that year
+    /// (Markdown); absent in editions recorded before it was kept.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub author: String,
+    /// The page's file in `content/` then, which the author's relative
+    /// links start from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<std::path::PathBuf>,
 }
 
 impl Entry {
+    /// An entry of `code` with a title and rows, nothing else.
+    pub fn new(code: Code, title: String, rows: Vec<Record>) -> Entry {
+        Entry {
+            code,
+            title,
+            rows,
+            updated: None,
+            author: String::new(),
+            page: None,
+        }
+    }
+
     /// The same data, whatever the lines of the sheet it came from.
     pub fn same_data(&self, other: &Entry) -> bool {
         self.title == other.title
@@ -60,9 +85,17 @@ impl Entry {
 pub struct Edition {
     pub info: Info,
     pub entries: BTreeMap<Code, Entry>,
+    /// Its folder in the book (`editions/AAAA-MM-GG`), once recorded.
+    pub dir: Option<std::path::PathBuf>,
 }
 
 impl Edition {
+    /// True when the edition kept the author's text of its pages (those
+    /// recorded before it did keep none).
+    pub fn keeps_author(&self) -> bool {
+        self.entries.values().any(|e| e.page.is_some())
+    }
+
     /// The date of adoption.
     pub(crate) fn date(&self) -> Date {
         Date::parse(&self.info.data).unwrap_or(Date {
@@ -86,6 +119,9 @@ pub fn entries_of_content(content: &Content) -> BTreeMap<Code, Entry> {
                     code: code.clone(),
                     title: p.front.title.clone(),
                     rows: p.front.rows.clone(),
+                    updated: p.front.updated.clone(),
+                    author: p.author.trim().to_string(),
+                    page: Some(p.path.clone()),
                 },
             )
         })
@@ -104,11 +140,11 @@ pub fn entries_of_map(
         .map(|(code, n)| {
             (
                 code.clone(),
-                Entry {
-                    code: code.clone(),
-                    title: crate::content::page_title(n, names, existing.pages.get(code)),
-                    rows: n.records.clone(),
-                },
+                Entry::new(
+                    code.clone(),
+                    crate::content::page_title(n, names, existing.pages.get(code)),
+                    n.records.clone(),
+                ),
             )
         })
         .collect()

@@ -114,6 +114,9 @@ pub(super) struct PageCtx {
     processes: usize,
     /// When the node appeared and changed, across the editions.
     history: Option<HistoryCtx>,
+    /// The page shows what the newest edition adopted, whatever changed
+    /// elsewhere in the map since.
+    as_adopted: bool,
     /// "Comprende 3 sotto-processi, 5 voci in tutto."
     summary: Option<String>,
     activities: Vec<ActivityCtx>,
@@ -253,6 +256,7 @@ pub(super) fn page_ctx(config: &Config, tree: &Tree, i: usize, author_html: Stri
             .collect(),
         processes: n.processes,
         history: None,
+        as_adopted: false,
         summary: summary(config, n),
         activities,
         notes,
@@ -382,8 +386,9 @@ impl<'a> Globals<'a> {
 
 impl PageCtx {
     /// The same page, with the node's history.
-    pub(super) fn with_history(mut self, history: Option<HistoryCtx>) -> PageCtx {
+    pub(super) fn with_history(mut self, history: Option<HistoryCtx>, as_adopted: bool) -> PageCtx {
         self.history = history;
+        self.as_adopted = as_adopted;
         self
     }
 }

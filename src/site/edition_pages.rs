@@ -6,10 +6,11 @@
 //! (`edizioni/feed.xml`).
 
 use super::context::{rows_ctx, ActivityCtx, NoteCtx};
-use super::error::BuildError;
+use super::error::{io, BuildError};
 use super::export;
 use super::history::{changes_url, version_url, EditionRef};
-use super::layout::{page_url, EDITIONS_DIR};
+use super::layout::{page_url, CSV, EDITIONS_DIR, JSON, XLSX};
+use super::output::Folder;
 use super::pages::Pages;
 use super::table::{self, DataNode};
 use crate::code::Code;
@@ -103,6 +104,8 @@ struct VersionCtx {
     edition: EditionRef,
     activities: Vec<ActivityCtx>,
     notes: Vec<NoteCtx>,
+    /// The author's text the page had then, as HTML.
+    author_html: String,
     /// The node's page in the current map.
     current_url: Option<String>,
     gone: Option<GoneCtx>,
@@ -275,20 +278,56 @@ fn changes(pages: &Pages, k: usize) -> Result<usize, BuildError> {
     Ok(1)
 }
 
+/// The files of an edition's open data, as its folder in the book keeps
+/// them.
+const DATA_FILES: [&str; 3] = [JSON, CSV, XLSX];
+
+/// An edition's data on the site: the files its folder in the book keeps,
+/// byte for byte (recorded with it, they never change); for an edition
+/// recorded before they were kept, made from its map alone, the same at
+/// every build.
 fn data(pages: &Pages, k: usize) -> Result<(), BuildError> {
-    let history = pages.history();
-    let e = &history.editions[k];
-    let urls: Vec<String> = e
-        .entries
-        .keys()
-        .map(|c| {
-            if history.versions.contains(&(k, c.clone())) {
-                version_url(&e.info.data, c)
-            } else {
-                page_url(c)
-            }
-        })
-        .collect();
+    let e = &pages.history().editions[k];
+    let to = Path::new(EDITIONS_DIR).join(&e.info.data);
+    if let Some(dir) = e.dir.as_deref().filter(|d| has_data_files(d)) {
+        pages.folder().create_dir(&to)?;
+        for name in DATA_FILES {
+            let from = dir.join(name);
+            let bytes = crate::files::read_regular(&from, MAX_DATA_FILE).map_err(io(&from))?;
+            pages.folder().write(to.join(name), &bytes)?;
+        }
+        return Ok(());
+    }
+    write_data(
+        pages.config(),
+        e,
+        &table::default_columns(),
+        pages.folder(),
+        &to,
+    )
+}
+
+/// The largest file of an edition's data the build copies.
+const MAX_DATA_FILE: u64 = 1 << 30;
+
+/// True when `dir` holds every file of an edition's data.
+fn has_data_files(dir: &Path) -> bool {
+    DATA_FILES
+        .iter()
+        .all(|n| std::fs::symlink_metadata(dir.join(n)).is_ok_and(|m| m.file_type().is_file()))
+}
+
+/// Writes the open data of edition `e` into `dir` of `folder`: every node
+/// linked at its address (which keeps answering when it leaves the map),
+/// "aggiornato" the date of its data, as in the live files.
+fn write_data(
+    config: &crate::config::Config,
+    e: &crate::editions::Edition,
+    columns: &[crate::content::SourceColumn],
+    folder: &Folder,
+    dir: &Path,
+) -> Result<(), BuildError> {
+    let urls: Vec<String> = e.entries.keys().map(page_url).collect();
     let nodes: Vec<DataNode> = e
         .entries
         .values()
@@ -297,18 +336,36 @@ fn data(pages: &Pages, k: usize) -> Result<(), BuildError> {
             code: &entry.code,
             title: &entry.title,
             url,
-            updated: Some(e.info.data.clone()),
+            updated: Some(entry.updated.clone().unwrap_or_else(|| e.info.data.clone())),
             rows: &entry.rows,
         })
         .collect();
-    export::write_data(
-        pages.config(),
-        &nodes,
-        &table::default_columns(),
-        pages.folder(),
-        &Path::new(EDITIONS_DIR).join(&e.info.data),
+    export::write_data(config, &nodes, columns, folder, dir).map(|_| ())
+}
+
+/// Writes the open data of an edition being recorded into its folder
+/// `dir` (the sheet's columns as `content` last imported them): the
+/// files the site will publish for it from then on.
+pub fn write_edition_data(
+    config: &crate::config::Config,
+    content: &crate::content::Content,
+    edition: &crate::editions::Edition,
+    dir: &Path,
+) -> Result<(), BuildError> {
+    let columns = content
+        .home
+        .as_ref()
+        .and_then(|h| h.front.source.as_ref())
+        .map(|s| s.columns.clone())
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(table::default_columns);
+    write_data(
+        config,
+        edition,
+        &columns,
+        &Folder::plain(dir),
+        Path::new(""),
     )
-    .map(|_| ())
 }
 
 /// An earlier version of a node, or the page at the address of a node that
@@ -362,8 +419,15 @@ fn version(pages: &Pages, k: usize, code: &Code, path: &str) -> Result<(), Build
             crumb(label(code, &entry.title, &ui.untitled), path),
         ]
     };
+    let root = "../".repeat(path.matches('/').count());
+    let page_file = entry
+        .page
+        .clone()
+        .unwrap_or_else(|| crate::content::node_path(code, false));
+    let author_html = pages.author_html(&entry.author, &page_file, &root);
     let ctx = VersionCtx {
         trail,
+        author_html,
         kind: if gone.is_some() { "gone" } else { "version" },
         title: entry.title.clone(),
         code: code.to_string(),

@@ -82,6 +82,9 @@ pub(super) struct History {
     pub(super) versions: BTreeSet<(usize, Code)>,
     pub(super) gone: BTreeMap<Code, Gone>,
     current: BTreeMap<Code, Entry>,
+    /// The codes whose page changed since the newest edition: those that
+    /// changed, and every level above them.
+    changed_since: BTreeSet<Code>,
 }
 
 impl History {
@@ -96,6 +99,9 @@ impl History {
                         code: n.code.clone(),
                         title: n.title.clone(),
                         rows: n.page.front.rows.clone(),
+                        updated: n.page.front.updated.clone(),
+                        author: n.page.author.trim().to_string(),
+                        page: Some(n.page.path.clone()),
                     },
                 )
             })
@@ -116,11 +122,28 @@ impl History {
             .map(|e| diff::compare(&e.entries, &current))
             .unwrap_or_default();
         let adopted = !editions.is_empty() && pending.modifiche.is_empty();
+        // What changed since the newest edition, where: a node's page says
+        // so when it or a node below it changed (a section lists them).
+        let mut changed_since = BTreeSet::new();
+        for c in &pending.modifiche {
+            for code in std::iter::once(&c.codice).chain(&c.da) {
+                changed_since.extend(std::iter::successors(Some(code.clone()), Code::parent));
+            }
+        }
+        // A version has a page when what citizens read differs from the
+        // next edition's (or the current map's): its data, or the author's
+        // text where both editions kept it.
         let mut versions = BTreeSet::new();
         for (k, e) in editions.iter().enumerate() {
-            let next = editions.get(k + 1).map_or(&current, |n| &n.entries);
+            let (next, next_keeps_author) = editions
+                .get(k + 1)
+                .map_or((&current, true), |n| (&n.entries, n.keeps_author()));
+            let compare_author = next_keeps_author && e.keeps_author();
             for (code, entry) in &e.entries {
-                if !next.get(code).is_some_and(|n| n.same_data(entry)) {
+                let same = next.get(code).is_some_and(|n| {
+                    n.same_data(entry) && (!compare_author || n.author == entry.author)
+                });
+                if !same {
                     versions.insert((k, code.clone()));
                 }
             }
@@ -160,6 +183,7 @@ impl History {
             versions,
             gone,
             current,
+            changed_since,
         }
     }
 
@@ -192,6 +216,15 @@ impl History {
         let mut items = Vec::new();
         for (k, changes) in self.changes.iter().enumerate() {
             let Some(c) = changes.modifiche.iter().find(|c| &c.codice == code) else {
+                // Data unchanged, but the text citizens read then (the
+                // author's) differs from what followed: its page is linked.
+                if self.versions.contains(&(k, code.clone())) {
+                    items.push(HistoryItem {
+                        edition: self.reference(k),
+                        what: "dati invariati".to_string(),
+                        version_url: Some(version_url(&self.editions[k].info.data, code)),
+                    });
+                }
                 continue;
             };
             let what = match c.tipo {
@@ -228,6 +261,12 @@ impl History {
             items,
             pending: self.pending.modifiche.iter().any(|c| &c.codice == code),
         })
+    }
+
+    /// True when the page of `code` shows what the newest edition adopted:
+    /// neither it nor a node below it changed since.
+    pub(super) fn as_adopted(&self, code: &Code) -> bool {
+        !self.editions.is_empty() && !self.changed_since.contains(code)
     }
 
     /// The version of `code` recorded by edition `k`.

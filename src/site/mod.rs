@@ -30,6 +30,7 @@ mod theme;
 mod tree;
 mod workbook;
 
+pub use edition_pages::write_edition_data;
 pub use error::BuildError;
 pub use layout::{MARKER, PRINT_PAGE, SEARCH_PAGE};
 
@@ -622,6 +623,8 @@ impl Loaded {
                 if let Some(r) = content::recover(&lock)? {
                     warnings.push(format!("{}: {r}", content_dir.display()));
                 }
+                // Under the lock no `edizione` is preparing one.
+                warnings.extend(crate::editions::clear_leftovers(&opts.book));
                 let content = content::load(&content_dir)?;
                 laps.lap("  lettura di content/");
                 (Some(lock), content)

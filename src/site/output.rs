@@ -133,6 +133,15 @@ impl Folder {
         Ok(folder)
     }
 
+    /// An existing folder to write new files into, outside any site.
+    pub(super) fn plain(root: &Path) -> Folder {
+        Folder {
+            root: root.to_path_buf(),
+            in_place: false,
+            previous: None,
+        }
+    }
+
     /// The site already in `output`, to replace some of its files.
     pub(super) fn in_place(output: &Path) -> Folder {
         Folder {

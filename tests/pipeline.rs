@@ -340,7 +340,12 @@ fn json_and_csv_carry_every_row() {
             let x = x.unwrap();
             (
                 x[col("riga_foglio")].parse().unwrap(),
-                cells.iter().map(|&i| x[i].to_string()).collect(),
+                // The text as written, once the apostrophe that keeps a
+                // spreadsheet from running it as a formula is removed.
+                cells
+                    .iter()
+                    .map(|&i| manuale::dictionary::csv_original(&x[i]).to_string())
+                    .collect(),
             )
         })
         .collect();

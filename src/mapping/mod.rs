@@ -124,6 +124,7 @@ pub fn build_with(
     if sheet.guessed_encoding {
         b.diags.push(checks::guessed_encoding());
     }
+    let own_csv = b.columns.line.is_some() && sheet.worksheet.is_none();
     let mut last: Option<Code> = None;
     let mut pending: Vec<Record> = Vec::new();
     let mut original: BTreeMap<usize, usize> = BTreeMap::new();
@@ -140,6 +141,22 @@ pub fn build_with(
             continue;
         }
         b.rows += 1;
+        // `manuale`'s own CSV: cells that would run as formulas were
+        // written with an apostrophe before them (dictionary::CSV_FORMULAS).
+        let mended;
+        let row = if own_csv {
+            mended = crate::source::Row {
+                cells: row
+                    .cells
+                    .iter()
+                    .map(|c| crate::dictionary::csv_original(c).to_string())
+                    .collect(),
+                ..row.clone()
+            };
+            &mended
+        } else {
+            row
+        };
         let mut record = b.record(row);
         if let Some(cell) = b.columns.line.and_then(|i| row.cells.get(i)) {
             // `manuale`'s own CSV: the row came from this line of the

@@ -50,6 +50,7 @@ struct DataPageCtx {
     editions: Option<String>,
     identifier: Option<String>,
     updated_meaning: &'static str,
+    csv_formulas: &'static str,
     heading_row: &'static str,
     data_row: &'static str,
     trail: Vec<Crumb>,
@@ -142,6 +143,7 @@ pub(super) fn write(pages: &Pages) -> Result<(), BuildError> {
         editions: (!history.editions.is_empty()).then(|| format!("{EDITIONS_DIR}/index.html")),
         identifier: config.ente.codice_ipa.clone(),
         updated_meaning: dictionary::UPDATED_MEANING,
+        csv_formulas: dictionary::CSV_FORMULAS,
         heading_row: dictionary::HEADING_ROW,
         data_row: dictionary::DATA_ROW,
         trail: vec![Crumb {

@@ -205,13 +205,25 @@ fn write_json(
 
 /// One row per row of the sheet (headings included), in tree order, with
 /// the dictionary's columns: `manuale import` reads it back.
+/// A cell of the CSV as bytes, neutralised by [`dictionary::csv_cell`].
+fn safe(c: &str) -> std::borrow::Cow<'_, [u8]> {
+    match dictionary::csv_cell(c) {
+        std::borrow::Cow::Borrowed(b) => b.as_bytes().into(),
+        std::borrow::Cow::Owned(o) => o.into_bytes().into(),
+    }
+}
+
 fn write_csv(table: &Table, folder: &Folder, path: &Path) -> Result<(), BuildError> {
     let mut w = csv::WriterBuilder::new().from_writer(Blocks::default());
     let full = folder.path(path);
     let csv_err = |e: csv::Error| data(&full)(e);
-    w.write_record(&table.header).map_err(csv_err)?;
+    // No cell runs as a formula in a spreadsheet (dictionary::CSV_FORMULAS);
+    // the others are written from where they are, not copied.
+
+    w.write_record(table.header.iter().map(|c| safe(c)))
+        .map_err(csv_err)?;
     for row in &table.rows {
-        w.write_record(row.iter().map(|c| c.as_bytes()))
+        w.write_record(row.iter().map(|c| safe(c)))
             .map_err(csv_err)?;
     }
     let bytes = w.into_inner().map_err(|e| data(&full)(e.into_error()))?;
@@ -313,6 +325,7 @@ fn write_package(
             "name": "processi",
             "path": CSV,
             "title": "Mappatura dei processi, una riga per ogni riga del foglio",
+            "description": dictionary::CSV_FORMULAS,
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",

@@ -1,4 +1,4 @@
-//! Crash safety, tested by killing: `import` and `build` are run under
+//! Crash safety, tested by killing: `import`, `build` and `edizione` are run under
 //! `strace`, which delivers SIGKILL at the Nth call of a file-system
 //! system call (`openat`, `write`, `rename`, `unlink`, …), for N across the
 //! whole run. After every kill, what is on disk must be the old state or
@@ -326,6 +326,85 @@ fn a_build_killed_at_any_call_leaves_the_old_site_or_the_new() {
     }
     assert!(kills >= 20, "only {kills} kills: {counts:?}");
     eprintln!("build: {kills} interruzioni; chiamate: {counts:?}");
+}
+
+#[test]
+fn an_edizione_killed_at_any_call_leaves_no_edition_or_the_whole_one() {
+    let b = Book::new();
+    let (old, _) = sheets(70);
+    std::fs::write(b.join(SHEET), old).unwrap();
+    let out = b.run(&["import"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    b.add_author_note("Nota dell'ufficio.");
+    let args = [
+        "edizione",
+        "--data",
+        "2026-01-28",
+        "--atto",
+        "Delibera di Giunta n. 12 del 28/01/2026",
+    ];
+    let editions = b.join("editions");
+    let dated = editions.join("2026-01-28");
+    let out = b.run(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let whole = snapshot(&dated);
+    assert!(
+        whole.len() >= 5,
+        "record, map and three data files: {:?}",
+        whole.keys()
+    );
+    let content = visible(&b.join("content"));
+    std::fs::remove_dir_all(&editions).unwrap();
+    let counts = count_calls(&b, &args);
+    std::fs::remove_dir_all(&editions).unwrap();
+    assert!(counts.contains_key("rename"), "{counts:?}");
+    let mut kills = 0;
+    for (call, &count) in &counts {
+        for n in points(count) {
+            if editions.exists() {
+                std::fs::remove_dir_all(&editions).unwrap();
+            }
+            if !kill_at(&b, call, n, &args) {
+                break;
+            }
+            kills += 1;
+            let here = format!("edizione uccisa alla chiamata {n} di {call}");
+            let recorded = dated.exists();
+            if recorded {
+                assert!(snapshot(&dated) == whole, "{here}: a partial edition");
+            }
+            // The next run records it, or says it is there; nothing is left.
+            let out = b.run(&args);
+            if recorded {
+                assert!(
+                    stderr(&out).contains("c'è già un'edizione"),
+                    "{here}: {}",
+                    stderr(&out)
+                );
+            } else {
+                assert!(out.status.success(), "{here}: {}", stderr(&out));
+            }
+            assert!(snapshot(&dated) == whole, "{here}: the edition differs");
+            assert!(
+                leftovers(&editions).is_empty(),
+                "{here}: {:?}",
+                leftovers(&editions)
+            );
+            let left: Vec<_> = std::fs::read_dir(&editions)
+                .unwrap()
+                .filter_map(Result::ok)
+                .map(|e| e.file_name())
+                .filter(|n| n != "2026-01-28")
+                .collect();
+            assert!(left.is_empty(), "{here}: {left:?}");
+            assert!(
+                visible(&b.join("content")) == content,
+                "{here}: content/ changed"
+            );
+        }
+    }
+    assert!(kills >= 15, "only {kills} kills: {counts:?}");
+    eprintln!("edizione: {kills} interruzioni; chiamate: {counts:?}");
 }
 
 #[test]

@@ -229,6 +229,10 @@ pub fn apply(lock: &Lock, change: &Change) -> Result<Applied, ContentError> {
     if let Some(Err(e)) = written.into_iter().find(Result::is_err) {
         return Err(undo(&journal, e));
     }
+    // The pages reach the disk before the journal says they are there: a
+    // power cut after the commit must not leave empty pages to rename.
+    let pages = dir.to_path_buf();
+    files::sync_filesystem(&pages).map_err(|e| undo(&journal, io(&pages)(e)))?;
     // The commit point: from here on the change is finished, by this run
     // or the next.
     journal.committed = true;

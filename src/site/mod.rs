@@ -296,6 +296,16 @@ fn full_build(
         }
     };
     let mut laps = crate::timings::Laps::start();
+    // A site to upload is on the disk before it replaces the old one, so
+    // that a power cut leaves one or the other, never empty files. The
+    // preview of `serve` is rebuilt at every start: it needs no such care.
+    if opts.live_reload.is_none() {
+        if let Err(e) = folder.sync() {
+            folder.discard();
+            return Err(e);
+        }
+        laps.lap("scrittura sul disco");
+    }
     folder.publish(&loaded.output)?;
     laps.lap("sostituzione del sito precedente");
     drop(lock);

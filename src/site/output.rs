@@ -316,11 +316,18 @@ impl Folder {
     pub(super) fn publish(self, output: &Path) -> Result<(), BuildError> {
         check(output)?;
         set_permissions_like(&self.root, output)?;
+        // The swap itself reaches the disk with the folder that holds it.
+        let durable = || {
+            let _ = files::sync_dir(parent_of(output));
+        };
         if !output.exists() {
-            return std::fs::rename(&self.root, output).map_err(io(output));
+            std::fs::rename(&self.root, output).map_err(io(output))?;
+            durable();
+            return Ok(());
         }
         // One atomic exchange: `output` is the old site, then the new one.
         if exchange(&self.root, output).is_ok() {
+            durable();
             // The staging folder now holds the old site, ours (checked).
             return remove_site(&self.root).map_err(io(&self.root));
         }
@@ -332,6 +339,11 @@ impl Folder {
             return Err(io(output)(e));
         }
         remove_site(&old).map_err(io(&old))
+    }
+
+    /// Flushes the staged site to the disk.
+    pub(super) fn sync(&self) -> Result<(), BuildError> {
+        files::sync_filesystem(&self.root).map_err(io(&self.root))
     }
 
     /// Removes a staged site that failed.

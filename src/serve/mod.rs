@@ -81,6 +81,7 @@ async fn serve(opts: Options) -> Result<(), ServeError> {
         shared: shared.clone(),
         signals: signals.clone(),
         stopping,
+        streams: Arc::default(),
     };
 
     let listener = bind(opts.host, opts.port).await?;

@@ -276,3 +276,90 @@ fn a_client_that_stops_reading_holds_neither_memory_nor_its_connection() {
         );
     }
 }
+
+/// The folder holding the site that `serve` prints: the one made in the
+/// temporary folder.
+fn preview_root(s: &Server, tmp: &Path) -> PathBuf {
+    let mut p = s.site.clone();
+    while p.parent() != Some(tmp) {
+        p = p
+            .parent()
+            .unwrap_or_else(|| panic!("{} is not in {}", s.site.display(), tmp.display()))
+            .to_path_buf();
+    }
+    p
+}
+
+/// A `serve` killed with SIGKILL (or by a crash, or the machine's memory
+/// killer) left its preview folder in the temporary folder for good. The
+/// next one clears it, and only it: not a folder a user named the same
+/// way, nor the folder of a server still running.
+#[test]
+fn the_folder_of_a_killed_preview_is_cleared_by_the_next_one() {
+    let b = Book::imported();
+    let tmp = tempfile::tempdir().unwrap();
+    let killed = start(&b, tmp.path());
+    let killed_root = preview_root(&killed, tmp.path());
+    let name = killed_root
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(name.starts_with("manuale-anteprima-"), "{name}");
+    let running = start(&b, tmp.path());
+    let running_root = preview_root(&running, tmp.path());
+    drop(killed); // SIGKILL, then waited for
+    assert!(
+        killed_root.exists(),
+        "the killed server left nothing to clear"
+    );
+
+    // A user's folders with the same prefix: one plain, one holding a copy
+    // of the files of the killed server's folder (its lock file among them).
+    let user = tmp.path().join("manuale-anteprima-mia");
+    std::fs::create_dir(&user).unwrap();
+    std::fs::write(user.join("appunti.txt"), "miei").unwrap();
+    let mimic = tmp.path().join("manuale-anteprima-copia");
+    std::fs::create_dir(&mimic).unwrap();
+    let mut copied = 0;
+    for entry in std::fs::read_dir(&killed_root).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), mimic.join(entry.file_name())).unwrap();
+            copied += 1;
+        }
+    }
+    assert!(copied > 0, "no file to copy in {}", killed_root.display());
+    std::fs::write(mimic.join("appunti.txt"), "miei").unwrap();
+
+    let mut next = start(&b, tmp.path());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while killed_root.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "{} left behind:\n{}",
+            killed_root.display(),
+            next.output
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        next.wait_for(&name, Duration::from_secs(5)),
+        "the removal is not said:\n{}",
+        next.output
+    );
+    assert_eq!(
+        std::fs::read_to_string(user.join("appunti.txt")).unwrap(),
+        "miei"
+    );
+    assert_eq!(
+        std::fs::read_to_string(mimic.join("appunti.txt")).unwrap(),
+        "miei"
+    );
+    assert!(running.site.join("index.html").is_file());
+    assert!(running_root.exists());
+    assert_eq!(
+        page_within(running.port, "/index.html", Duration::from_secs(5)).as_deref(),
+        Ok("HTTP/1.1 200 OK")
+    );
+}

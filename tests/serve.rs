@@ -502,7 +502,10 @@ fn the_preview_folder_is_removed_even_while_the_search_index_settles() {
     let text = std::fs::read_to_string(&page).unwrap();
     for round in 0..3 {
         let mut s = start(&b, &["--port", "0"]);
-        let folder = std::path::PathBuf::from(&s.folder);
+        let folder = std::path::PathBuf::from(&s.folder)
+            .parent()
+            .unwrap()
+            .to_path_buf();
         // The watch starts right after the address is printed.
         std::thread::sleep(Duration::from_millis(500));
         std::fs::write(&page, format!("{text}\nNota {round}.\n")).unwrap();
@@ -529,7 +532,9 @@ fn the_preview_folder_is_new_private_and_removed_on_sigterm_and_sighup() {
     let b = Book::imported();
     for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
         let mut s = start(&b, &["--port", "0"]);
-        let folder = std::path::PathBuf::from(&s.folder);
+        // The site is served from a folder inside the preview folder.
+        let site = std::path::PathBuf::from(&s.folder);
+        let folder = site.parent().unwrap().to_path_buf();
         let name = folder.file_name().unwrap().to_string_lossy().into_owned();
         assert!(name.starts_with("manuale-anteprima-"), "{name}");
         assert_ne!(
@@ -537,9 +542,11 @@ fn the_preview_folder_is_new_private_and_removed_on_sigterm_and_sighup() {
             format!("manuale-anteprima-{}", s.child.id()),
             "a predictable name"
         );
-        let mode = std::fs::metadata(&folder).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o700, "{}", folder.display());
-        assert!(folder.join("index.html").is_file());
+        for dir in [&folder, &site] {
+            let mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o700, "{}", dir.display());
+        }
+        assert!(site.join("index.html").is_file());
         // SAFETY: sends a signal to the server this test started.
         unsafe { libc::kill(s.child.id() as i32, signal) };
         assert!(

@@ -2,6 +2,12 @@
 //! outside it (`..` in any spelling, absolute paths, hidden files and
 //! symbolic links that lead out are refused), the live-reload script, and
 //! the stream of events that tells open pages to reload.
+//!
+//! No client can hold the server: headers must come within
+//! [`HEADER_TIME`] (an idle kept-alive connection is closed after it too),
+//! a connection that takes nothing for [`STALL_TIME`] is closed, files are
+//! sent in pieces rather than read whole, and the event streams, which
+//! never end, are at most [`MAX_STREAMS`] of the [`MAX_CONNECTIONS`].
 
 use super::state::{AppState, Signal};
 use axum::body::Body;
@@ -9,8 +15,14 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, Request, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
-use tokio::sync::broadcast;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::sync::{broadcast, oneshot};
 
 /// Where the reload script is served, relative to the site root.
 pub const LIVE_JS: &str = "__manuale/live.js";
@@ -20,13 +32,23 @@ pub(super) const EVENTS: &str = "/__manuale/eventi";
 /// The script `serve` adds to every page.
 const LIVE_SCRIPT: &str = include_str!("live.js");
 /// A client must send its request's headers within this time.
-const HEADER_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+const HEADER_TIME: Duration = Duration::from_secs(10);
+/// A connection whose client takes none of what it is sent for this long
+/// has stopped reading: it is closed.
+const STALL_TIME: Duration = Duration::from_secs(30);
 /// Connections served at once; more wait to be accepted.
 const MAX_CONNECTIONS: usize = 1024;
+/// Event streams open at once (one for each open tab); a new one closes the
+/// oldest, whose page reconnects by itself. Far more than tabs an author
+/// keeps open, far fewer than [`MAX_CONNECTIONS`]: pages always get in.
+const MAX_STREAMS: usize = 64;
+/// How much of a file is read at a time to be sent.
+const FILE_PIECE: usize = 64 << 10;
 
 /// Accepts connections until `stopping`: each is served by hyper with a
-/// timeout on its headers (a client that never finishes them is dropped),
-/// at most [`MAX_CONNECTIONS`] at once.
+/// timeout on its headers (a client that never finishes them is dropped)
+/// and on what it leaves unread ([`Stalling`]), at most
+/// [`MAX_CONNECTIONS`] at once.
 pub(super) async fn accept(
     listener: tokio::net::TcpListener,
     app: axum::Router,
@@ -43,7 +65,7 @@ pub(super) async fn accept(
                 Ok((stream, _)) => stream,
                 // Out of files or the like: wait, do not spin.
                 Err(_) => {
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
             },
@@ -55,7 +77,7 @@ pub(super) async fn accept(
             let conn = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEADER_TIME)
-                .serve_connection(TokioIo::new(stream), service);
+                .serve_connection(TokioIo::new(Stalling::new(stream)), service);
             let mut conn = std::pin::pin!(conn);
             tokio::select! {
                 _ = conn.as_mut() => {}
@@ -123,7 +145,70 @@ pub(super) async fn live_js() -> Response {
         .into_response()
 }
 
+/// The event streams open, by age: past [`MAX_STREAMS`] the oldest is
+/// closed. Closing the oldest, not refusing the newest: a refused
+/// `EventSource` (any answer but 200) gives up for good, so the tab just
+/// opened, the one the author is looking at, would never reload; a closed
+/// one reconnects after a few seconds and, told the version online,
+/// reloads if it missed a build.
+#[derive(Default)]
+pub(super) struct Streams {
+    /// The next stream's number, and each open stream's way to be closed.
+    open: Mutex<(u64, BTreeMap<u64, oneshot::Sender<()>>)>,
+}
+
+impl Streams {
+    /// A place for a new stream, closing the oldest ones past the cap;
+    /// the receiver fires when this one is closed in turn.
+    fn enter(self: &Arc<Self>) -> (StreamSlot, oneshot::Receiver<()>) {
+        let (close, closed) = oneshot::channel();
+        let Ok(mut open) = self.open.lock() else {
+            // Never poisoned (nothing panics while holding it); if it were,
+            // the stream goes uncounted rather than the page unserved.
+            return (
+                StreamSlot {
+                    id: u64::MAX,
+                    streams: self.clone(),
+                },
+                closed,
+            );
+        };
+        let (next, streams) = &mut *open;
+        while streams.len() >= MAX_STREAMS {
+            if let Some((_, oldest)) = streams.pop_first() {
+                let _ = oldest.send(());
+            }
+        }
+        let id = *next;
+        *next += 1;
+        streams.insert(id, close);
+        (
+            StreamSlot {
+                id,
+                streams: self.clone(),
+            },
+            closed,
+        )
+    }
+}
+
+/// A stream's place among the open ones, given up when the stream ends
+/// (the client went away, the stream was closed, the server stops).
+struct StreamSlot {
+    id: u64,
+    streams: Arc<Streams>,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.streams.open.lock() {
+            open.1.remove(&self.id);
+        }
+    }
+}
+
 pub(super) async fn events(State(state): State<AppState>) -> impl IntoResponse {
+    let (slot, closed) = state.streams.enter();
     // Subscribe first, then read the state: no build can slip in between.
     let rx = state.signals.subscribe();
     let (version, error) = state
@@ -136,8 +221,8 @@ pub(super) async fn events(State(state): State<AppState>) -> impl IntoResponse {
     }
     let stop = state.stopping.clone();
     let stream = futures_util::stream::unfold(
-        (first, rx, stop),
-        |(mut pending, mut rx, mut stop)| async move {
+        (first, rx, stop, closed, slot),
+        |(mut pending, mut rx, mut stop, mut closed, slot)| async move {
             let signal = if pending.is_empty() {
                 loop {
                     tokio::select! {
@@ -147,6 +232,7 @@ pub(super) async fn events(State(state): State<AppState>) -> impl IntoResponse {
                             Err(broadcast::error::RecvError::Closed) => return None,
                         },
                         _ = stop.wait_for(|s| *s) => return None,
+                        _ = &mut closed => return None,
                     }
                 }
             } else {
@@ -170,11 +256,16 @@ pub(super) async fn events(State(state): State<AppState>) -> impl IntoResponse {
             };
             Some((
                 Ok::<_, std::convert::Infallible>(event),
-                (pending, rx, stop),
+                (pending, rx, stop, closed, slot),
             ))
         },
     );
-    Sse::new(stream).keep_alive(KeepAlive::default())
+    // A stream that ends takes its connection with it: a closed stream
+    // frees a connection, not just a stream (the page reconnects anew).
+    (
+        [(header::CONNECTION, HeaderValue::from_static("close"))],
+        Sse::new(stream).keep_alive(KeepAlive::default()),
+    )
 }
 
 /// Serves a file of the preview, and nothing outside it.
@@ -204,14 +295,20 @@ pub(super) async fn file(State(state): State<AppState>, req: Request<Body>) -> R
     let Some(real) = inside else {
         return not_found(&site).await;
     };
+    // Opened once: what is sent, and its tag and length, are of the same
+    // file even if a rebuild replaces it meanwhile.
+    let Ok(opened) = tokio::fs::File::open(&real).await else {
+        return not_found(&site).await;
+    };
     // Asked again on every reload (`no-cache`), answered "unchanged" when
     // it is: a page reloads after a save without fetching its styles,
     // scripts and fonts again. Files are replaced, never changed in place,
     // so a new file is a new inode.
-    let tag = match tokio::fs::metadata(&real).await {
-        Ok(meta) => etag(&meta),
-        Err(_) => return not_found(&site).await,
+    let meta = match opened.metadata().await {
+        Ok(meta) if meta.is_file() => meta,
+        _ => return not_found(&site).await,
     };
+    let tag = etag(&meta);
     let cache = [
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
         (
@@ -227,17 +324,120 @@ pub(super) async fn file(State(state): State<AppState>, req: Request<Body>) -> R
     if unchanged {
         return (StatusCode::NOT_MODIFIED, cache).into_response();
     }
-    match tokio::fs::read(&real).await {
-        Ok(bytes) => (
-            [(
+    (
+        [
+            (
                 header::CONTENT_TYPE,
                 HeaderValue::from_static(content_type(&real)),
-            )],
-            cache,
-            bytes,
-        )
-            .into_response(),
-        Err(_) => not_found(&site).await,
+            ),
+            (header::CONTENT_LENGTH, HeaderValue::from(meta.len())),
+        ],
+        cache,
+        Body::from_stream(pieces(opened)),
+    )
+        .into_response()
+}
+
+/// A file's bytes, a piece at a time as the client takes them: a large
+/// file (the open data of a national map is over 100 MB) is not held
+/// whole in memory for each client that asks for it.
+fn pieces(
+    file: tokio::fs::File,
+) -> impl futures_util::Stream<Item = std::io::Result<axum::body::Bytes>> {
+    futures_util::stream::unfold(Some(file), |file| async move {
+        use tokio::io::AsyncReadExt;
+        let mut file = file?;
+        let mut piece = vec![0; FILE_PIECE];
+        match file.read(&mut piece).await {
+            Ok(0) => None,
+            Ok(n) => {
+                piece.truncate(n);
+                Some((Ok(piece.into()), Some(file)))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    })
+}
+
+/// A connection that fails its writes once they have waited
+/// [`STALL_TIME`] for the client to take something: one that asks and
+/// never reads would hold its connection, and what is queued for it, for
+/// good. A slow client that keeps reading is never cut.
+pub(super) struct Stalling<T> {
+    io: T,
+    /// Since when a write waits, if one does.
+    waiting: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<T> Stalling<T> {
+    pub(super) fn new(io: T) -> Stalling<T> {
+        Stalling { io, waiting: None }
+    }
+
+    /// What a write came to: its answer, or an error past the stall time.
+    fn check<R>(
+        &mut self,
+        cx: &mut Context<'_>,
+        r: Poll<std::io::Result<R>>,
+    ) -> Poll<std::io::Result<R>> {
+        if r.is_ready() {
+            self.waiting = None;
+            return r;
+        }
+        let waiting = self
+            .waiting
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(STALL_TIME)));
+        match std::future::Future::poll(waiting.as_mut(), cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "il client non legge",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for Stalling<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_read(cx, buf)
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for Stalling<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let r = Pin::new(&mut self.io).poll_write(cx, buf);
+        self.check(cx, r)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let r = Pin::new(&mut self.io).poll_write_vectored(cx, bufs);
+        self.check(cx, r)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let r = Pin::new(&mut self.io).poll_flush(cx);
+        self.check(cx, r)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let r = Pin::new(&mut self.io).poll_shutdown(cx);
+        self.check(cx, r)
     }
 }
 

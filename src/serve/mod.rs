@@ -6,10 +6,11 @@
 //! watcher never sees its own output and `build` output never carries the
 //! reload script. A failed rebuild keeps the last good site online and shows
 //! the error over the open pages until the next good save. The parts:
-//! [`http`] serves, [`watch`] sorts file events, [`rebuild`] builds, and
-//! [`state`] is what they share.
+//! [`http`] serves, [`watch`] sorts file events, [`rebuild`] builds,
+//! [`folder`] keeps the preview folder, and [`state`] is what they share.
 
 mod error;
+mod folder;
 mod http;
 mod rebuild;
 mod state;
@@ -19,7 +20,6 @@ pub use error::ServeError;
 pub use http::LIVE_JS;
 
 use crate::reading::Input;
-use crate::site;
 use crate::source::Workbooks;
 use axum::routing::get;
 use axum::Router;
@@ -59,10 +59,20 @@ pub fn run(opts: Options) -> Result<(), ServeError> {
 
 async fn serve(opts: Options) -> Result<(), ServeError> {
     // A new folder with a random name, created exclusively and private to
-    // this user: nobody can plant pages in it before or after.
-    let site_dir = crate::files::private_dir(&std::env::temp_dir(), "manuale-anteprima-")
+    // this user: nobody can plant pages in it before or after. Removed when
+    // the server stops; what killed servers left, by this one.
+    let temp = std::env::temp_dir();
+    let folder = folder::PreviewFolder::create(&temp)
         .map_err(|e| ServeError::Other(format!("cartella temporanea dell'anteprima: {e}")))?;
-    let _cleanup = RemoveOnDrop(site_dir.clone());
+    let site_dir = folder.site().to_path_buf();
+    std::thread::spawn(move || {
+        for stale in folder::clear_stale(&temp) {
+            println!(
+                "Tolta la cartella lasciata da un'anteprima interrotta: {}",
+                stale.display()
+            );
+        }
+    });
     let (signals, _) = broadcast::channel(16);
     let shared = Arc::new(Mutex::new(Shared {
         site: site_dir.clone(),
@@ -81,6 +91,7 @@ async fn serve(opts: Options) -> Result<(), ServeError> {
         shared: shared.clone(),
         signals: signals.clone(),
         stopping,
+        streams: Arc::default(),
     };
 
     let listener = bind(opts.host, opts.port).await?;
@@ -161,6 +172,7 @@ async fn serve(opts: Options) -> Result<(), ServeError> {
             tokio::time::sleep(Duration::from_secs(2)).await;
         } => {}
     }
+    drop(folder);
     println!("\nAnteprima fermata.");
     Ok(())
 }
@@ -227,29 +239,6 @@ impl Signals {
         }
         #[cfg(not(unix))]
         let _ = tokio::signal::ctrl_c().await;
-    }
-}
-
-/// Removes the preview folder when the server stops.
-struct RemoveOnDrop(PathBuf);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        // Only the folder this server created: a built site, or still
-        // empty if no build succeeded.
-        if !self.0.join(site::MARKER).is_file() {
-            let _ = std::fs::remove_dir(&self.0);
-            return;
-        }
-        // The search index may be being written into it on another thread
-        // (a removal then finds new files): try again for a moment.
-        for _ in 0..40 {
-            let _ = std::fs::remove_dir_all(&self.0);
-            if !self.0.exists() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
     }
 }
 

@@ -36,4 +36,6 @@ pub(super) struct AppState {
     pub(super) signals: broadcast::Sender<Signal>,
     /// Becomes true on Ctrl-C: open event streams end, so the server stops.
     pub(super) stopping: tokio::sync::watch::Receiver<bool>,
+    /// The open event streams, to keep them few.
+    pub(super) streams: Arc<super::http::Streams>,
 }

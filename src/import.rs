@@ -142,7 +142,7 @@ pub fn run(book: &Path, input: &Input, options: &Options) -> Result<Report, Impo
     };
     if let Err(e) = write(&lock, plan, &mut report) {
         if let Some((_, old_text)) = &switched {
-            let _ = crate::config::restore(book, old_text);
+            let _ = crate::book_edit::restore(book, old_text);
         }
         return Err(e);
     }
@@ -181,7 +181,7 @@ fn switch_sheet(
             .join("/"),
         Err(_) => file_real.to_string_lossy().into_owned(),
     };
-    let old_text = crate::config::set_source_file(book, &named)
+    let old_text = crate::book_edit::set_source_file(book, &named)
         .map_err(|e| ImportError::Read(ReadError::Config(e)))?;
     Ok(Some((
         SheetChange {

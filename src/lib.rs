@@ -11,6 +11,7 @@
 
 #![warn(unreachable_pub)]
 
+mod book_edit;
 pub mod check;
 pub mod code;
 pub mod config;

@@ -4,12 +4,10 @@
 //! (or none at all) gives a working book.
 
 mod dati;
-mod edit;
 mod ente;
 mod ui;
 
 pub use dati::{Dati, FREQUENCIES, THEMES};
-pub use edit::{restore, set_source_file};
 pub use ente::{Ente, Tappa};
 pub use ui::Ui;
 

@@ -7,7 +7,7 @@
 //! [`HEADER_TIME`] (an idle kept-alive connection is closed after it too),
 //! a connection that takes nothing for [`STALL_TIME`] is closed, files are
 //! sent in pieces rather than read whole, and the event streams, which
-//! never end, are at most [`MAX_STREAMS`] of the [`MAX_CONNECTIONS`].
+//! never end, are at most [`MAX_STREAMS`](super::state::MAX_STREAMS) of the [`MAX_CONNECTIONS`].
 
 use super::state::{AppState, Signal};
 use axum::body::Body;
@@ -15,14 +15,12 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, Request, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::sync::{broadcast, oneshot};
+use tokio::sync::broadcast;
 
 /// Where the reload script is served, relative to the site root.
 pub const LIVE_JS: &str = "__manuale/live.js";
@@ -38,10 +36,6 @@ const HEADER_TIME: Duration = Duration::from_secs(10);
 const STALL_TIME: Duration = Duration::from_secs(30);
 /// Connections served at once; more wait to be accepted.
 const MAX_CONNECTIONS: usize = 1024;
-/// Event streams open at once (one for each open tab); a new one closes the
-/// oldest, whose page reconnects by itself. Far more than tabs an author
-/// keeps open, far fewer than [`MAX_CONNECTIONS`]: pages always get in.
-const MAX_STREAMS: usize = 64;
 /// How much of a file is read at a time to be sent.
 const FILE_PIECE: usize = 64 << 10;
 
@@ -143,68 +137,6 @@ pub(super) async fn live_js() -> Response {
         LIVE_SCRIPT,
     )
         .into_response()
-}
-
-/// The event streams open, by age: past [`MAX_STREAMS`] the oldest is
-/// closed. Closing the oldest, not refusing the newest: a refused
-/// `EventSource` (any answer but 200) gives up for good, so the tab just
-/// opened, the one the author is looking at, would never reload; a closed
-/// one reconnects after a few seconds and, told the version online,
-/// reloads if it missed a build.
-#[derive(Default)]
-pub(super) struct Streams {
-    /// The next stream's number, and each open stream's way to be closed.
-    open: Mutex<(u64, BTreeMap<u64, oneshot::Sender<()>>)>,
-}
-
-impl Streams {
-    /// A place for a new stream, closing the oldest ones past the cap;
-    /// the receiver fires when this one is closed in turn.
-    fn enter(self: &Arc<Self>) -> (StreamSlot, oneshot::Receiver<()>) {
-        let (close, closed) = oneshot::channel();
-        let Ok(mut open) = self.open.lock() else {
-            // Never poisoned (nothing panics while holding it); if it were,
-            // the stream goes uncounted rather than the page unserved.
-            return (
-                StreamSlot {
-                    id: u64::MAX,
-                    streams: self.clone(),
-                },
-                closed,
-            );
-        };
-        let (next, streams) = &mut *open;
-        while streams.len() >= MAX_STREAMS {
-            if let Some((_, oldest)) = streams.pop_first() {
-                let _ = oldest.send(());
-            }
-        }
-        let id = *next;
-        *next += 1;
-        streams.insert(id, close);
-        (
-            StreamSlot {
-                id,
-                streams: self.clone(),
-            },
-            closed,
-        )
-    }
-}
-
-/// A stream's place among the open ones, given up when the stream ends
-/// (the client went away, the stream was closed, the server stops).
-struct StreamSlot {
-    id: u64,
-    streams: Arc<Streams>,
-}
-
-impl Drop for StreamSlot {
-    fn drop(&mut self) {
-        if let Ok(mut open) = self.streams.open.lock() {
-            open.1.remove(&self.id);
-        }
-    }
 }
 
 pub(super) async fn events(State(state): State<AppState>) -> impl IntoResponse {

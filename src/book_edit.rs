@@ -4,7 +4,7 @@
 //! back to last year's. The rest of the file, comments included, stays as
 //! the user wrote it: only the value's bytes change, or one line is added.
 
-use super::{Config, ConfigError, FILE_NAME};
+use crate::config::{Config, ConfigError, FILE_NAME, MAX_FILE};
 use std::path::Path;
 
 #[derive(serde::Deserialize)]
@@ -69,13 +69,13 @@ fn source_header_end(text: &str) -> Option<usize> {
 /// Sets the sheet of the book in `dir` to `file` (as `book.toml` names it:
 /// relative to the book, with `/`), written atomically. Returns the text
 /// it replaced, to put back if what follows fails.
-pub fn set_source_file(dir: &Path, file: &str) -> Result<String, ConfigError> {
+pub(crate) fn set_source_file(dir: &Path, file: &str) -> Result<String, ConfigError> {
     let path = dir.join(FILE_NAME);
     let io = |source| ConfigError::Io {
         path: path.clone(),
         source,
     };
-    let old = match crate::files::read_regular(&path, super::MAX_FILE) {
+    let old = match crate::files::read_regular(&path, MAX_FILE) {
         Ok(bytes) => String::from_utf8(bytes).map_err(|_| ConfigError::Invalid {
             path: path.clone(),
             line: 1,
@@ -99,7 +99,7 @@ pub fn set_source_file(dir: &Path, file: &str) -> Result<String, ConfigError> {
 }
 
 /// Puts back the text of `book.toml` that [`set_source_file`] replaced.
-pub fn restore(dir: &Path, text: &str) -> Result<(), ConfigError> {
+pub(crate) fn restore(dir: &Path, text: &str) -> Result<(), ConfigError> {
     let path = dir.join(FILE_NAME);
     write(&path, text).map_err(|source| ConfigError::Io { path, source })
 }

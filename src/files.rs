@@ -79,14 +79,20 @@ pub(crate) fn write_parts(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
 }
 
 /// Reads `path` when it is a regular file (not a FIFO that would block, a
-/// device that never ends, a folder) of at most `max` bytes.
+/// device that never ends, a folder) of at most `max` bytes. The errors
+/// say which, in words for the user.
 pub(crate) fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
-        return Err(std::io::Error::other("non è un file"));
+        return Err(std::io::Error::other(not_a_file(&meta.file_type())));
     }
-    let too_big = || std::io::Error::other(format!("è troppo grande (più di {} MB)", max >> 20));
+    let too_big = || {
+        std::io::Error::other(format!(
+            "è troppo grande: più di {}, il massimo per questo file",
+            size_text(max)
+        ))
+    };
     if meta.len() > max {
         return Err(too_big());
     }
@@ -98,6 +104,60 @@ pub(crate) fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
         return Err(too_big());
     }
     Ok(bytes)
+}
+
+/// [`read_regular`] for a file of the book: `path` (a symbolic link
+/// included) must lead to a file inside `root`, never to one elsewhere on
+/// the machine (`/etc/passwd`, another user's files) that the site would
+/// publish.
+pub(crate) fn read_inside(root: &Path, path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    let here = |p: &Path| {
+        if p.as_os_str().is_empty() {
+            Path::new(".").to_path_buf()
+        } else {
+            p.to_path_buf()
+        }
+    };
+    let real = std::fs::canonicalize(here(path))?;
+    let root = std::fs::canonicalize(here(root))?;
+    if !real.starts_with(&root) {
+        return Err(std::io::Error::other(format!(
+            "porta a {}, fuori dalla cartella del manuale: il sito pubblica solo file del manuale",
+            real.display()
+        )));
+    }
+    read_regular(&real, max)
+}
+
+/// What a path that should be a file is, in words.
+fn not_a_file(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "non è un file ma una pipe (FIFO): leggerla bloccherebbe il programma";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "non è un file ma un dispositivo";
+        }
+        if kind.is_socket() {
+            return "non è un file ma un socket";
+        }
+    }
+    if kind.is_dir() {
+        "è una cartella, non un file"
+    } else {
+        "non è un file normale"
+    }
+}
+
+/// `bytes` as a user reads a size: «1 MB», «512 KB».
+pub(crate) fn size_text(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MB", bytes >> 20)
+    } else {
+        format!("{} KB", (bytes >> 10).max(1))
+    }
 }
 
 /// Flushes a folder's entries (names created, renamed or removed in it) to

@@ -104,6 +104,10 @@ pub fn is_scratch(name: &str) -> bool {
         || lower == "desktop.ini"
 }
 
+/// The largest page read: a page is a process and the author's notes, a
+/// few kilobytes; more is a file put there by mistake.
+const MAX_PAGE: u64 = 4 << 20;
+
 /// Reads every page under `dir`. A missing folder is an empty content.
 pub fn load(dir: &Path) -> Result<Content, ContentError> {
     let mut content = Content::default();
@@ -111,7 +115,14 @@ pub fn load(dir: &Path) -> Result<Content, ContentError> {
         return Ok(content);
     }
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    // Hidden files and folders (`.git`, `.svn`, `.DS_Store`, an editor's
+    // `.page.md.swp`) are the tools' own: never pages, never published,
+    // and a hidden folder is not even entered.
+    let walk = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk {
         let entry = entry.map_err(|e| ContentError::Io {
             path: e
                 .path()
@@ -120,10 +131,6 @@ pub fn load(dir: &Path) -> Result<Content, ContentError> {
                 .into_io_error()
                 .unwrap_or_else(|| std::io::Error::other("ciclo di collegamenti")),
         })?;
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') && entry.depth() > 0 {
-            continue;
-        }
         if entry.file_type().is_file() {
             files.push(entry.path().to_path_buf());
         }
@@ -146,9 +153,18 @@ pub fn load(dir: &Path) -> Result<Content, ContentError> {
     // of pages), then taken in file order: the first error is the one a
     // reading in order would meet.
     let parsed = crate::parallel::map(&pages, |(file, rel)| {
-        let text = std::fs::read_to_string(file).map_err(|source| ContentError::Io {
+        let bytes =
+            crate::files::read_regular(file, MAX_PAGE).map_err(|source| ContentError::Io {
+                path: file.clone(),
+                source,
+            })?;
+        let text = String::from_utf8(bytes).map_err(|e| ContentError::Malformed {
             path: file.clone(),
-            source,
+            line: 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count(),
+            message: "il file non è testo UTF-8: salvalo come UTF-8 dall'editor".into(),
         })?;
         let mut page = Page::parse(file, &text)?;
         page.path = rel.clone();

@@ -249,7 +249,9 @@ pub fn recover(lock: &Lock) -> Result<Option<Recovery>, ContentError> {
     let dir = lock.dir();
     let _ = std::fs::remove_file(files::temp_name(&dir.join(JOURNAL)));
     let path = dir.join(JOURNAL);
-    let text = match std::fs::read(&path) {
+    // A journal holds the names of the pages one import changed: far less
+    // than this even for a national map.
+    let text = match files::read_regular(&path, 64 << 20) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(ContentError::Io { path, source }),

@@ -27,8 +27,17 @@ impl Logo {
             message,
         };
         let path = book.join(name);
-        let bytes = std::fs::read(&path)
-            .map_err(|e| bad(format!("[ente] logo = «{name}»: {}: {e}", path.display())))?;
+        let bytes = crate::files::read_inside(book, &path, MAX_LOGO).map_err(|e| {
+            let why = if e.to_string().contains("troppo grande") {
+                format!(
+                    "{e}: il logo si scarica con ogni pagina, anche sui telefoni; riducilo (un logo \
+                     pesa di solito meno di 100 KB)"
+                )
+            } else {
+                e.to_string()
+            };
+            bad(format!("[ente] logo = «{name}»: {}: {why}", path.display()))
+        })?;
         let ext = match Path::new(name).extension().and_then(|e| e.to_str()) {
             Some(e) if e.eq_ignore_ascii_case("svg") => "svg",
             Some(e) if e.eq_ignore_ascii_case("png") => "png",
@@ -38,6 +47,15 @@ impl Logo {
                 )))
             }
         };
+        if ext == "svg" {
+            if let Err(why) = svg_is_inert(&bytes) {
+                return Err(bad(format!(
+                    "[ente] logo = «{name}»: {why}. Il logo è pubblicato sul sito della Camera, \
+                     e aperto da solo un SVG esegue quello che contiene: esportalo di nuovo come \
+                     SVG semplice, o usa un PNG."
+                )));
+            }
+        }
         let size = if ext == "png" {
             png_size(&bytes)
         } else {
@@ -60,6 +78,112 @@ impl Logo {
     pub(super) fn scaled(&self, height: u32) -> (u32, u32) {
         let w = (u64::from(self.width) * u64::from(height) / u64::from(self.height).max(1)) as u32;
         (w.max(1), height)
+    }
+}
+
+/// The largest logo published.
+const MAX_LOGO: u64 = 1 << 20;
+
+/// `Ok` when an SVG only draws: no script, no event handler, no
+/// `javascript:` or outside address to load, no embedded document, no
+/// entity declarations. The reason otherwise.
+fn svg_is_inert(bytes: &[u8]) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    let mut buf = Vec::new();
+    let mut in_style = false;
+    let mut saw_svg = false;
+    let css_loads = |text: &str| {
+        let t = text.to_ascii_lowercase().replace(char::is_whitespace, "");
+        t.contains("@import")
+            || t.split("url(").skip(1).any(|rest| {
+                let rest = rest.trim_start_matches(['"', '\'']);
+                !rest.starts_with('#')
+            })
+            || t.contains("javascript:")
+            || t.contains("expression(")
+    };
+    loop {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| format!("non è un SVG leggibile ({e})"))?;
+        match &event {
+            Event::Eof => break,
+            Event::DocType(d)
+                if String::from_utf8_lossy(d)
+                    .to_ascii_uppercase()
+                    .contains("ENTITY") =>
+            {
+                return Err("dichiara entità XML (<!ENTITY>)".into());
+            }
+            Event::PI(pi)
+                if String::from_utf8_lossy(pi)
+                    .to_ascii_lowercase()
+                    .contains("stylesheet") =>
+            {
+                return Err("carica un foglio di stile (<?xml-stylesheet?>)".into());
+            }
+            Event::Start(e) | Event::Empty(e) => {
+                let local = String::from_utf8_lossy(e.local_name().as_ref()).to_ascii_lowercase();
+                saw_svg |= local == "svg";
+                if matches!(
+                    local.as_str(),
+                    "script"
+                        | "foreignobject"
+                        | "iframe"
+                        | "embed"
+                        | "object"
+                        | "handler"
+                        | "listener"
+                ) {
+                    return Err(format!("contiene l'elemento <{local}>"));
+                }
+                in_style = local == "style" && matches!(event, Event::Start(_));
+                for attr in e.attributes().with_checks(false) {
+                    let attr = attr.map_err(|e| format!("non è un SVG leggibile ({e})"))?;
+                    let key = String::from_utf8_lossy(attr.key.local_name().as_ref())
+                        .to_ascii_lowercase();
+                    let value = String::from_utf8_lossy(&attr.value).to_string();
+                    if key.starts_with("on") {
+                        return Err(format!("<{local}> ha l'attributo {key}, che esegue codice"));
+                    }
+                    if key == "href" || key == "src" {
+                        let v = value.trim().to_ascii_lowercase();
+                        let inert = v.starts_with('#')
+                            || ["png", "jpeg", "jpg", "gif", "webp"]
+                                .iter()
+                                .any(|t| v.starts_with(&format!("data:image/{t}")));
+                        if !inert {
+                            return Err(format!(
+                                "<{local}> rimanda a «{}»: un logo non carica né apre altro",
+                                crate::text::terminal_safe(value.trim())
+                            ));
+                        }
+                    }
+                    if key == "style" && css_loads(&value) {
+                        return Err(format!("<{local}> ha uno stile che carica altro"));
+                    }
+                }
+            }
+            Event::Text(_) | Event::CData(_) if in_style => {
+                let text = match &event {
+                    Event::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    Event::CData(t) => String::from_utf8_lossy(t).into_owned(),
+                    _ => String::new(),
+                };
+                if css_loads(&text) {
+                    return Err("il suo <style> carica altro".into());
+                }
+            }
+            Event::End(_) => in_style = false,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if saw_svg {
+        Ok(())
+    } else {
+        Err("non è un SVG: manca l'elemento <svg>".into())
     }
 }
 
@@ -123,5 +247,41 @@ mod tests {
         png.extend(200u32.to_be_bytes());
         png.extend(50u32.to_be_bytes());
         assert_eq!(png_size(&png), Some((200, 50)));
+    }
+
+    #[test]
+    fn a_logo_that_only_draws_passes() {
+        let ok = br##"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="120" height="40">
+<defs><linearGradient id="g"><stop offset="0" stop-color="#123"/></linearGradient></defs>
+<style>.a{fill:url(#g)}</style>
+<rect class="a" width="120" height="40" style="fill:url(#g)"/><use xlink:href="#g"/>
+<image href="data:image/png;base64,iVBORw0KGgo="/></svg>"##;
+        assert_eq!(svg_is_inert(ok), Ok(()));
+    }
+
+    #[test]
+    fn a_logo_that_runs_or_loads_is_refused() {
+        for bad in [
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><rect ONCLICK="x"/></svg>"#,
+            r#"<svg:svg xmlns:svg="http://www.w3.org/2000/svg"><svg:script>x</svg:script></svg:svg>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><SCRIPT>x</SCRIPT></svg>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><rect/></a></svg>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink"><a x:href=" JavaScript:alert(1)"/></svg>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><div/></foreignObject></svg>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><image href="https://tracker.example/x.png"/></svg>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/svg+xml;base64,PHN2Zz4="/></svg>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://x.example/a.css);</style></svg>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url( 'https://x.example/a')"/></svg>"#,
+            r#"<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>"#,
+            r#"<?xml-stylesheet href="https://x.example/a.css"?><svg xmlns="http://www.w3.org/2000/svg"/>"#,
+            "<html><body>not a logo</body></html>",
+            "<svg><rect></svg>",
+        ] {
+            assert!(svg_is_inert(bad.as_bytes()).is_err(), "{bad}");
+        }
     }
 }

@@ -595,7 +595,9 @@ impl Loaded {
         let mut laps = crate::timings::Laps::start();
         let config = Config::load(&opts.book)?;
         let config_text =
-            std::fs::read_to_string(opts.book.join(config::FILE_NAME)).unwrap_or_default();
+            crate::files::read_regular(&opts.book.join(config::FILE_NAME), config::MAX_FILE)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
         let output = opts
             .output
             .clone()

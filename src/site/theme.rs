@@ -12,6 +12,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use tera::{Context, Tera};
 
+/// The largest template of a theme read.
+const MAX_TEMPLATE: u64 = 1 << 20;
+/// The largest file of a theme's `static/` published (a font, an image).
+const MAX_STATIC: u64 = 16 << 20;
+
 /// The templates of a page's frame, and the variables base.html finds them
 /// in ([`Theme::frame`]).
 const FRAME: [(&str, &str); 2] = [
@@ -103,7 +108,15 @@ impl Theme {
             if !base.is_dir() {
                 continue;
             }
-            for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
+            // Hidden files and folders (`.git`, `.DS_Store`) are never
+            // part of the theme, nor published.
+            let walk = walkdir::WalkDir::new(&base)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                });
+            for entry in walk {
                 let entry =
                     entry.map_err(|e| BuildError::Template(format!("{}: {e}", base.display())))?;
                 if !entry.file_type().is_file() {
@@ -115,14 +128,18 @@ impl Theme {
                     .map(|c| c.as_os_str().to_string_lossy())
                     .collect::<Vec<_>>()
                     .join("/");
-                if name.starts_with('.') {
-                    continue;
-                }
+                let read =
+                    |max| crate::files::read_regular(entry.path(), max).map_err(io(entry.path()));
                 if is_template {
-                    let text = std::fs::read_to_string(entry.path()).map_err(io(entry.path()))?;
+                    let text = String::from_utf8(read(MAX_TEMPLATE)?).map_err(|_| {
+                        BuildError::Template(format!(
+                            "{}: il modello non è testo UTF-8",
+                            entry.path().display()
+                        ))
+                    })?;
                     templates.insert(name, text);
                 } else {
-                    statics.insert(name, std::fs::read(entry.path()).map_err(io(entry.path()))?);
+                    statics.insert(name, read(MAX_STATIC)?);
                 }
             }
         }

@@ -269,7 +269,7 @@ fn run_freeze(
         edition.info.date_text(),
         shown(&book.join(editions::DIR).join(&edition.info.data)),
         edition.entries.len(),
-        edition.info.atto
+        terminal_safe(&edition.info.atto)
     );
     println!("Non cambierà più: i prossimi import aggiornano la mappatura corrente, non questa edizione.");
     Ok(ExitCode::SUCCESS)

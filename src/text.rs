@@ -122,6 +122,17 @@ fn push_escaped(out: &mut String, c: char) {
     }
 }
 
+/// [`terminal_safe`] for a value that must be on one line: a newline or a
+/// tab shows as its picture (␊, ␉) too.
+pub fn one_line_safe(text: &str) -> String {
+    terminal_safe(
+        &text
+            .replace('\n', "␊")
+            .replace('\t', "␉")
+            .replace('\r', "␍"),
+    )
+}
+
 /// Text from a sheet made safe to print on a terminal: control characters
 /// (ESC starts the sequences that move the cursor, set the window title,
 /// ring the bell) become visible pictures, and the characters that reorder

@@ -6,6 +6,7 @@
 mod dati;
 mod ente;
 mod ui;
+pub(crate) mod url;
 
 pub use dati::{Dati, FREQUENCIES, THEMES};
 pub use ente::{Ente, Tappa};
@@ -317,8 +318,16 @@ impl Config {
     /// Reads `book.toml` from the book folder; a missing file gives defaults.
     pub fn load(book_dir: &Path) -> Result<Config, ConfigError> {
         let path = book_dir.join(FILE_NAME);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
+        let text = match crate::files::read_regular(&path, MAX_FILE) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|e| ConfigError::Invalid {
+                path: path.clone(),
+                line: 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count(),
+                column: 1,
+                message: "il file non è testo UTF-8: salvalo come UTF-8 dall'editor".into(),
+            })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(source) => return Err(ConfigError::Io { path, source }),
         };
@@ -410,28 +419,50 @@ impl Config {
             }
         }
         let e = &config.ente;
-        let urls = [
+        let mut urls: Vec<(String, &str, &str, url::Kind)> = vec![(
+            "[book] licence_url".into(),
+            "licence_url",
+            &config.book.licence_url,
+            url::Kind::Link,
+        )];
+        if let Some(u) = &config.book.site_url {
+            urls.push(("[book] site_url".into(), "site_url", u, url::Kind::Web));
+        }
+        for l in &config.footer {
+            urls.push((
+                format!("[[footer]] «{}»: url", l.name),
+                "url",
+                &l.url,
+                url::Kind::Link,
+            ));
+        }
+        for (key, value) in [
             ("sito", &e.sito),
             ("trasparenza", &e.trasparenza),
             ("accessibilita", &e.accessibilita),
             ("atto_url", &e.atto_url),
-        ];
-        for (key, value) in urls {
-            if let Some(url) = value.as_deref().filter(|u| !is_web_address(u)) {
-                return Err(invalid(
-                    find(key),
-                    format!("[ente] {key} = «{url}»: serve un indirizzo completo come «https://www.esempio.camcom.it/…»"),
-                ));
+        ] {
+            if let Some(u) = value {
+                urls.push((format!("[ente] {key}"), key, u, url::Kind::Web));
             }
         }
         for t in &e.percorso {
-            if !is_web_address(&t.url) {
+            urls.push((
+                format!("[ente] percorso «{}»: url", t.nome),
+                "percorso",
+                &t.url,
+                url::Kind::Web,
+            ));
+        }
+        for (what, key, value, kind) in urls {
+            if let Some(why) = url::problem(value, kind) {
+                let at = match key_offset_of_value(text, value) {
+                    0 => find(key),
+                    n => n,
+                };
                 return Err(invalid(
-                    find("percorso"),
-                    format!(
-                        "[ente] percorso: «{}» ha l'indirizzo «{}»: serve un indirizzo completo",
-                        t.nome, t.url
-                    ),
+                    at,
+                    format!("{what} = «{}»: {why}", crate::text::one_line_safe(value)),
                 ));
             }
         }
@@ -537,12 +568,18 @@ impl Config {
     }
 }
 
-/// An absolute web address.
-fn is_web_address(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace))
+/// The offset of the first line whose text holds `value` as a TOML
+/// string (`"value"`); 0 when none does (written another way).
+fn key_offset_of_value(text: &str, value: &str) -> usize {
+    let written = toml::Value::String(value.to_string()).to_string();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.contains(&written) && !line.trim_start().starts_with('#') {
+            return offset + (line.len() - line.trim_start().len());
+        }
+        offset += line.len();
+    }
+    0
 }
 
 /// The offset of the first line that sets `key` (`key = …`), ignoring

@@ -33,6 +33,12 @@ pub enum EditionError {
     Empty,
     #[error("--atto è vuoto: scrivi l'atto che ha adottato la mappatura, per esempio «Delibera di Giunta n. 12 del 28/01/2026»")]
     NoAct,
+    #[error("--atto «{0}»: contiene un carattere di controllo (un a capo, una tabulazione, un codice del terminale): scrivi l'atto su una riga, per esempio «Delibera di Giunta n. 12 del 28/01/2026»")]
+    ActControl(String),
+    #[error("--atto: {0} caratteri sono troppi per il nome di un atto (al massimo 500)")]
+    ActTooLong(usize),
+    #[error("--url «{url}»: {why}. Nessuna edizione è stata registrata.")]
+    BadUrl { url: String, why: String },
     #[error(transparent)]
     Content(#[from] crate::content::ContentError),
     #[error(transparent)]
@@ -99,6 +105,27 @@ pub fn freeze(
     };
     if info.atto.is_empty() {
         return Err(EditionError::NoAct);
+    }
+    if info
+        .atto
+        .chars()
+        .any(|c| c.is_control() || crate::text::is_bidi_control(c))
+    {
+        return Err(EditionError::ActControl(crate::text::one_line_safe(
+            &info.atto,
+        )));
+    }
+    let length = info.atto.chars().count();
+    if length > 500 {
+        return Err(EditionError::ActTooLong(length));
+    }
+    if let Some(url) = &info.atto_url {
+        if let Some(why) = crate::config::url::problem(url, crate::config::url::Kind::Web) {
+            return Err(EditionError::BadUrl {
+                url: crate::text::one_line_safe(url),
+                why,
+            });
+        }
     }
     let dir = book.join(DIR);
     let target = dir.join(&info.data);
@@ -253,6 +280,20 @@ pub fn freeze_book(
     freeze(book, info, &content, options, files).map(|e| (e, notes))
 }
 
+/// The largest `mappa.json` read: about 4 KB for each of 30,000
+/// processes, author text included. A bigger one is not an edition
+/// `manuale` wrote, and reading it would take gigabytes.
+const MAX_MAP: u64 = 128 << 20;
+
+/// A file of an edition as text: a regular file, of at most `max` bytes.
+fn read_text(path: &Path, max: u64) -> Result<String, EditionError> {
+    let bytes = crate::files::read_regular(path, max).map_err(io(path))?;
+    String::from_utf8(bytes).map_err(|_| EditionError::Malformed {
+        path: path.to_path_buf(),
+        message: "il file non è testo UTF-8".into(),
+    })
+}
+
 /// Every edition of the book, oldest first; none when there is no folder.
 pub fn load(book: &Path) -> Result<Vec<Edition>, EditionError> {
     let dir = book.join(DIR);
@@ -277,7 +318,7 @@ pub fn load(book: &Path) -> Result<Vec<Edition>, EditionError> {
             ));
         }
         let info_path = path.join(INFO);
-        let text = std::fs::read_to_string(&info_path).map_err(io(&info_path))?;
+        let text = read_text(&info_path, crate::config::MAX_FILE)?;
         let info: Info = toml::from_str(&text).map_err(|e| EditionError::Malformed {
             path: info_path.clone(),
             message: e.message().to_string(),
@@ -289,7 +330,7 @@ pub fn load(book: &Path) -> Result<Vec<Edition>, EditionError> {
             )));
         }
         let map_path = path.join(MAP);
-        let text = std::fs::read_to_string(&map_path).map_err(io(&map_path))?;
+        let text = read_text(&map_path, MAX_MAP)?;
         let list: Vec<Entry> =
             serde_json::from_str(&text).map_err(|e| EditionError::Malformed {
                 path: map_path.clone(),

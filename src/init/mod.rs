@@ -24,6 +24,8 @@ pub enum InitError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("--ente «{name}»: il nome dell'ente va scritto su una riga, senza a capo, tabulazioni o caratteri di controllo (trovato U+{code:04X}). Nessun manuale è stato creato.")]
+    Chamber { name: String, code: u32 },
     #[error("{path}: il foglio non si trova: {source}")]
     Sheet {
         path: PathBuf,
@@ -49,24 +51,91 @@ pub struct Created {
     pub sheet: Option<PathBuf>,
 }
 
-/// Creates the book.
+/// Creates the book: first beside `dir`, in a folder of its own, then moved
+/// into place whole, so that a failed `init` (a sheet that is not there, a
+/// full disk) leaves nothing that would block trying again.
 pub fn run(opts: &Options) -> Result<Created, InitError> {
     let dir = &opts.dir;
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| InitError::Io { path, source }
     };
-    match std::fs::read_dir(dir) {
+    let chamber = match &opts.chamber {
+        Some(c) => {
+            let c = c.trim();
+            if let Some(bad) = c
+                .chars()
+                .find(|&ch| ch.is_control() || crate::text::is_bidi_control(ch))
+            {
+                return Err(InitError::Chamber {
+                    name: crate::text::one_line_safe(c),
+                    code: u32::from(bad),
+                });
+            }
+            c.to_string()
+        }
+        None => String::new(),
+    };
+    let chamber = if chamber.is_empty() {
+        "Camera di commercio di …".to_string()
+    } else {
+        chamber
+    };
+    let existed = match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
                 return Err(InitError::NotEmpty { path: dir.clone() });
             }
+            true
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir).map_err(io(dir))?;
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
         Err(e) => return Err(io(dir)(e)),
+    };
+    if let Some(from) = &opts.sheet {
+        if let Err(source) = std::fs::metadata(from).and_then(|m| {
+            if m.is_file() {
+                Ok(())
+            } else {
+                Err(std::io::Error::other("non è un file"))
+            }
+        }) {
+            return Err(InitError::Sheet {
+                path: from.clone(),
+                source,
+            });
+        }
     }
+    // Beside the book, on the same disk, so that the move is a rename.
+    let at = if existed {
+        std::fs::canonicalize(dir).map_err(io(dir))?
+    } else {
+        dir.clone()
+    };
+    if let Some(parent) = at.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    let stage = crate::files::sibling(&at, "init");
+    // Only a killed `init` with this process number left one.
+    let _ = std::fs::remove_dir_all(&stage);
+    std::fs::create_dir(&stage).map_err(io(&stage))?;
+    let made = fill(opts, &chamber, &stage).and_then(|sheet| {
+        place(&stage, &at, existed).map_err(io(dir))?;
+        Ok(sheet)
+    });
+    let _ = std::fs::remove_dir_all(&stage);
+    Ok(Created {
+        dir: dir.clone(),
+        sheet: made?,
+    })
+}
+
+/// Writes the new book into `stage`; returns the sheet as `book.toml`
+/// names it.
+fn fill(opts: &Options, chamber: &str, stage: &Path) -> Result<Option<PathBuf>, InitError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| InitError::Io { path, source }
+    };
     let sheet_rel = match &opts.sheet {
         Some(from) => {
             let name = from.file_name().map_or_else(
@@ -74,8 +143,8 @@ pub fn run(opts: &Options) -> Result<Created, InitError> {
                 |n| n.to_string_lossy().into_owned(),
             );
             let rel = PathBuf::from("data").join(name);
-            std::fs::create_dir_all(dir.join("data")).map_err(io(&dir.join("data")))?;
-            std::fs::copy(from, dir.join(&rel)).map_err(|source| InitError::Sheet {
+            std::fs::create_dir_all(stage.join("data")).map_err(io(&stage.join("data")))?;
+            std::fs::copy(from, stage.join(&rel)).map_err(|source| InitError::Sheet {
                 path: from.clone(),
                 source,
             })?;
@@ -83,33 +152,65 @@ pub fn run(opts: &Options) -> Result<Created, InitError> {
         }
         None => None,
     };
-    let chamber = opts
-        .chamber
-        .clone()
-        .unwrap_or_else(|| "Camera di commercio di …".to_string());
-    let toml_string = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+    // Inside the template's double quotes: a TOML basic string's escapes.
+    let toml_string = |s: &str| {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '"' => out.push_str("\\\""),
+                c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+                c => out.push(c),
+            }
+        }
+        out
+    };
     let sheet_name = sheet_rel.as_ref().map_or_else(
         || "data/mappatura-processi.xlsx".to_string(),
-        |p| p.display().to_string(),
+        |p| p.to_string_lossy().replace('\\', "/"),
     );
     let text = BOOK_TOML
-        .replace("{{CHAMBER}}", &toml_string(&chamber))
+        .replace("{{CHAMBER}}", &toml_string(chamber))
         .replace("{{SHEET}}", &toml_string(&sheet_name))
         .replace("{{THEME}}", THEME);
-    let toml_path = dir.join(config::FILE_NAME);
+    let toml_path = stage.join(config::FILE_NAME);
+    // What is written must read back: the user's next command reads it.
+    config::Config::parse(&toml_path, &text).map_err(|e| InitError::Io {
+        path: toml_path.clone(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
     std::fs::write(&toml_path, text).map_err(io(&toml_path))?;
     for sub in ["content", "data"] {
-        std::fs::create_dir_all(dir.join(sub)).map_err(io(&dir.join(sub)))?;
+        std::fs::create_dir_all(stage.join(sub)).map_err(io(&stage.join(sub)))?;
     }
-    let theme = dir.join("themes").join(THEME);
+    let theme = stage.join("themes").join(THEME);
     for sub in ["templates", "static"] {
         std::fs::create_dir_all(theme.join(sub)).map_err(io(&theme.join(sub)))?;
     }
     std::fs::write(theme.join("LEGGIMI.txt"), THEME_README).map_err(io(&theme))?;
-    Ok(Created {
-        dir: dir.clone(),
-        sheet: sheet_rel,
-    })
+    Ok(sheet_rel)
+}
+
+/// Moves the staged book to `dir`: the whole folder when `dir` is new, its
+/// entries when `dir` is the user's empty folder (kept, never removed).
+fn place(stage: &Path, dir: &Path, existed: bool) -> std::io::Result<()> {
+    if !existed {
+        return std::fs::rename(stage, dir);
+    }
+    let mut moved = Vec::new();
+    for entry in std::fs::read_dir(stage)? {
+        let entry = entry?;
+        let to = dir.join(entry.file_name());
+        if let Err(e) = std::fs::rename(entry.path(), &to) {
+            // Put back what was moved: the folder stays as empty as it was.
+            for (from, to) in moved.into_iter().rev() {
+                let _ = std::fs::rename(to, from);
+            }
+            return Err(e);
+        }
+        moved.push((entry.path(), to));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

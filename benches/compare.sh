@@ -40,7 +40,7 @@ for what in content book; do
   if diff -r "$work/old/$what" "$work/new/$what" >/dev/null; then
     echo "$what/: identici"
   else
-    echo "$what/: DIVERSI"; diff -rq "$work/old/$what" "$work/new/$what" | head -5; same=1
+    echo "$what/: DIVERSI"; { diff -rq "$work/old/$what" "$work/new/$what" || true; } | head -5; same=1
   fi
 done
 for f in import check.txt check.json; do

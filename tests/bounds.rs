@@ -338,3 +338,58 @@ fn an_xlsx_with_a_cell_a_million_rows_down_is_refused_in_seconds() {
         stdout(&out)
     );
 }
+
+/// The texts of the `<li>` of the steps of a process page, in order, each
+/// up to its first nested list.
+fn step_items(html: &str) -> Vec<String> {
+    let steps = &html[html.find("campo campo-steps").expect("steps")..];
+    let steps = &steps[..steps.find("campo campo-responsible").unwrap_or(steps.len())];
+    steps
+        .split("<li")
+        .skip(1)
+        .map(|li| {
+            let li = &li[li.find('>').map_or(0, |i| i + 1)..];
+            let end = ["<ol", "<ul", "</li>"]
+                .iter()
+                .filter_map(|t| li.find(t))
+                .min()
+                .unwrap_or(li.len());
+            text(&li[..end])
+        })
+        .collect()
+}
+
+#[test]
+fn groups_of_steps_read_as_written_on_the_published_page() {
+    let b = Book::built();
+    // Line 228 of the bundled sheet: `lettera a): 1. … Deputazione lettera b): 1. …`.
+    let items = step_items(&b.read("book/processi/C2.8.1.1.html"));
+    assert_eq!(
+        items,
+        [
+            "lettera a):",
+            "sorveglianza sedute",
+            "rilevazione eventuali violazioni (su segnalazione del Comitato o d'ufficio)",
+            "adozione provvedimento finale da parte della Deputazione",
+            "lettera b):",
+            "ricezione prezzi accertati dal Comitato",
+            "compilazione e pubblicazione listino settimanale",
+        ]
+    );
+    // Line 188: `a): 1) … 2) … 3) …; b): pubblicità …`.
+    let items = step_items(&b.read("book/processi/C1.2.3.1.html"));
+    assert_eq!(
+        items[..4],
+        [
+            "a):",
+            "ricezione della richiesta (telefono, mail),",
+            "esame,",
+            "erogazione dell'assistenza;"
+        ]
+    );
+    assert!(
+        items[4].starts_with("b): pubblicità dei servizi del cassetto digitale"),
+        "{items:?}"
+    );
+    assert_eq!(items.len(), 5, "{items:?}");
+}

@@ -286,14 +286,17 @@ const LABELS: [&str; 7] = [
 
 /// A labelled marker at byte `at`: a word of [`LABELS`], spaces, a letter or
 /// a number of up to three digits, then `)`, `):` or `:`. Gives the mark,
-/// the label (lowercase) and whether the count is of letters.
-fn label_at(text: &str, at: usize) -> Option<(Mark, String, bool)> {
+/// the label and whether the count is of letters.
+fn label_at(text: &str, at: usize) -> Option<(Mark, &'static str, bool)> {
     let rest = &text[at..];
     let word_len = rest
         .find(|c: char| !c.is_alphabetic())
         .unwrap_or(rest.len());
-    let word = rest[..word_len].to_lowercase();
-    if !LABELS.contains(&word.as_str()) || !boundary_before(text, at) {
+    // Without a String for every word of every cell.
+    let word = *LABELS
+        .iter()
+        .find(|l| l.eq_ignore_ascii_case(&rest[..word_len]))?;
+    if !boundary_before(text, at) {
         return None;
     }
     let after = &rest[word_len..];
@@ -342,12 +345,19 @@ fn label_at(text: &str, at: usize) -> Option<(Mark, String, bool)> {
 /// `lettera a): … lettera b): …`, `fase A: … fase B: …`: the same word
 /// before markers that count up from `a` or `1`. At least two make a list.
 fn find_labelled(text: &str) -> Option<(Kind, Vec<Mark>)> {
+    // Only where a label can start: its first letter (ASCII, so always at
+    // a character's start).
     let starts = text
-        .char_indices()
-        .filter(|&(i, c)| c.is_alphabetic() && boundary_before(text, i))
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| {
+            LABELS
+                .iter()
+                .any(|l| l.as_bytes()[0] == b.to_ascii_lowercase())
+        })
         .map(|(i, _)| i);
     let mut marks: Vec<Mark> = Vec::new();
-    let mut style: Option<(String, bool)> = None;
+    let mut style: Option<(&str, bool)> = None;
     for at in starts {
         if marks.last().is_some_and(|m| at < m.end) {
             continue;

@@ -145,6 +145,32 @@ fn importing_eighty_thousand_rows_of_one_heading_takes_seconds() {
     assert!(page.contains("A1.1.1"), "{page}");
 }
 
+#[test]
+fn two_hundred_thousand_rows_under_sixteen_thousand_headers_are_checked_in_seconds() {
+    // Each row once went over every extra column, and the extra columns
+    // each over every row: rows times columns.
+    let b = Book::new();
+    let mut text = String::from(HEADER);
+    for i in 0..16_378 {
+        text.push_str(&format!("\tx{i}"));
+    }
+    text.push('\n');
+    text.push_str(&"A1.1.1 x\tn\n".repeat(200_000));
+    std::fs::write(b.join("larga.tsv"), text).unwrap();
+    let (out, took) = run_within(&b, &["check", "larga.tsv"], GUARD);
+    assert!(out.status.success(), "{took:?} {}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("larga.tsv (UTF-8, tabulazioni): 200000 righe"),
+        "{took:?}"
+    );
+    assert!(
+        text.contains("colonna «x16377» non prevista dalla mappatura (0 celle piene)"),
+        "{}",
+        &text[..800.min(text.len())]
+    );
+}
+
 /// A zip of `files`, each `(name, text)`, the first stored, the rest
 /// deflated: how an `.ods` (`mimetype` first) or an `.xlsx` is made.
 fn zipped(files: &[(&str, String)]) -> Vec<u8> {

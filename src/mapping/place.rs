@@ -58,7 +58,9 @@ impl Builder {
 
     pub(super) fn record(&self, row: &Row) -> Record {
         let mut extra = BTreeMap::new();
-        for &i in &self.columns.extra {
+        // The extra columns are in order: only those the row reaches.
+        let reached = self.columns.extra.partition_point(|&i| i < row.cells.len());
+        for &i in &self.columns.extra[..reached] {
             if let Some(v) = row.cells.get(i) {
                 extra.insert(self.columns.headers[i].clone(), v.clone());
             }

@@ -1,5 +1,7 @@
 //! Step lists squeezed into one cell (`1. … 2. …`, `1) …`, `a) … b) …`,
-//! `- … - …`) found and turned into nested lists.
+//! `- … - …`, and groups headed by a label kept as written, `a): 1) … b):
+//! …` or `lettera a): 1. … lettera b): 1. …`) found and turned into nested
+//! lists.
 //!
 //! The detector only splits the text: every character of the cell survives in
 //! the intro, the markers or the item texts, so nothing a chamber wrote is
@@ -23,6 +25,10 @@ pub enum Kind {
     Dash,
     /// One item per line of a cell (Alt+Enter in the spreadsheet).
     Lines,
+    /// Groups headed by a label kept as written, a counted marker followed
+    /// by a colon or after a word that names it: `a): …  b): …`,
+    /// `lettera a): 1. … lettera b): 1. …`, `fase A: …  fase B: …`.
+    Labels,
 }
 
 /// A cell's text: an introduction, then possibly a list.
@@ -75,6 +81,7 @@ fn parse_at(text: &str, field: Field, depth: usize) -> Steps {
         find_counted(text, Kind::Number),
         find_counted(text, Kind::Letter),
         find_dashes(text, field == Field::Steps && depth == 0),
+        find_labelled(text),
     ];
     // Lines of their own (Alt+Enter between steps) are items, unless the
     // lines are already numbered or lettered.
@@ -88,13 +95,22 @@ fn parse_at(text: &str, field: Field, depth: usize) -> Steps {
     }
     // The list whose first marker comes first is the outer one: in
     // `a) Budget: 1. … 2. … b) Obiettivi: 1. …` the letters hold the numbers.
-    let Some((kind, marks)) = candidates
+    let Some((mut kind, mut marks)) = candidates
         .into_iter()
         .flatten()
         .min_by_key(|(_, marks)| marks[0].start)
     else {
         return plain;
     };
+    // `a): 1) … b): …`: the colon closes the label, not the item's text.
+    if matches!(kind, Kind::Number | Kind::Letter) && colon_after(text, marks[0].end).is_some() {
+        kind = Kind::Labels;
+        for m in &mut marks {
+            if let Some(end) = colon_after(text, m.end) {
+                m.end = end;
+            }
+        }
+    }
     let intro = text[..marks[0].start].trim().to_string();
     let mut items = Vec::with_capacity(marks.len());
     for (i, m) in marks.iter().enumerate() {
@@ -179,7 +195,7 @@ fn marker_at(text: &str, at: usize, kind: Kind, style: Option<u8>) -> Option<(Ma
             }
             (u32::from(b.to_ascii_lowercase() - b'a') + 1, at + 1)
         }
-        Kind::Dash | Kind::Lines => return None,
+        Kind::Dash | Kind::Lines | Kind::Labels => return None,
     };
     let punct = *bytes.get(i)?;
     let allowed: &[u8] = match kind {
@@ -253,6 +269,117 @@ fn find_counted(text: &str, kind: Kind) -> Option<(Kind, Vec<Mark>)> {
     }
     // `1. Nel caso…` with no `2.` is prose, not a list.
     (marks.len() >= 2).then_some((kind, marks))
+}
+
+/// The end of a colon at `at`, after spaces.
+fn colon_after(text: &str, at: usize) -> Option<usize> {
+    let rest = &text[at..];
+    let spaces = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
+    rest[spaces..].starts_with(':').then_some(at + spaces + 1)
+}
+
+/// Words that name a group of steps before its marker (`lettera a)`,
+/// `punto 1):`, `fase A:`).
+const LABELS: [&str; 7] = [
+    "lettera", "punto", "fase", "parte", "caso", "ipotesi", "sezione",
+];
+
+/// A labelled marker at byte `at`: a word of [`LABELS`], spaces, a letter or
+/// a number of up to three digits, then `)`, `):` or `:`. Gives the mark,
+/// the label and whether the count is of letters.
+fn label_at(text: &str, at: usize) -> Option<(Mark, &'static str, bool)> {
+    let rest = &text[at..];
+    let word_len = rest
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(rest.len());
+    // Without a String for every word of every cell.
+    let word = *LABELS
+        .iter()
+        .find(|l| l.eq_ignore_ascii_case(&rest[..word_len]))?;
+    if !boundary_before(text, at) {
+        return None;
+    }
+    let after = &rest[word_len..];
+    let spaces = after.len() - after.trim_start_matches([' ', '\u{a0}']).len();
+    if spaces == 0 {
+        return None;
+    }
+    let start = at + word_len + spaces;
+    let bytes = text.as_bytes();
+    let mut i = start;
+    let (value, letter) = if bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+        i += 1;
+        (
+            u32::from(bytes[start].to_ascii_lowercase() - b'a') + 1,
+            true,
+        )
+    } else {
+        while i < bytes.len() && bytes[i].is_ascii_digit() && i - start < 3 {
+            i += 1;
+        }
+        if i == start || bytes[start] == b'0' {
+            return None;
+        }
+        (text[start..i].parse().ok()?, false)
+    };
+    let end = match bytes.get(i) {
+        Some(b')') => colon_after(text, i + 1).unwrap_or(i + 1),
+        Some(b':') => i + 1,
+        _ => return None,
+    };
+    // `punto 1):5` is not a label either.
+    if bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    Some((
+        Mark {
+            start: at,
+            end,
+            value,
+        },
+        word,
+        letter,
+    ))
+}
+
+/// `lettera a): … lettera b): …`, `fase A: … fase B: …`: the same word
+/// before markers that count up from `a` or `1`. At least two make a list.
+fn find_labelled(text: &str) -> Option<(Kind, Vec<Mark>)> {
+    // Only where a label can start: its first letter (ASCII, so always at
+    // a character's start).
+    let starts = text
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| {
+            LABELS
+                .iter()
+                .any(|l| l.as_bytes()[0] == b.to_ascii_lowercase())
+        })
+        .map(|(i, _)| i);
+    let mut marks: Vec<Mark> = Vec::new();
+    let mut style: Option<(&str, bool)> = None;
+    for at in starts {
+        if marks.last().is_some_and(|m| at < m.end) {
+            continue;
+        }
+        let Some((m, word, letter)) = label_at(text, at) else {
+            continue;
+        };
+        match &style {
+            None if m.value == 1 => {
+                style = Some((word, letter));
+                marks.push(m);
+            }
+            Some((w, l)) if *w == word && *l == letter => {
+                let last = marks[marks.len() - 1].value;
+                if m.value == last + 1 {
+                    marks.push(m);
+                }
+            }
+            _ => {}
+        }
+    }
+    (marks.len() >= 2).then_some((Kind::Labels, marks))
 }
 
 /// `- Studio - Focus - Confronto` (a leading dash) anywhere; `Ricezione -
@@ -344,10 +471,29 @@ impl Steps {
         }
         let Some(list) = &self.list else { return };
         for item in &list.items {
+            if list.kind == Kind::Labels {
+                // The label heads its group; the group's list is indented
+                // under the label's text, not under the label's length.
+                let line = format!(
+                    "{pad}- {} {}",
+                    item.marker,
+                    escape_markdown(&item.body.intro)
+                );
+                let _ = writeln!(out, "{}", line.trim_end());
+                if let Some(sub) = &item.body.list {
+                    out.push('\n');
+                    let rest = Steps {
+                        intro: String::new(),
+                        list: Some(sub.clone()),
+                    };
+                    rest.write_markdown(out, indent + 2);
+                }
+                continue;
+            }
             let bullet = match list.kind {
                 Kind::Number => format!("{}. ", item.value),
                 Kind::Letter => format!("- {} ", item.marker),
-                Kind::Dash | Kind::Lines => "- ".to_string(),
+                Kind::Dash | Kind::Lines | Kind::Labels => "- ".to_string(),
             };
             let child_indent = indent + bullet.len();
             let first = escape_markdown(&item.body.intro);
@@ -385,6 +531,7 @@ impl Steps {
             Kind::Number => ("<ol>", "</ol>"),
             Kind::Letter => ("<ol type=\"a\">", "</ol>"),
             Kind::Dash | Kind::Lines => ("<ul>", "</ul>"),
+            Kind::Labels => ("<ul class=\"gruppi\">", "</ul>"),
         };
         out.push_str(open);
         for (i, item) in list.items.iter().enumerate() {
@@ -396,7 +543,18 @@ impl Steps {
             } else {
                 out.push_str("<li>");
             }
-            item.body.write_html(out);
+            if list.kind == Kind::Labels {
+                // The label as written heads the group.
+                let headed = Steps {
+                    intro: format!("{} {}", item.marker, item.body.intro)
+                        .trim()
+                        .to_string(),
+                    list: item.body.list.clone(),
+                };
+                headed.write_html(out);
+            } else {
+                item.body.write_html(out);
+            }
             out.push_str("</li>");
         }
         out.push_str(close);
@@ -574,6 +732,139 @@ mod tests {
         // Numbered lines stay a numbered list.
         let s = parse("1. uno\n2. due", Field::Steps);
         assert_eq!(s.list.unwrap().kind, Kind::Number);
+    }
+
+    /// The labels of a list of groups, and each group's item texts.
+    fn groups(s: &Steps) -> Vec<(String, String, Vec<String>)> {
+        let list = s.list.as_ref().expect("a list");
+        assert_eq!(list.kind, Kind::Labels, "{s:?}");
+        list.items
+            .iter()
+            .map(|i| (i.marker.clone(), i.body.intro.clone(), items(&i.body)))
+            .collect()
+    }
+
+    #[test]
+    fn a_label_with_a_colon_heads_its_group_line_188() {
+        let text = "a): 1) ricezione della richiesta (telefono, mail), 2) esame, 3) erogazione dell'assistenza; b): pubblicità dei servizi del cassetto digitale agli utenti presso lo sportello (con distribuzione di materiale, promozione tramite il sito internet";
+        let s = parse(text, Field::Steps);
+        assert_eq!(s.intro, "");
+        let g = groups(&s);
+        assert_eq!(g.len(), 2);
+        assert_eq!((g[0].0.as_str(), g[0].1.as_str()), ("a):", ""));
+        assert_eq!(
+            g[0].2,
+            [
+                "ricezione della richiesta (telefono, mail),",
+                "esame,",
+                "erogazione dell'assistenza;"
+            ]
+        );
+        assert_eq!(g[1].0, "b):");
+        assert!(g[1].1.starts_with("pubblicità dei servizi"), "{:?}", g[1]);
+        assert_lossless(text, &s);
+        let html = s.to_html();
+        assert!(
+            html.starts_with("<ul class=\"gruppi\"><li><p>a):</p><ol><li>ricezione della richiesta (telefono, mail),</li>"),
+            "{html}"
+        );
+        assert!(html.contains("<li>b): pubblicità dei servizi"), "{html}");
+        assert!(!html.contains("<p>:</p>"), "{html}");
+    }
+
+    #[test]
+    fn a_word_before_the_marker_stays_with_its_label_line_228() {
+        let text = "lettera a): 1. sorveglianza sedute 2. rilevazione eventuali violazioni (su segnalazione del Comitato o d'ufficio) 3. adozione provvedimento finale da parte della Deputazione lettera b): 1. ricezione prezzi accertati dal Comitato 2. compilazione e pubblicazione listino settimanale";
+        let s = parse(text, Field::Steps);
+        assert_eq!(s.intro, "");
+        let g = groups(&s);
+        assert_eq!(
+            g,
+            [
+                (
+                    "lettera a):".to_string(),
+                    String::new(),
+                    vec![
+                        "sorveglianza sedute".to_string(),
+                        "rilevazione eventuali violazioni (su segnalazione del Comitato o d'ufficio)".to_string(),
+                        "adozione provvedimento finale da parte della Deputazione".to_string(),
+                    ]
+                ),
+                (
+                    "lettera b):".to_string(),
+                    String::new(),
+                    vec![
+                        "ricezione prezzi accertati dal Comitato".to_string(),
+                        "compilazione e pubblicazione listino settimanale".to_string(),
+                    ]
+                ),
+            ]
+        );
+        assert_lossless(text, &s);
+        assert_eq!(
+            s.to_markdown(),
+            "- lettera a):\n\n  1. sorveglianza sedute\n  2. rilevazione eventuali violazioni (su segnalazione del Comitato o d'ufficio)\n  3. adozione provvedimento finale da parte della Deputazione\n- lettera b):\n\n  1. ricezione prezzi accertati dal Comitato\n  2. compilazione e pubblicazione listino settimanale"
+        );
+    }
+
+    #[test]
+    fn labelled_groups_of_other_words_and_counts() {
+        // A numbered label holding letters.
+        let text = "punto 1): a) verifica della domanda b) richiesta di integrazioni punto 2): a) istruttoria b) adozione del provvedimento";
+        let s = parse(text, Field::Steps);
+        let g = groups(&s);
+        assert_eq!(g[0].0, "punto 1):");
+        assert_eq!(
+            g[0].2,
+            ["verifica della domanda", "richiesta di integrazioni"]
+        );
+        assert_eq!(g[1].0, "punto 2):");
+        assert_eq!(g[1].2, ["istruttoria", "adozione del provvedimento"]);
+        assert_lossless(text, &s);
+        // A letter after the word and a colon alone.
+        let text = "Fase A: 1. raccolta delle proposte 2. verifica di coerenza Fase B: 1. approvazione della Giunta 2. pubblicazione sul sito";
+        let s = parse(text, Field::Steps);
+        let g = groups(&s);
+        assert_eq!(g[0].0, "Fase A:");
+        assert_eq!(g[0].2, ["raccolta delle proposte", "verifica di coerenza"]);
+        assert_eq!(g[1].0, "Fase B:");
+        assert_eq!(
+            g[1].2,
+            ["approvazione della Giunta", "pubblicazione sul sito"]
+        );
+        assert_lossless(text, &s);
+        // A label with words of its own keeps them as its group's heading.
+        let text =
+            "lettera a) Budget: 1. raccolta 2. approvazione lettera b) Obiettivi: 1. proposte";
+        let g = groups(&parse(text, Field::Steps));
+        assert_eq!(
+            (g[0].0.as_str(), g[0].1.as_str()),
+            ("lettera a)", "Budget:")
+        );
+        assert_eq!(
+            (g[1].0.as_str(), g[1].1.as_str()),
+            ("lettera b)", "Obiettivi: 1. proposte")
+        );
+        let html = parse(text, Field::Steps).to_html();
+        assert!(
+            html.contains("<li><p>lettera a) Budget:</p><ol><li>raccolta</li>"),
+            "{html}"
+        );
+        // A label alone, or not counting from `a`, is prose.
+        for text in [
+            "Verifica dei requisiti di cui al punto 1) del regolamento",
+            "Come previsto alla lettera b) e alla lettera c) dell'art. 2",
+            "Fase B: approvazione",
+        ] {
+            let s = parse(text, Field::Steps);
+            assert!(s.list.is_none(), "{text} → {s:?}");
+        }
+        // `a) Budget: …` keeps its letters: the colon is the heading's.
+        let s = parse(
+            "a) Budget: 1. raccolta 2. approvazione b) Obiettivi",
+            Field::Steps,
+        );
+        assert_eq!(s.list.unwrap().kind, Kind::Letter);
     }
 
     #[test]

@@ -51,17 +51,22 @@ pub(super) fn before_header(row: &Row) -> Option<Diagnostic> {
 /// Columns the mapping does not know, kept and published.
 pub(super) fn extra_columns(columns: &Columns, sheet: &Sheet) -> Vec<Diagnostic> {
     let line = columns.header_line;
+    // The filled cells of every column in one pass over the rows, not one
+    // pass per column: 16,384 columns of 100,000 rows took seconds.
+    let mut filled = vec![0usize; columns.headers.len()];
+    for r in sheet.rows.iter().filter(|r| r.line > line) {
+        for (n, c) in filled.iter_mut().zip(&r.cells) {
+            if !c.is_empty() {
+                *n += 1;
+            }
+        }
+    }
     columns
         .extra
         .iter()
         .map(|&i| {
             let header = &columns.headers[i];
-            let filled = sheet
-                .rows
-                .iter()
-                .filter(|r| r.line > line)
-                .filter(|r| r.cells.get(i).is_some_and(|c| !c.is_empty()))
-                .count();
+            let filled = filled.get(i).copied().unwrap_or(0);
             Diagnostic::new(
                 Kind::ExtraColumn,
                 line,

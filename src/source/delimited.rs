@@ -4,7 +4,7 @@
 //! ends, and the line each row starts on.
 
 use super::bounds::Budget;
-use super::sheet::{Row, Sheet, SourceError};
+use super::sheet::{Row, Sheet, SourceError, MAX_COLUMNS};
 use std::path::Path;
 
 /// Reads delimited text: decodes it, finds the delimiter, splits rows.
@@ -103,9 +103,9 @@ fn delimited(path: &Path, text: &str, delimiter: u8) -> Result<Vec<Row>, SourceE
     Ok(rows)
 }
 
-/// Excel's largest number of columns: a line with more separators than this
-/// is not a sheet, and reading it whole would take memory without bound.
-const MAX_COLUMNS: usize = 16_384;
+// A line with more separators than Excel's largest number of columns
+// (MAX_COLUMNS) is not a sheet, and reading it whole would take memory
+// without bound.
 
 /// The first line with more than [`MAX_COLUMNS`] of any separator.
 fn overlong_line(text: &str) -> Option<usize> {

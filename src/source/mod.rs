@@ -16,7 +16,7 @@ mod delimited;
 mod sheet;
 mod workbook;
 
-pub use sheet::{Row, Sheet, SourceError, MAX_FILE, MAX_HOLD};
+pub use sheet::{Row, Sheet, SourceError, MAX_COLUMNS, MAX_FILE, MAX_HOLD, MAX_ROWS};
 pub use workbook::serve_child;
 
 use std::borrow::Cow;

@@ -79,10 +79,11 @@ pub enum SourceError {
     NotAFile { path: PathBuf, what: &'static str },
     #[error(
         "{path}: il foglio è troppo grande per una mappatura dei processi ({what}; il massimo è \
-         {limit} MB di file e {hold} MB fra testo e celle, più di 300.000 righe). Controlla di \
-         aver scelto il file giusto.",
+         {limit} MB di file, {hold} MB fra testo e celle e {rows} righe). Controlla di aver \
+         scelto il file giusto.",
         limit = MAX_FILE >> 20,
-        hold = MAX_HOLD >> 20
+        hold = MAX_HOLD >> 20,
+        rows = "500.000"
     )]
     TooBig { path: PathBuf, what: String },
 }
@@ -93,3 +94,9 @@ pub const MAX_FILE: u64 = 128 << 20;
 /// each row and 48 for each cell (what they take in memory besides their
 /// text, allocator included). A map of 100,000 processes holds about 90 MB.
 pub const MAX_HOLD: usize = 192 << 20;
+/// The most rows a sheet may have, blank ones included: five times a map
+/// of 100,000 processes, far from the million rows a workbook can repeat
+/// from one line of XML, which would then cost time at every step.
+pub const MAX_ROWS: usize = 500_000;
+/// Excel's largest number of columns.
+pub const MAX_COLUMNS: usize = 16_384;

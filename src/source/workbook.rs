@@ -5,7 +5,7 @@
 
 use super::bounds::Budget;
 use super::delimited::normalise_newlines;
-use super::sheet::{Row, Sheet, SourceError};
+use super::sheet::{Row, Sheet, SourceError, MAX_COLUMNS, MAX_ROWS};
 use std::io::Cursor;
 use std::path::Path;
 
@@ -249,6 +249,14 @@ fn quiet_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 
 fn read_workbook(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, SourceError> {
     use calamine::Reader;
+    if bytes.starts_with(b"PK") {
+        if let Some(what) = super::bounds::ods_beyond(bytes) {
+            return Err(SourceError::TooBig {
+                path: path.to_path_buf(),
+                what,
+            });
+        }
+    }
     let mut wb =
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| {
             if bytes.starts_with(b"PK") {
@@ -289,8 +297,36 @@ fn read_workbook(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet
             path: path.to_path_buf(),
         })?,
     };
+    let rows = match &mut wb {
+        calamine::Sheets::Xlsx(x) => xlsx_rows(path, x, &name)?,
+        _ => dense_rows(path, &mut wb, &name)?,
+    };
+    if rows.iter().all(Row::is_blank) {
+        return Err(SourceError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(Sheet {
+        path: path.to_path_buf(),
+        rows,
+        format: format!("{kind}, foglio «{name}»"),
+        guessed_encoding: false,
+        worksheet: Some(name),
+    })
+}
+
+/// The rows of a worksheet calamine reads whole (`.xls`, `.ods`, `.xlsb`),
+/// as wide as its widest row: an `.ods` was measured first
+/// ([`super::bounds::ods_beyond`]), an `.xls` cannot be larger than 65,536
+/// rows of 256 cells.
+fn dense_rows<RS: std::io::Read + std::io::Seek>(
+    path: &Path,
+    wb: &mut calamine::Sheets<RS>,
+    name: &str,
+) -> Result<Vec<Row>, SourceError> {
+    use calamine::Reader;
     let range = wb
-        .worksheet_range(&name)
+        .worksheet_range(name)
         .map_err(|e| SourceError::Workbook {
             path: path.to_path_buf(),
             message: format!("foglio «{name}»: {e}"),
@@ -315,18 +351,85 @@ fn read_workbook(path: &Path, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet
             cells,
         });
     }
-    if rows.iter().all(Row::is_blank) {
-        return Err(SourceError::Empty {
-            path: path.to_path_buf(),
-        });
-    }
-    Ok(Sheet {
+    Ok(rows)
+}
+
+/// The rows of an `.xlsx` worksheet, read cell by cell: calamine's
+/// `worksheet_range` makes a dense rectangle from the first used cell to
+/// the last, and two cells at `A1` and `XFD1048576` asked for 17 billion.
+/// A cell beyond [`MAX_ROWS`] or [`MAX_COLUMNS`] is refused as it comes;
+/// what is held is charged as it is read.
+fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
+    path: &Path,
+    wb: &mut calamine::Xlsx<RS>,
+    name: &str,
+) -> Result<Vec<Row>, SourceError> {
+    let fail = |e: calamine::XlsxError| SourceError::Workbook {
         path: path.to_path_buf(),
-        rows,
-        format: format!("{kind}, foglio «{name}»"),
-        guessed_encoding: false,
-        worksheet: Some(name),
-    })
+        message: format!("foglio «{name}»: {e}"),
+    };
+    let too_big = |what: String| SourceError::TooBig {
+        path: path.to_path_buf(),
+        what,
+    };
+    let mut reader = match wb.worksheet_cells_reader(name) {
+        Ok(r) => r,
+        // A chart sheet: no rows, as calamine's own range would say.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(fail(e)),
+    };
+    let mut read = Budget::new();
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(fail)? {
+        if matches!(cell.get_value(), calamine::DataRef::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        let line = r as usize + 1;
+        if line > MAX_ROWS {
+            return Err(too_big(format!("foglio «{name}», alla riga {line}")));
+        }
+        if c as usize >= MAX_COLUMNS {
+            return Err(too_big(format!(
+                "foglio «{name}», alla riga {line}: più di {MAX_COLUMNS} colonne"
+            )));
+        }
+        let text = cell_text(&calamine::Data::from(cell.get_value().clone()))
+            .trim()
+            .to_string();
+        if !read.charge(48 + text.len()) {
+            return Err(too_big(format!("foglio «{name}», alla riga {line}")));
+        }
+        cells.push((r, c, text));
+    }
+    // In sheet order; of two cells at one place the later wins, as in
+    // calamine's range.
+    cells.sort_by_key(|&(r, c, _)| (r, c));
+    let (Some(first), Some(last)) = (cells.first().map(|c| c.0), cells.last().map(|c| c.0)) else {
+        return Ok(Vec::new());
+    };
+    let mut rows = Vec::new();
+    let mut budget = Budget::new();
+    let mut next = cells.into_iter().peekable();
+    for r in first..=last {
+        let mut row: Vec<String> = Vec::new();
+        while let Some((_, c, text)) = next.next_if(|cell| cell.0 == r) {
+            let c = c as usize;
+            if row.len() <= c {
+                row.resize(c + 1, String::new());
+            }
+            row[c] = text;
+        }
+        while row.last().is_some_and(String::is_empty) {
+            row.pop();
+        }
+        let line = r as usize + 1;
+        if !budget.row(&row) {
+            return Err(too_big(format!("foglio «{name}», alla riga {line}")));
+        }
+        rows.push(Row { line, cells: row });
+    }
+    Ok(rows)
 }
 
 /// A cell as the sheet shows it to an Italian reader: integers without

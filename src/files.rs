@@ -129,25 +129,36 @@ pub(crate) fn read_inside(root: &Path, path: &Path, max: u64) -> std::io::Result
     read_regular(&real, max)
 }
 
-/// What a path that should be a file is, in words.
-fn not_a_file(kind: &std::fs::FileType) -> &'static str {
+/// Why a path that should be a file is not one, in words.
+fn not_a_file(kind: &std::fs::FileType) -> String {
+    match kind_of(kind) {
+        "una cartella" => "è una cartella, non un file".into(),
+        "una pipe (FIFO)" => {
+            "non è un file ma una pipe (FIFO): leggerla bloccherebbe il programma".into()
+        }
+        what => format!("non è un file ma {what}"),
+    }
+}
+
+/// What a path that is not a regular file is, in words.
+pub(crate) fn kind_of(t: &std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() {
-            return "non è un file ma una pipe (FIFO): leggerla bloccherebbe il programma";
+        if t.is_fifo() {
+            return "una pipe (FIFO)";
         }
-        if kind.is_char_device() || kind.is_block_device() {
-            return "non è un file ma un dispositivo";
+        if t.is_char_device() || t.is_block_device() {
+            return "un dispositivo";
         }
-        if kind.is_socket() {
-            return "non è un file ma un socket";
+        if t.is_socket() {
+            return "un socket";
         }
     }
-    if kind.is_dir() {
-        "è una cartella, non un file"
+    if t.is_dir() {
+        "una cartella"
     } else {
-        "non è un file normale"
+        "un file speciale"
     }
 }
 

@@ -138,3 +138,30 @@ fn the_bundled_sheets_report_is_a_reviewed_snapshot() {
     assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
     insta::assert_snapshot!("check-json", stdout(&json));
 }
+
+/// The first rows of a sheet that come out of order have no row before
+/// them: the message names the code they precede, never an empty «dopo».
+#[test]
+fn a_sheet_that_starts_out_of_order_names_what_its_first_rows_precede() {
+    let b = Book::new();
+    std::fs::write(
+        b.join("data/fuori.tsv"),
+        "CODIFICA UNIONCAMERE\tNOME PROCESSO - ATTIVITA'\tINPUT\tOUTPUT\tSEQUENZA\tRESPONSABILE\n\
+         B1.1.1.1 Uno\tUno\ti\to\ts\tr\n\
+         A1.1.1.1 Due\tDue\ti\to\ts\tr\n\
+         A1.1.1.2 Tre\tTre\ti\to\ts\tr\n",
+    )
+    .unwrap();
+    let out = b.run(&["check", "data/fuori.tsv"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "data/fuori.tsv:2:1: avviso[M006]: riga fuori ordine: B1.1.1.1 prima di A1.1.1.1"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("dopo \n") && !text.trim_end().ends_with("dopo"),
+        "{text}"
+    );
+}

@@ -274,6 +274,10 @@ impl Builder {
         // The last code before each row that differs from the row's own,
         // carried along rather than looked for behind every row.
         let mut before: Option<&Code> = None;
+        let first_other = self
+            .order
+            .first()
+            .and_then(|(_, first)| self.order.iter().map(|(_, c)| c).find(|c| *c != first));
         for (i, (line, code)) in self.order.iter().enumerate() {
             if i > 0 && self.order[i - 1].1 != *code {
                 before = Some(&self.order[i - 1].1);
@@ -281,14 +285,15 @@ impl Builder {
             if keep.contains(&i) {
                 continue;
             }
-            let prev = before.map(|c| c.to_string()).unwrap_or_default();
+            // The sheet's first rows have nothing before them: they come
+            // before a code that the order puts ahead of theirs.
+            let message = match (before, first_other) {
+                (Some(prev), _) => format!("riga fuori ordine: {code} dopo {prev}"),
+                (None, Some(next)) => format!("riga fuori ordine: {code} prima di {next}"),
+                (None, None) => format!("riga fuori ordine: {code}"),
+            };
             self.diags.push(
-                Diagnostic::new(
-                    Kind::OutOfOrder,
-                    *line,
-                    format!("riga fuori ordine: {code} dopo {prev}"),
-                )
-                .action(format!(
+                Diagnostic::new(Kind::OutOfOrder, *line, message).action(format!(
                     "{code} è pubblicato al suo posto nell'ordine dei codici"
                 )),
             );

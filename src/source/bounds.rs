@@ -18,7 +18,7 @@ pub(super) fn read_file(path: &Path) -> Result<Vec<u8>, SourceError> {
     if !meta.is_file() {
         return Err(SourceError::NotAFile {
             path: path.to_path_buf(),
-            what: kind_of(&meta.file_type()),
+            what: crate::files::kind_of(&meta.file_type()),
         });
     }
     let too_big = |size: u64| SourceError::TooBig {
@@ -36,28 +36,6 @@ pub(super) fn read_file(path: &Path) -> Result<Vec<u8>, SourceError> {
         return Err(too_big(bytes.len() as u64));
     }
     Ok(bytes)
-}
-
-/// What a path that is not a regular file is, in words.
-fn kind_of(t: &std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return "una pipe (FIFO)";
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return "un dispositivo";
-        }
-        if t.is_socket() {
-            return "un socket";
-        }
-    }
-    if t.is_dir() {
-        "una cartella"
-    } else {
-        "un file speciale"
-    }
 }
 
 /// What the rows read so far hold, against [`MAX_HOLD`] and [`MAX_ROWS`]:

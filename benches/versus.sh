@@ -27,8 +27,12 @@
 #   MDBOOK           mdBook's binary; when unset, mdBook 0.5.4 is installed
 #                    with `cargo install` under $WORK/tools
 #   MDBOOK_MAX_N=300 no mdBook above this many processes (its HTML renderer
-#                    is quadratic in the chapters: hours at 30,000)
+#                    is quadratic in the chapters: hours at 30,000); 0: none,
+#                    and mdBook is not installed
 #   MANUALE          the binary (default: target/release/manuale, built here)
+#   MANUALE_OLD      an earlier build of manuale (e.g. the last commit's):
+#                    built in the same runs, interleaved, on its own copy of
+#                    the book, and shown in a third table beside this one
 #
 # The first line names the disk and, for ext4, whether it keeps a journal.
 # This workplace's disk has none: ext4 then skips, for every new file, the
@@ -64,20 +68,23 @@ if [ -z "${PAGEFIND:-}" ]; then
     -perm -u+x -name 'pagefind*' ! -name '*.sha256' | sort | head -1)
 fi
 
-if [ -z "${MDBOOK:-}" ]; then
+MDBOOK_MAX_N=${MDBOOK_MAX_N:-300}
+if [ "$MDBOOK_MAX_N" -eq 0 ]; then
+  MDBOOK=${MDBOOK:-true}
+elif [ -z "${MDBOOK:-}" ]; then
   if [ ! -x "$tools/mdbook/bin/mdbook" ]; then
     cargo install -q mdbook --version 0.5.4 --locked --root "$tools/mdbook"
   fi
   MDBOOK=$tools/mdbook/bin/mdbook
 fi
-MDBOOK_MAX_N=${MDBOOK_MAX_N:-300}
 
 echo "data: $(date -u +%Y-%m-%dT%H:%M:%SZ) · $(nproc) core · disco: $(disk "$WORK")"
-echo "manuale: $("$MANUALE" --version 2>&1 | head -1) · hugo: $("$HUGO" version | head -1 | cut -d' ' -f1-2) · pagefind: $("$PAGEFIND" --version 2>&1 | head -1) · $("$MDBOOK" --version 2>&1 | head -1)"
+echo "manuale: $("$MANUALE" --version 2>&1 | head -1) · hugo: $("$HUGO" version | head -1 | cut -d' ' -f1-2) · pagefind: $("$PAGEFIND" --version 2>&1 | head -1) · $( [ "$MDBOOK_MAX_N" -gt 0 ] && "$MDBOOK" --version 2>&1 | head -1 || echo "mdBook: escluso (MDBOOK_MAX_N=0)")"
 echo
 
 
 parts=
+olds=
 printf '| processi | manuale | memoria | Hugo + Pagefind | memoria | Hugo + Pagefind / manuale | mdBook | memoria | mdBook / manuale |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'
 for n in $SIZES; do
@@ -86,17 +93,24 @@ for n in $SIZES; do
     map_tsv "$n" "$d/mappa.tsv"
     python3 "$SHARED/tsv_to_sites.py" --only hugo "$d/mappa.tsv" "$d/siti" >/dev/null
   fi
-  with_mdbook=$([ "$n" = bundled ] || [ "$n" -le "$MDBOOK_MAX_N" ] && echo 1 || echo 0)
+  with_mdbook=$({ [ "$MDBOOK_MAX_N" -gt 0 ] && { [ "$n" = bundled ] || [ "$n" -le "$MDBOOK_MAX_N" ]; }; } && echo 1 || echo 0)
   if [ "$with_mdbook" = 1 ] && [ ! -d "$d/siti/mdbook" ]; then
     python3 "$SHARED/tsv_to_sites.py" --only mdbook "$d/mappa.tsv" "$d/siti" >/dev/null
   fi
   # The manuale book: the bundled book.toml, the generated sheet.
   book=$d/manuale
   new_book "$book" "$d/mappa.tsv" "$MANUALE"
-  : > "$d/m.txt"; : > "$d/h.txt"; : > "$d/b.txt"; : > "$d/parti.txt"
+  if [ -n "${MANUALE_OLD:-}" ]; then
+    new_book "$d/manuale-vecchio" "$d/mappa.tsv" "$MANUALE_OLD"
+  fi
+  : > "$d/m.txt"; : > "$d/h.txt"; : > "$d/b.txt"; : > "$d/parti.txt"; : > "$d/o.txt"
   for r in $(seq "$RUNS"); do
     rm -rf "$book/book"; sync
     (cd "$book" && time_kb "$MANUALE" build) >> "$d/m.txt"
+    if [ -n "${MANUALE_OLD:-}" ]; then
+      rm -rf "$d/manuale-vecchio/book"; sync
+      (cd "$d/manuale-vecchio" && time_kb "$MANUALE_OLD" build) >> "$d/o.txt"
+    fi
     # The disk's share: copying manuale's site, as built, to a new folder
     # on the same disk (one `cp`, after `sync`) writes the same files and
     # bytes without computing any of them.
@@ -124,6 +138,10 @@ for n in $SIZES; do
     printf "| %s | %.2f s | %.0f MB | %.2f s | %.0f MB | %.2f× |", n, mt, mm/1024, ht, hm/1024, ht/mt
     if (bt == "") printf " – | – | – |\n"
     else printf " %.2f s | %.0f MB | %.2f× |\n", bt, bm/1024, bt/mt }'
+  if [ -s "$d/o.txt" ]; then
+    olds="$olds$n $mt $mm $(awk '{print $1}' "$d/o.txt" | median) $(awk '{print $2}' "$d/o.txt" | median)
+"
+  fi
   parts="$parts$n $mt $ht ${bt:--} $(awk '{print $1}' "$d/parti.txt" | median) $(awk '{print $2}' "$d/parti.txt" | median) $(awk '{print $3}' "$d/parti.txt" | median)
 "
 done
@@ -140,5 +158,16 @@ printf '%s' "$parts" | while read -r n mt ht bt hu pf cp; do
     printf "| %s | %.2f s | %.2f s | %.2f s | %.2f s | %.3f s |", n, hu, pf, cp, mt, ht/5
     if (bt == "" || bt == "-") printf " – |\n"; else printf " %.3f s |\n", bt/20 }'
 done
+if [ -n "$olds" ]; then
+  echo
+  echo "manuale vecchio: $("$MANUALE_OLD" --version 2>&1 | head -1) ($MANUALE_OLD)"
+  printf '| processi | manuale | memoria | manuale vecchio | memoria | nuovo / vecchio |\n'
+  printf '|---|---|---|---|---|---|\n'
+  printf '%s' "$olds" | while read -r n mt mm ot om; do
+    [ -n "$n" ] || continue
+    awk -v n="$n" -v mt="$mt" -v mm="$mm" -v ot="$ot" -v om="$om" 'BEGIN{
+      printf "| %s | %.2f s | %.0f MB | %.2f s | %.0f MB | %.2f× |\n", n, mt, mm/1024, ot, om/1024, mt/ot }'
+  done
+fi
 echo
 echo "Mediane di $RUNS build pulite per strumento, alternate; memoria: picco (GNU time, %M)."

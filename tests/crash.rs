@@ -487,3 +487,55 @@ fn two_imports_at_once_wait_and_name_who_holds_content() {
     assert!(!note.exists(), "the note goes with the lock");
     assert!(b.run(&["import"]).status.success());
 }
+
+#[test]
+fn an_init_killed_at_any_call_leaves_no_book_or_the_whole_one_and_nothing_beside() {
+    let b = Book::new();
+    let args = ["init", "nuovo", "--ente", "Camera di commercio di Alpi"];
+    let target = b.join("nuovo");
+    let out = b.run(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let whole = snapshot(&target);
+    assert!(
+        whole.keys().any(|p| p.ends_with("book.toml")),
+        "{:?}",
+        whole.keys()
+    );
+    std::fs::remove_dir_all(&target).unwrap();
+    let counts = count_calls(&b, &args);
+    std::fs::remove_dir_all(&target).unwrap();
+    let beside = |b: &Book| -> Vec<String> {
+        std::fs::read_dir(b.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".manuale-"))
+            .collect()
+    };
+    let mut kills = 0;
+    for (call, &count) in &counts {
+        for n in points(count) {
+            if target.exists() {
+                std::fs::remove_dir_all(&target).unwrap();
+            }
+            if !kill_at(&b, call, n, &args) {
+                break;
+            }
+            kills += 1;
+            let here = format!("init ucciso alla chiamata {n} di {call}");
+            let made = target.exists();
+            if made {
+                assert!(snapshot(&target) == whole, "{here}: a partial book");
+                continue;
+            }
+            // Nothing blocks the retry, which also clears what the killed
+            // run left beside the folder.
+            let out = b.run(&args);
+            assert!(out.status.success(), "{here}: {}", stderr(&out));
+            assert!(snapshot(&target) == whole, "{here}: the book differs");
+            assert!(beside(&b).is_empty(), "{here}: {:?}", beside(&b));
+        }
+    }
+    assert!(kills >= 10, "only {kills} kills: {counts:?}");
+    eprintln!("init: {kills} interruzioni; chiamate: {counts:?}");
+}

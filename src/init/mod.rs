@@ -114,6 +114,7 @@ pub fn run(opts: &Options) -> Result<Created, InitError> {
     if let Some(parent) = at.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(io(parent))?;
     }
+    clear_killed_stages(&at);
     let stage = crate::files::sibling(&at, "init");
     // Only a killed `init` with this process number left one.
     let _ = std::fs::remove_dir_all(&stage);
@@ -127,6 +128,44 @@ pub fn run(opts: &Options) -> Result<Created, InitError> {
         dir: dir.clone(),
         sheet: made?,
     })
+}
+
+/// Removes what a killed `init` of the same folder left beside it: a
+/// `.NAME.manuale-init-PID` folder whose process is gone and that holds
+/// only what `init` writes. Anything else is left alone.
+fn clear_killed_stages(at: &Path) {
+    let stage = crate::files::sibling(at, "init");
+    let (Some(parent), Some(own)) = (stage.parent(), stage.file_name()) else {
+        return;
+    };
+    let own = own.to_string_lossy();
+    let Some(prefix) = own.rsplit_once('-').map(|(p, _)| format!("{p}-")) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix(&prefix)
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        let only_ours = std::fs::read_dir(entry.path()).is_ok_and(|d| {
+            d.filter_map(Result::ok).all(|e| {
+                matches!(
+                    e.file_name().to_str(),
+                    Some("book.toml" | "content" | "data" | "themes")
+                )
+            })
+        });
+        if !alive && only_ours && cfg!(target_os = "linux") {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Writes the new book into `stage`; returns the sheet as `book.toml`

@@ -4,99 +4,15 @@
 mod common;
 
 use common::*;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-struct Server {
-    child: Child,
-    url: String,
-    port: u16,
-    folder: String,
-    output: String,
-    lines: std::sync::mpsc::Receiver<String>,
-}
-
-impl Server {
-    /// Waits for a line containing `text` on stdout or stderr.
-    fn wait_for(&mut self, text: &str, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        while !self.output.contains(text) {
-            match self
-                .lines
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            {
-                Ok(l) => {
-                    self.output.push_str(&l);
-                    self.output.push('\n');
-                }
-                Err(_) => return false,
-            }
-        }
-        true
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::serve::Server;
 
 fn start(b: &Book, args: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_manuale"))
-        .arg("serve")
-        .args(args)
-        .current_dir(b.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    for stream in [Box::new(stdout) as Box<dyn Read + Send>, Box::new(stderr)] {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-    }
-    let mut output = String::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let (mut url, mut folder) = (None, None);
-    while url.is_none() || folder.is_none() {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .unwrap_or_else(|_| panic!("serve did not start:\n{output}"));
-        output.push_str(&line);
-        output.push('\n');
-        if let Some(u) = line.strip_prefix("Anteprima su ") {
-            url = Some(u.trim().to_string());
-        }
-        if let Some(f) = line.strip_prefix("Cartella dell'anteprima: ") {
-            folder = Some(f.trim().to_string());
-        }
-    }
-    let url = url.unwrap();
-    let port = url
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .parse()
-        .unwrap();
-    Server {
-        child,
-        url,
-        port,
-        folder: folder.unwrap(),
-        output,
-        lines: rx,
-    }
+    Server::start(b.path(), args, &[])
 }
 
 /// Sends a raw request line and returns (status, content type, body).

@@ -5,113 +5,16 @@
 mod common;
 
 use common::*;
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Server {
-    child: Child,
-    port: u16,
-    /// The site being served, as `serve` prints it.
-    site: PathBuf,
-    output: String,
-    lines: std::sync::mpsc::Receiver<String>,
-}
-
-impl Server {
-    /// Waits for a line containing `text` on stdout or stderr.
-    fn wait_for(&mut self, text: &str, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        while !self.output.contains(text) {
-            match self
-                .lines
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            {
-                Ok(l) => {
-                    self.output.push_str(&l);
-                    self.output.push('\n');
-                }
-                Err(_) => return false,
-            }
-        }
-        true
-    }
-
-    /// The server's resident memory, in KiB.
-    fn rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .expect("VmRSS")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::serve::Server;
 
 /// `manuale serve --port 0` on the book, with `tmp` as its temporary folder.
 fn start(b: &Book, tmp: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_manuale"))
-        .args(["serve", "--port", "0"])
-        .current_dir(b.path())
-        .env("TMPDIR", tmp)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    for stream in [Box::new(stdout) as Box<dyn Read + Send>, Box::new(stderr)] {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-    }
-    let mut output = String::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let (mut port, mut site) = (None, None);
-    while port.is_none() || site.is_none() {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .unwrap_or_else(|_| panic!("serve did not start:\n{output}"));
-        output.push_str(&line);
-        output.push('\n');
-        if line.starts_with("Anteprima su ") {
-            port = Some(take_port(&line));
-        }
-        if let Some(f) = line.strip_prefix("Cartella dell'anteprima: ") {
-            site = Some(PathBuf::from(f.trim()));
-        }
-    }
-    Server {
-        child,
-        port: port.unwrap(),
-        site: site.unwrap(),
-        output,
-        lines: rx,
-    }
-}
-
-/// The port found in the server's "Anteprima su" line.
-fn take_port(output: &str) -> u16 {
-    output
-        .lines()
-        .find_map(|l| l.strip_prefix("Anteprima su "))
-        .and_then(|u| u.trim().trim_end_matches('/').rsplit(':').next())
-        .and_then(|p| p.parse().ok())
-        .expect("a port")
+    Server::start(b.path(), &["--port", "0"], &[("TMPDIR", tmp)])
 }
 
 /// Lets this test hold as many sockets as the system allows.
@@ -234,7 +137,7 @@ fn a_client_that_stops_reading_holds_neither_memory_nor_its_connection() {
     // A large file in the preview, like the open data of a national map.
     let size = 24 << 20;
     let big: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
-    std::fs::write(s.site.join("grande.txt"), &big).unwrap();
+    std::fs::write(s.folder.join("grande.txt"), &big).unwrap();
     drop(big);
     let before = s.rss_kib();
     let mut stuck: Vec<TcpStream> = (0..16)
@@ -281,11 +184,11 @@ fn a_client_that_stops_reading_holds_neither_memory_nor_its_connection() {
 /// The folder holding the site that `serve` prints: the one made in the
 /// temporary folder.
 fn preview_root(s: &Server, tmp: &Path) -> PathBuf {
-    let mut p = s.site.clone();
+    let mut p = s.folder.clone();
     while p.parent() != Some(tmp) {
         p = p
             .parent()
-            .unwrap_or_else(|| panic!("{} is not in {}", s.site.display(), tmp.display()))
+            .unwrap_or_else(|| panic!("{} is not in {}", s.folder.display(), tmp.display()))
             .to_path_buf();
     }
     p
@@ -357,7 +260,7 @@ fn the_folder_of_a_killed_preview_is_cleared_by_the_next_one() {
         std::fs::read_to_string(mimic.join("appunti.txt")).unwrap(),
         "miei"
     );
-    assert!(running.site.join("index.html").is_file());
+    assert!(running.folder.join("index.html").is_file());
     assert!(running_root.exists());
     assert_eq!(
         page_within(running.port, "/index.html", Duration::from_secs(5)).as_deref(),

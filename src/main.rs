@@ -7,7 +7,9 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::{Parser, Subcommand, ValueEnum};
+mod aiuto;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use manuale::check;
 use manuale::diagnostic::Level;
 use manuale::reading::Input;
@@ -33,23 +35,25 @@ enum Command {
     /// Crea un manuale nuovo per un'altra Camera: book.toml da completare, content/, tema
     Init {
         /// La cartella del manuale nuovo (nuova o vuota)
+        #[arg(value_name = "CARTELLA")]
         dir: PathBuf,
         /// Il foglio della mappatura della Camera: copiato in data/ e importato
-        #[arg(long = "foglio")]
+        #[arg(long = "foglio", value_name = "FILE")]
         sheet: Option<PathBuf>,
         /// Il nome dell'ente, per esempio «Camera di commercio di Alpi»
-        #[arg(long)]
+        #[arg(long, value_name = "NOME")]
         ente: Option<String>,
     },
     /// Legge il foglio della mappatura e scrive una pagina Markdown per processo in content/
     Import {
-        /// Cartella del manuale (quella con book.toml)
-        #[arg(long, default_value = ".")]
+        /// Cartella del manuale, quella con book.toml (predefinita: la cartella corrente)
+        #[arg(long, default_value = ".", value_name = "CARTELLA")]
         book: PathBuf,
         /// Il foglio da importare (predefinito: quello indicato in book.toml)
+        #[arg(value_name = "FOGLIO")]
         file: Option<PathBuf>,
         /// Il foglio di lavoro da leggere in un file .xlsx, .xls o .ods (predefinito: il primo)
-        #[arg(long)]
+        #[arg(long, value_name = "NOME")]
         sheet: Option<String>,
         /// Accetta un import che toglie più di metà della mappa già in content/
         #[arg(long)]
@@ -57,28 +61,29 @@ enum Command {
     },
     /// Controlla il foglio e ne segnala i difetti, senza scrivere nulla
     Check {
-        /// Cartella del manuale (quella con book.toml)
-        #[arg(long, default_value = ".")]
+        /// Cartella del manuale, quella con book.toml (predefinita: la cartella corrente)
+        #[arg(long, default_value = ".", value_name = "CARTELLA")]
         book: PathBuf,
         /// Il foglio da controllare (predefinito: quello indicato in book.toml)
+        #[arg(value_name = "FOGLIO")]
         file: Option<PathBuf>,
         /// Il foglio di lavoro da leggere in un file .xlsx, .xls o .ods (predefinito: il primo)
-        #[arg(long)]
+        #[arg(long, value_name = "NOME")]
         sheet: Option<String>,
-        /// Formato del rapporto
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        /// Formato del rapporto: text (per chi legge) o json (per un programma); predefinito: text
+        #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMATO")]
         format: Format,
     },
     /// Costruisce il manuale e lo mostra nel browser, aggiornandolo a ogni salvataggio
     Serve {
-        /// Cartella del manuale (quella con book.toml)
-        #[arg(long, default_value = ".")]
+        /// Cartella del manuale, quella con book.toml (predefinita: la cartella corrente)
+        #[arg(long, default_value = ".", value_name = "CARTELLA")]
         book: PathBuf,
         /// Porta del server (predefinita: la prima libera da 3000; 0 = una qualunque)
-        #[arg(long)]
+        #[arg(long, value_name = "PORTA")]
         port: Option<u16>,
         /// Indirizzo su cui ascoltare (predefinito: 127.0.0.1, solo questo computer)
-        #[arg(long)]
+        #[arg(long, value_name = "INDIRIZZO")]
         host: Option<std::net::IpAddr>,
         /// Apre l'anteprima nel browser
         #[arg(long)]
@@ -86,17 +91,17 @@ enum Command {
     },
     /// Registra la mappatura pubblicata come edizione adottata (data e atto): non cambierà più
     Edizione {
-        /// Cartella del manuale (quella con book.toml)
-        #[arg(long, default_value = ".")]
+        /// Cartella del manuale, quella con book.toml (predefinita: la cartella corrente)
+        #[arg(long, default_value = ".", value_name = "CARTELLA")]
         book: PathBuf,
         /// La data di adozione, AAAA-MM-GG
-        #[arg(long)]
+        #[arg(long, value_name = "DATA")]
         data: String,
         /// L'atto che l'ha adottata, per esempio «Delibera di Giunta n. 12 del 28/01/2026»
-        #[arg(long)]
+        #[arg(long, value_name = "ATTO")]
         atto: String,
         /// L'indirizzo dell'atto
-        #[arg(long)]
+        #[arg(long, value_name = "URL")]
         url: Option<String>,
         /// Accetta una data futura, o non successiva all'ultima edizione
         #[arg(long)]
@@ -104,35 +109,36 @@ enum Command {
     },
     /// Confronta un foglio con l'ultima edizione (o con --edizione): che cosa cambierebbe
     Confronta {
-        /// Cartella del manuale (quella con book.toml)
-        #[arg(long, default_value = ".")]
+        /// Cartella del manuale, quella con book.toml (predefinita: la cartella corrente)
+        #[arg(long, default_value = ".", value_name = "CARTELLA")]
         book: PathBuf,
         /// Il foglio da confrontare (predefinito: quello indicato in book.toml)
+        #[arg(value_name = "FOGLIO")]
         file: Option<PathBuf>,
         /// Il foglio di lavoro da leggere in un file .xlsx, .xls o .ods
-        #[arg(long)]
+        #[arg(long, value_name = "NOME")]
         sheet: Option<String>,
         /// La data dell'edizione con cui confrontare (predefinita: l'ultima)
-        #[arg(long)]
+        #[arg(long, value_name = "DATA")]
         edizione: Option<String>,
-        /// Formato del rapporto
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        /// Formato del rapporto: text (per chi legge) o json (per un programma); predefinito: text
+        #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMATO")]
         format: Format,
     },
     /// Legge un foglio di calcolo in un processo a parte (uso interno)
     #[command(name = "__foglio", hide = true)]
     ReadWorkbook {
         file: PathBuf,
-        #[arg(long)]
+        #[arg(long, value_name = "NOME")]
         sheet: Option<String>,
     },
     /// Costruisce il sito statico dalle pagine in content/
     Build {
-        /// Cartella del manuale (quella con book.toml)
-        #[arg(long, default_value = ".")]
+        /// Cartella del manuale, quella con book.toml (predefinita: la cartella corrente)
+        #[arg(long, default_value = ".", value_name = "CARTELLA")]
         book: PathBuf,
         /// Cartella del sito (predefinita: book/ dentro la cartella del manuale)
-        #[arg(long)]
+        #[arg(long, value_name = "CARTELLA")]
         output: Option<PathBuf>,
     },
 }
@@ -144,7 +150,24 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let command = aiuto::italian(Cli::command(), None);
+    let parsed = command
+        .clone()
+        .try_get_matches_from(std::env::args_os())
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => match aiuto::message(&e, &command, &args) {
+            None => e.exit(),
+            Some(text) => {
+                eprintln!("{}", terminal_safe(&text));
+                return ExitCode::from(2);
+            }
+        },
+    };
     // `manuale check | head` ends quietly when `head` has read enough, as
     // other command-line tools do, instead of panicking on a closed pipe.
     // Not for `serve`: a browser closing a connection must not stop it.

@@ -32,4 +32,5 @@ pub mod source;
 pub mod steps;
 pub mod text;
 mod timings;
+mod toml_messages;
 mod view;

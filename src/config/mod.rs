@@ -346,7 +346,7 @@ impl Config {
         };
         let mut config: Config = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            invalid(offset, e.message().trim().to_string())
+            invalid(offset, crate::toml_messages::italian(e.message()))
         })?;
         // Tables in the file add to the defaults rather than replace them.
         let mut functions = default_functions();

@@ -147,7 +147,7 @@ impl Page {
                             let at = e.span().map_or(0, |s| s.start);
                             first_error = Some(bad(
                                 1 + 1 + fm[..at.min(fm.len())].matches('\n').count(),
-                                e.message().trim().to_string(),
+                                crate::toml_messages::italian(e.message()),
                             ));
                         }
                     }

@@ -321,7 +321,7 @@ pub fn load(book: &Path) -> Result<Vec<Edition>, EditionError> {
         let text = read_text(&info_path, crate::config::MAX_FILE)?;
         let info: Info = toml::from_str(&text).map_err(|e| EditionError::Malformed {
             path: info_path.clone(),
-            message: e.message().to_string(),
+            message: crate::toml_messages::italian(e.message()),
         })?;
         if info.data != name {
             return Err(bad(format!(

@@ -41,23 +41,29 @@ pub(crate) fn italian(cmd: Command, parent: Option<&str>) -> Command {
             }
         });
     }
-    cmd = cmd.arg(
-        Arg::new("aiuto")
-            .short('h')
-            .long("help")
-            .action(ArgAction::Help)
-            .help("Mostra questo aiuto")
-            .help_heading("Opzioni"),
-    );
+    let flag = |id: &'static str, short, long, action, help| {
+        Arg::new(id)
+            .short(short)
+            .long(long)
+            .action(action)
+            .help(help)
+            .help_heading("Opzioni")
+    };
+    cmd = cmd.arg(flag(
+        "aiuto",
+        'h',
+        "help",
+        ArgAction::Help,
+        "Mostra questo aiuto",
+    ));
     if root {
-        cmd = cmd.arg(
-            Arg::new("versione")
-                .short('V')
-                .long("version")
-                .action(ArgAction::Version)
-                .help("Mostra la versione")
-                .help_heading("Opzioni"),
-        );
+        cmd = cmd.arg(flag(
+            "versione",
+            'V',
+            "version",
+            ArgAction::Version,
+            "Mostra la versione",
+        ));
     }
     let name = match parent {
         Some(p) => format!("{p} {}", cmd.get_name()),

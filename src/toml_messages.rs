@@ -41,10 +41,7 @@ pub(crate) fn italian(message: &str) -> String {
     if let Some(s) = syntax {
         return s.to_string();
     }
-    if let Some(field) = what
-        .strip_prefix("unknown field `")
-        .and_then(|r| r.strip_suffix('`'))
-    {
+    if let Some(field) = between(what, "unknown field `", "`") {
         let known = expected
             .map(|e| {
                 let names: Vec<&str> = e
@@ -62,10 +59,7 @@ pub(crate) fn italian(message: &str) -> String {
             .unwrap_or_default();
         return format!("la voce «{field}» non esiste{known}");
     }
-    if let Some(field) = what
-        .strip_prefix("missing field `")
-        .and_then(|r| r.strip_suffix('`'))
-    {
+    if let Some(field) = between(what, "missing field `", "`") {
         return format!("manca la voce «{field}»");
     }
     if let Some(found) = what
@@ -76,6 +70,11 @@ pub(crate) fn italian(message: &str) -> String {
         return format!("qui serve {wanted}, e c'è {}", found_words(found));
     }
     format!("{message} (parole del lettore TOML)")
+}
+
+/// `text` without `prefix` and `suffix`, when it has both.
+fn between<'a>(text: &'a str, prefix: &str, suffix: &str) -> Option<&'a str> {
+    text.strip_prefix(prefix)?.strip_suffix(suffix)
 }
 
 /// What serde says it found: «integer `3`», «string "cinque"», «sequence».

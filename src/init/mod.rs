@@ -51,15 +51,17 @@ pub struct Created {
     pub sheet: Option<PathBuf>,
 }
 
+/// The error of an I/O failure on `path`.
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> InitError {
+    let path = path.to_path_buf();
+    move |source| InitError::Io { path, source }
+}
+
 /// Creates the book: first beside `dir`, in a folder of its own, then moved
 /// into place whole, so that a failed `init` (a sheet that is not there, a
 /// full disk) leaves nothing that would block trying again.
 pub fn run(opts: &Options) -> Result<Created, InitError> {
     let dir = &opts.dir;
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| InitError::Io { path, source }
-    };
     let chamber = match &opts.chamber {
         Some(c) => {
             let c = c.trim();
@@ -171,10 +173,6 @@ fn clear_killed_stages(at: &Path) {
 /// Writes the new book into `stage`; returns the sheet as `book.toml`
 /// names it.
 fn fill(opts: &Options, chamber: &str, stage: &Path) -> Result<Option<PathBuf>, InitError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| InitError::Io { path, source }
-    };
     let sheet_rel = match &opts.sheet {
         Some(from) => {
             let name = from.file_name().map_or_else(

@@ -103,11 +103,9 @@ fn delimited(path: &Path, text: &str, delimiter: u8) -> Result<Vec<Row>, SourceE
     Ok(rows)
 }
 
-// A line with more separators than Excel's largest number of columns
-// (MAX_COLUMNS) is not a sheet, and reading it whole would take memory
-// without bound.
-
-/// The first line with more than [`MAX_COLUMNS`] of any separator.
+/// The first line with more than [`MAX_COLUMNS`] of any separator: a line
+/// with more separators than Excel has columns is not a sheet, and reading
+/// it whole would take memory without bound.
 fn overlong_line(text: &str) -> Option<usize> {
     text.split('\n')
         .position(|l| {

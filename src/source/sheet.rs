@@ -79,11 +79,11 @@ pub enum SourceError {
     NotAFile { path: PathBuf, what: &'static str },
     #[error(
         "{path}: il foglio è troppo grande per una mappatura dei processi ({what}; il massimo è \
-         {limit} MB di file, {hold} MB fra testo e celle e {rows} righe). Controlla di aver \
+         {limit} MB di file, {hold} MB fra testo e celle e {rows}.000 righe). Controlla di aver \
          scelto il file giusto.",
         limit = MAX_FILE >> 20,
         hold = MAX_HOLD >> 20,
-        rows = "500.000"
+        rows = MAX_ROWS / 1000
     )]
     TooBig { path: PathBuf, what: String },
 }
@@ -98,5 +98,7 @@ pub const MAX_HOLD: usize = 192 << 20;
 /// of 100,000 processes, far from the million rows a workbook can repeat
 /// from one line of XML, which would then cost time at every step.
 pub const MAX_ROWS: usize = 500_000;
+// The error above writes it in thousands, as «500.000».
+const _: () = assert!(MAX_ROWS.is_multiple_of(1000));
 /// Excel's largest number of columns.
 pub const MAX_COLUMNS: usize = 16_384;

@@ -98,29 +98,43 @@ fn pages_get_through_while_more_streams_are_open_than_the_server_holds() {
     );
     assert!(started.elapsed() < Duration::from_secs(5));
 
-    // The newest tab is not starved: its stream is open and told the
-    // version online. The oldest were closed (a browser reconnects).
+    // The oldest tabs give way: a browser reconnects them. Which of the
+    // 1,100 the server took last is the kernel's and the scheduler's
+    // business (a full accept queue retries some connections later), so
+    // the newest is checked with a tab opened once the others settled.
     // Generous: a loaded CI machine runs 1,100 debug-build streams slowly.
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut seen: Vec<Vec<u8>> = vec![Vec::new(); streams.len()];
     loop {
-        let open: Vec<usize> = (0..streams.len())
+        let open = (0..streams.len())
             .filter(|&i| still_open(&mut streams[i], &mut seen[i]))
-            .collect();
-        let newest_told =
-            String::from_utf8_lossy(&seen[streams.len() - 1]).contains("event: versione");
-        if open.len() <= 100 && open.contains(&(streams.len() - 1)) && newest_told {
-            assert!(!open.contains(&0), "the oldest stream is still open");
+            .count();
+        if open <= 100 {
             break;
         }
-        assert!(
-            Instant::now() < deadline,
-            "{} streams still open (newest among them: {}, told the version: {newest_told})",
-            open.len(),
-            open.contains(&(streams.len() - 1))
-        );
+        assert!(Instant::now() < deadline, "{open} streams still open");
         std::thread::sleep(Duration::from_millis(200));
     }
+    assert!(!still_open(&mut streams[0], &mut seen[0]), "the oldest stream is still open");
+
+    // A tab opened now is not starved: its stream stays open and is told
+    // the version online, and another gives way to it.
+    streams.push(open_stream(s.port));
+    seen.push(Vec::new());
+    let newest = streams.len() - 1;
+    loop {
+        let open = still_open(&mut streams[newest], &mut seen[newest]);
+        assert!(open, "the newest stream was closed");
+        if String::from_utf8_lossy(&seen[newest]).contains("event: versione") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the newest stream was never told the version");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let open = (0..streams.len())
+        .filter(|&i| still_open(&mut streams[i], &mut seen[i]))
+        .count();
+    assert!(open <= 100, "{open} streams open after the newest came");
     // A closed stream had first been told the version, like any other.
     assert!(String::from_utf8_lossy(&seen[0]).contains("event: versione"));
 }

@@ -197,3 +197,156 @@ pub(crate) fn message(err: &clap::Error, cmd: &Command, args: &[String]) -> Opti
         "errore: {text}{end}\n\nUso: {usage}\nPer l'aiuto: {prog} --help"
     ))
 }
+
+/// One note naming the English names of the first releases found on the
+/// command line (`build`, `--book`, `--format text`…) and the Italian ones
+/// that replace them; `None` when there are none. They still work in this
+/// release.
+pub(crate) fn old_names(cmd: &Command, args: &[String]) -> Option<String> {
+    let found = old_names_in(cmd, args);
+    (!found.is_empty()).then(|| {
+        let pairs: Vec<String> = found
+            .iter()
+            .map(|(old, new)| format!("«{old}» ora è «{new}»"))
+            .collect();
+        format!(
+            "{}: i nomi vecchi funzionano ancora in questa versione e saranno tolti nella \
+             prossima (docs/guida/riferimento.md, «I nomi»).",
+            pairs.join(", ")
+        )
+    })
+}
+
+/// The old names on the command line, each with its new one.
+fn old_names_in(cmd: &Command, args: &[String]) -> Vec<(String, String)> {
+    let note = |old: &str, new: &str| (old.to_string(), new.to_string());
+    let mut notes = Vec::new();
+    let Some((at, sub)) = args.iter().enumerate().skip(1).find_map(|(i, a)| {
+        cmd.get_subcommands()
+            .find(|c| c.get_name() == a || c.get_all_aliases().any(|x| x == a))
+            .map(|c| (i, c))
+    }) else {
+        return notes;
+    };
+    if args[at] != sub.get_name() {
+        notes.push(note(&args[at], sub.get_name()));
+    }
+    let mut rest = args[at + 1..].iter();
+    while let Some(a) = rest.next() {
+        if a == "--" {
+            break;
+        }
+        let Some(long) = a.strip_prefix("--") else {
+            continue;
+        };
+        let (long, value) = match long.split_once('=') {
+            Some((l, v)) => (l, Some(v)),
+            None => (long, None),
+        };
+        let Some(arg) = sub.get_arguments().find(|x| {
+            x.get_long() == Some(long) || x.get_all_aliases().is_some_and(|v| v.contains(&long))
+        }) else {
+            continue;
+        };
+        let new = arg.get_long().unwrap_or(long);
+        if new != long {
+            notes.push(note(&format!("--{long}"), &format!("--{new}")));
+        } else if arg.is_hide_set() {
+            // `nuovo CARTELLA --foglio FILE`: FILE is now an argument.
+            notes.push(note(&format!("--{long} FILE"), "FILE, dopo la cartella"));
+        }
+        // A value named in English: `--formato text`.
+        let takes_value = !matches!(arg.get_action(), ArgAction::SetTrue | ArgAction::SetFalse);
+        let value = match value {
+            Some(v) => Some(v.to_string()),
+            None if takes_value => rest.next().cloned(),
+            None => None,
+        };
+        if let Some(v) = value {
+            if let Some(pv) = arg.get_possible_values().into_iter().find(|p| {
+                p.get_name() != v && p.get_name_and_aliases().any(|n| n == v)
+            }) {
+                notes.push(note(&v, pv.get_name()));
+            }
+        }
+    }
+    notes
+}
+
+/// `message` with the system's English descriptions of a failed file or
+/// network operation («No such file or directory (os error 2)») told in
+/// Italian; the error number stays, for whoever searches it.
+pub(crate) fn os_errors_in_italian(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(" (os error ") {
+        let tail = &rest[at + " (os error ".len()..];
+        let Some(close) = tail.find(')') else { break };
+        let Ok(number) = tail[..close].parse::<i32>() else {
+            out.push_str(&rest[..at + 1]);
+            rest = &rest[at + 1..];
+            continue;
+        };
+        // The English text runs back from the number to the last ": ".
+        let head = &rest[..at];
+        let start = head.rfind(": ").map_or(0, |i| i + 2);
+        match italian_errno(number) {
+            Some(text) => {
+                out.push_str(&head[..start]);
+                out.push_str(text);
+                out.push_str(&format!(" (errore di sistema {number})"));
+            }
+            None => out.push_str(&rest[..at + " (os error ".len() + close + 1]),
+        }
+        rest = &tail[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What the common error numbers of Linux, macOS and Windows' C runtime
+/// mean, in Italian.
+fn italian_errno(n: i32) -> Option<&'static str> {
+    Some(match n {
+        1 => "operazione non permessa",
+        2 => "il file o la cartella non esiste",
+        5 => "errore di lettura o scrittura sul disco",
+        13 => "permesso negato",
+        16 => "il file o la cartella è in uso",
+        17 => "esiste già",
+        20 => "una parte del percorso non è una cartella",
+        21 => "è una cartella",
+        24 | 23 => "troppi file aperti",
+        27 => "il file è troppo grande",
+        28 => "spazio esaurito sul disco",
+        30 => "il disco è di sola lettura",
+        36 => "il nome è troppo lungo",
+        39 => "la cartella non è vuota",
+        40 => "troppi collegamenti simbolici",
+        98 => "l'indirizzo è già in uso: un altro programma ascolta su questa porta",
+        99 => "l'indirizzo non è di questo computer",
+        111 => "connessione rifiutata",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::os_errors_in_italian as it;
+
+    #[test]
+    fn system_errors_are_told_in_italian() {
+        assert_eq!(
+            it("data/x.tsv: impossibile leggere il file: No such file or directory (os error 2)"),
+            "data/x.tsv: impossibile leggere il file: il file o la cartella non esiste (errore di sistema 2)"
+        );
+        assert_eq!(
+            it("porta 3000: Address already in use (os error 98)"),
+            "porta 3000: l'indirizzo è già in uso: un altro programma ascolta su questa porta (errore di sistema 98)"
+        );
+        // Unknown numbers and text without a number stay as they are.
+        assert_eq!(it("x: Strange (os error 4242)"), "x: Strange (os error 4242)");
+        assert_eq!(it("niente da tradurre"), "niente da tradurre");
+        assert_eq!(it("a (os error x) b"), "a (os error x) b");
+    }
+}

@@ -1,5 +1,5 @@
 //! The one change `manuale` makes to `book.toml` itself: the sheet of the
-//! book (`[source] file`) after an `import` of another file, so that the
+//! book (`[mappatura] file`, `[source]` in books of the first releases) after an `import` of another file, so that the
 //! next `import` without a file, and `serve`, read that one and never go
 //! back to last year's. The rest of the file, comments included, stays as
 //! the user wrote it: only the value's bytes change, or one line is added.
@@ -9,8 +9,8 @@ use std::path::Path;
 
 #[derive(serde::Deserialize)]
 struct Raw {
-    #[serde(default)]
-    source: Option<RawSource>,
+    #[serde(default, alias = "source")]
+    mappatura: Option<RawSource>,
 }
 
 #[derive(serde::Deserialize)]
@@ -19,14 +19,14 @@ struct RawSource {
     file: Option<toml::Spanned<String>>,
 }
 
-/// `text` of a `book.toml` with `[source] file` set to `file`: the value
-/// replaced where it is written, or added to the `[source]` table, or the
-/// table added at the end. `None` when the file is written in a way this
+/// `text` of a `book.toml` with `[mappatura] file` set to `file`: the
+/// value replaced where it is written, or added to the `[mappatura]` table
+/// (or the `[source]` of an older book), or the table added at the end. `None` when the file is written in a way this
 /// cannot change safely (the result would not read back as `file`).
 pub(crate) fn with_source_file(text: &str, file: &str) -> Option<String> {
     let value = toml::Value::String(file.to_string()).to_string();
     let raw: Raw = toml::from_str(text).ok()?;
-    let new = match raw.source.and_then(|s| s.file) {
+    let new = match raw.mappatura.and_then(|s| s.file) {
         Some(spanned) => {
             let span = spanned.span();
             format!("{}{value}{}", &text[..span.start], &text[span.end..])
@@ -39,7 +39,7 @@ pub(crate) fn with_source_file(text: &str, file: &str) -> Option<String> {
                 } else {
                     "\n"
                 };
-                format!("{text}{sep}\n[source]\nfile = {value}\n")
+                format!("{text}{sep}\n[mappatura]\nfile = {value}\n")
             }
         },
     };
@@ -47,13 +47,15 @@ pub(crate) fn with_source_file(text: &str, file: &str) -> Option<String> {
     (config.source.file == Path::new(file)).then_some(new)
 }
 
-/// The byte after the line `[source]` (a comment may follow it).
+/// The byte after the line `[mappatura]` or `[source]` (a comment may
+/// follow it).
 fn source_header_end(text: &str) -> Option<usize> {
     let mut at = 0;
     for line in text.split_inclusive('\n') {
         let t = line.trim();
-        let header = t
-            .strip_prefix("[source]")
+        let header = ["[mappatura]", "[source]"]
+            .iter()
+            .find_map(|h| t.strip_prefix(h))
             .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'));
         at += line.len();
         if header {
@@ -90,7 +92,7 @@ pub(crate) fn set_source_file(dir: &Path, file: &str) -> Result<String, ConfigEr
         line: 1,
         column: 1,
         message: format!(
-            "non riesco a indicare il foglio nuovo in [source]: scrivi a mano file = {}",
+            "non riesco a indicare il file nuovo in [mappatura]: scrivi a mano file = {}",
             toml::Value::String(file.to_string())
         ),
     })?;
@@ -147,10 +149,14 @@ mod tests {
         let new = with_source_file("[book]\ntitle = \"T\"", "data/a.tsv").unwrap();
         assert_eq!(
             new,
-            "[book]\ntitle = \"T\"\n\n[source]\nfile = \"data/a.tsv\"\n"
+            "[book]\ntitle = \"T\"\n\n[mappatura]\nfile = \"data/a.tsv\"\n"
         );
+        let new = with_source_file("[mappatura]\nfile = \"data/old.tsv\"\n", "data/a.tsv").unwrap();
+        assert_eq!(new, "[mappatura]\nfile = \"data/a.tsv\"\n");
+        let new = with_source_file("[mappatura] # il foglio\n", "data/a.tsv").unwrap();
+        assert_eq!(new, "[mappatura] # il foglio\nfile = \"data/a.tsv\"\n");
         let new = with_source_file("", "data/a.tsv").unwrap();
-        assert_eq!(new, "\n[source]\nfile = \"data/a.tsv\"\n");
+        assert_eq!(new, "\n[mappatura]\nfile = \"data/a.tsv\"\n");
     }
 
     #[test]

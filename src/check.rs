@@ -1,4 +1,4 @@
-//! `manuale check`: reads a sheet and reports its defects without writing
+//! `manuale controlla`: reads a sheet and reports its defects without writing
 //! anything, the way a compiler reports errors: `file:line:col:
 //! level[CODE]: message`, the offending cell, what `import` does about it.
 //! The same report is printed by `import`, and as JSON for other tools.

@@ -74,7 +74,7 @@ pub const UPDATED_MEANING: &str = "Data dell'ultimo aggiornamento (AAAA-MM-GG): 
 pub const CSV_FORMULAS: &str = "Nel CSV, una cella che comincia con =, +, -, @, una tabulazione, un a \
      capo o un apostrofo ha un apostrofo (') in più davanti, perché un foglio di calcolo che apre il file \
      non la esegua come formula (raccomandazione OWASP contro la «CSV injection»). Per avere il testo \
-     originale si toglie quel primo apostrofo; «manuale import» lo toglie da sé. Il JSON e il foglio Excel \
+     originale si toglie quel primo apostrofo; «manuale importa» lo toglie da sé. Il JSON e il foglio Excel \
      hanno il testo così com'è.";
 
 /// A cell as the CSV writes it: with an apostrophe before it when a

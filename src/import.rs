@@ -1,4 +1,4 @@
-//! `manuale import`: sheet → pages in `content/`, keeping what authors wrote.
+//! `manuale importa`: sheet → pages in `content/`, keeping what authors wrote.
 //!
 //! The whole run is planned in memory first (sheet read, tree built, every
 //! existing page parsed and merged); only when nothing failed are files
@@ -31,7 +31,7 @@ pub enum ImportError {
     Apply(ContentError),
     #[error(
         "{sheet}: l'import toglierebbe {gone} dei {total} processi e sezioni già in content/: \
-         può essere il foglio sbagliato, o una versione incompleta. Controlla con «manuale check»; \
+         può essere il foglio sbagliato, o una versione incompleta. Controlla con «manuale controlla»; \
          se è proprio quello che vuoi, rilancia con --allow-removals. content/ non è stato \
          modificato."
     )]
@@ -78,7 +78,7 @@ pub struct Report {
 pub struct SheetChange {
     pub before: String,
     pub now: String,
-    /// `[source] updated`, when set: a date that was the old sheet's.
+    /// `[mappatura] aggiornata`, when set: a date that was the old sheet's.
     pub updated: Option<String>,
 }
 

@@ -30,70 +30,83 @@ struct Cli {
     command: Command,
 }
 
+/// Every name a user types is the Italian word an office worker would use
+/// (docs/guida/riferimento.md, «I nomi»). The English names of the first
+/// releases still work for this release, as hidden aliases: they print a
+/// note with the new name ([`aiuto::old_names`]) and go in the next one.
 #[derive(Subcommand)]
 enum Command {
     /// Crea un manuale nuovo per un'altra Camera: book.toml da completare, content/, tema
-    Init {
+    #[command(alias = "init")]
+    Nuovo {
         /// La cartella del manuale nuovo (nuova o vuota)
         #[arg(value_name = "CARTELLA")]
         dir: PathBuf,
-        /// Il foglio della mappatura della Camera: copiato in data/ e importato
-        #[arg(long = "foglio", value_name = "FILE")]
-        sheet: Option<PathBuf>,
+        /// Il file della mappatura della Camera (.tsv, .csv, .xlsx, .xls, .ods): copiato in data/ e importato
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
         /// Il nome dell'ente, per esempio «Camera di commercio di Alpi»
         #[arg(long, value_name = "NOME")]
         ente: Option<String>,
+        /// Il nome di prima di FILE («init CARTELLA --foglio FILE»)
+        #[arg(long = "foglio", value_name = "FILE", hide = true, conflicts_with = "file")]
+        old_file: Option<PathBuf>,
     },
-    /// Legge il foglio della mappatura e scrive una pagina Markdown per processo in content/
-    Import {
-        /// Cartella del manuale, quella con book.toml (predefinita: la cartella corrente)
-        #[arg(long, default_value = ".", value_name = "CARTELLA")]
-        book: PathBuf,
-        /// Il foglio da importare (predefinito: quello indicato in book.toml)
-        #[arg(value_name = "FOGLIO")]
+    /// Legge il file della mappatura e scrive una pagina Markdown per processo in content/
+    #[command(alias = "import")]
+    Importa {
+        #[command(flatten)]
+        book: BookDir,
+        /// Il file da importare (predefinito: quello indicato in book.toml)
+        #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
-        /// Il foglio di lavoro da leggere in un file .xlsx, .xls o .ods (predefinito: il primo)
-        #[arg(long, value_name = "NOME")]
-        sheet: Option<String>,
+        #[command(flatten)]
+        sheet: Worksheet,
         /// Accetta un import che toglie più di metà della mappa già in content/
-        #[arg(long)]
+        #[arg(long = "accetta-rimozioni", alias = "allow-removals")]
         allow_removals: bool,
     },
-    /// Controlla il foglio e ne segnala i difetti, senza scrivere nulla
-    Check {
-        /// Cartella del manuale, quella con book.toml (predefinita: la cartella corrente)
-        #[arg(long, default_value = ".", value_name = "CARTELLA")]
-        book: PathBuf,
-        /// Il foglio da controllare (predefinito: quello indicato in book.toml)
-        #[arg(value_name = "FOGLIO")]
+    /// Controlla il file della mappatura e ne segnala i difetti, senza scrivere nulla
+    #[command(alias = "check")]
+    Controlla {
+        #[command(flatten)]
+        book: BookDir,
+        /// Il file da controllare (predefinito: quello indicato in book.toml)
+        #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
-        /// Il foglio di lavoro da leggere in un file .xlsx, .xls o .ods (predefinito: il primo)
-        #[arg(long, value_name = "NOME")]
-        sheet: Option<String>,
-        /// Formato del rapporto: text (per chi legge) o json (per un programma); predefinito: text
-        #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMATO")]
-        format: Format,
+        #[command(flatten)]
+        sheet: Worksheet,
+        #[command(flatten)]
+        format: Formato,
     },
     /// Costruisce il manuale e lo mostra nel browser, aggiornandolo a ogni salvataggio
-    Serve {
-        /// Cartella del manuale, quella con book.toml (predefinita: la cartella corrente)
-        #[arg(long, default_value = ".", value_name = "CARTELLA")]
-        book: PathBuf,
+    #[command(alias = "serve")]
+    Anteprima {
+        #[command(flatten)]
+        book: BookDir,
         /// Porta del server (predefinita: la prima libera da 3000; 0 = una qualunque)
-        #[arg(long, value_name = "PORTA")]
+        #[arg(long = "porta", alias = "port", value_name = "PORTA")]
         port: Option<u16>,
         /// Indirizzo su cui ascoltare (predefinito: 127.0.0.1, solo questo computer)
-        #[arg(long, value_name = "INDIRIZZO")]
+        #[arg(long = "indirizzo", alias = "host", value_name = "INDIRIZZO")]
         host: Option<std::net::IpAddr>,
         /// Apre l'anteprima nel browser
-        #[arg(long)]
+        #[arg(long = "apri", alias = "open")]
         open: bool,
+    },
+    /// Costruisce il sito statico dalle pagine in content/
+    #[command(alias = "build")]
+    Costruisci {
+        #[command(flatten)]
+        book: BookDir,
+        /// Cartella del sito (predefinita: book/ dentro la cartella del manuale)
+        #[arg(long = "destinazione", alias = "output", value_name = "CARTELLA")]
+        output: Option<PathBuf>,
     },
     /// Registra la mappatura pubblicata come edizione adottata (data e atto): non cambierà più
     Edizione {
-        /// Cartella del manuale, quella con book.toml (predefinita: la cartella corrente)
-        #[arg(long, default_value = ".", value_name = "CARTELLA")]
-        book: PathBuf,
+        #[command(flatten)]
+        book: BookDir,
         /// La data di adozione, AAAA-MM-GG
         #[arg(long, value_name = "DATA")]
         data: String,
@@ -107,45 +120,58 @@ enum Command {
         #[arg(long)]
         forza_data: bool,
     },
-    /// Confronta un foglio con l'ultima edizione (o con --edizione): che cosa cambierebbe
+    /// Confronta un file della mappatura con l'ultima edizione (o con --edizione): che cosa cambierebbe
     Confronta {
-        /// Cartella del manuale, quella con book.toml (predefinita: la cartella corrente)
-        #[arg(long, default_value = ".", value_name = "CARTELLA")]
-        book: PathBuf,
-        /// Il foglio da confrontare (predefinito: quello indicato in book.toml)
-        #[arg(value_name = "FOGLIO")]
+        #[command(flatten)]
+        book: BookDir,
+        /// Il file da confrontare (predefinito: quello indicato in book.toml)
+        #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
-        /// Il foglio di lavoro da leggere in un file .xlsx, .xls o .ods
-        #[arg(long, value_name = "NOME")]
-        sheet: Option<String>,
+        #[command(flatten)]
+        sheet: Worksheet,
         /// La data dell'edizione con cui confrontare (predefinita: l'ultima)
         #[arg(long, value_name = "DATA")]
         edizione: Option<String>,
-        /// Formato del rapporto: text (per chi legge) o json (per un programma); predefinito: text
-        #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMATO")]
-        format: Format,
+        #[command(flatten)]
+        format: Formato,
     },
     /// Legge un foglio di calcolo in un processo a parte (uso interno)
     #[command(name = "__foglio", hide = true)]
     ReadWorkbook {
         file: PathBuf,
-        #[arg(long, value_name = "NOME")]
+        #[arg(long = "foglio", value_name = "NOME")]
         sheet: Option<String>,
     },
-    /// Costruisce il sito statico dalle pagine in content/
-    Build {
-        /// Cartella del manuale, quella con book.toml (predefinita: la cartella corrente)
-        #[arg(long, default_value = ".", value_name = "CARTELLA")]
-        book: PathBuf,
-        /// Cartella del sito (predefinita: book/ dentro la cartella del manuale)
-        #[arg(long, value_name = "CARTELLA")]
-        output: Option<PathBuf>,
-    },
+}
+
+/// `--cartella`: the book's folder, in every command but `nuovo`.
+#[derive(clap::Args)]
+struct BookDir {
+    /// Cartella del manuale, quella con book.toml (predefinita: la cartella corrente)
+    #[arg(long = "cartella", alias = "book", default_value = ".", value_name = "CARTELLA")]
+    dir: PathBuf,
+}
+
+/// `--foglio`: the worksheet of a workbook, wherever a map file is read.
+#[derive(clap::Args)]
+struct Worksheet {
+    /// Il foglio di lavoro da leggere in un file .xlsx, .xls o .ods (predefinito: il primo)
+    #[arg(long = "foglio", alias = "sheet", value_name = "NOME")]
+    name: Option<String>,
+}
+
+/// `--formato`: for a person or for a program.
+#[derive(clap::Args)]
+struct Formato {
+    /// Formato del rapporto: testo (per chi legge) o json (per un programma); predefinito: testo
+    #[arg(long = "formato", alias = "format", value_enum, default_value_t = Format::Testo, value_name = "FORMATO")]
+    format: Format,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
-    Text,
+    #[value(alias = "text")]
+    Testo,
     Json,
 }
 
@@ -168,11 +194,14 @@ fn main() -> ExitCode {
             }
         },
     };
-    // `manuale check | head` ends quietly when `head` has read enough, as
+    if let Some(note) = aiuto::old_names(&command, &args) {
+        eprintln!("nota: {}", terminal_safe(&note));
+    }
+    // `manuale controlla | head` ends quietly when `head` has read enough, as
     // other command-line tools do, instead of panicking on a closed pipe.
     // Not for `serve`: a browser closing a connection must not stop it.
     #[cfg(unix)]
-    if !matches!(cli.command, Command::Serve { .. }) {
+    if !matches!(cli.command, Command::Anteprima { .. }) {
         // SAFETY: called before any other thread exists; restores the
         // default action of a signal the Rust runtime set to ignore.
         unsafe {
@@ -194,15 +223,35 @@ fn main() -> ExitCode {
             p
         }
     };
+    // book.toml's names of the first releases, said once per command.
+    let book_dir = match &cli.command {
+        Command::Importa { book, .. }
+        | Command::Controlla { book, .. }
+        | Command::Anteprima { book, .. }
+        | Command::Costruisci { book, .. }
+        | Command::Edizione { book, .. }
+        | Command::Confronta { book, .. } => Some(book.dir.clone()),
+        Command::Nuovo { .. } | Command::ReadWorkbook { .. } => None,
+    };
+    if let Some(Ok(config)) = book_dir.map(|d| manuale::config::Config::load(&here(d))) {
+        for note in &config.notes {
+            eprintln!("nota: {}", terminal_safe(note));
+        }
+    }
     let result = match cli.command {
-        Command::Init { dir, sheet, ente } => run_init(&dir, sheet, ente, &workbooks),
+        Command::Nuovo {
+            dir,
+            file,
+            ente,
+            old_file,
+        } => run_init(&dir, file.or(old_file), ente, &workbooks),
         Command::Edizione {
             book,
             data,
             atto,
             url,
             forza_data,
-        } => run_freeze(&here(book), data, atto, url, forza_data),
+        } => run_freeze(&here(book.dir), data, atto, url, forza_data),
         Command::Confronta {
             book,
             file,
@@ -210,35 +259,35 @@ fn main() -> ExitCode {
             edizione,
             format,
         } => run_compare(
-            &here(book),
-            &input(file, sheet),
+            &here(book.dir),
+            &input(file, sheet.name),
             edizione.as_deref(),
-            format,
+            format.format,
         ),
-        Command::Import {
+        Command::Importa {
             book,
             file,
             sheet,
             allow_removals,
         } => run_import(
-            &here(book),
-            &input(file, sheet),
+            &here(book.dir),
+            &input(file, sheet.name),
             &import::Options { allow_removals },
         ),
-        Command::Check {
+        Command::Controlla {
             book,
             file,
             sheet,
             format,
-        } => run_check(&here(book), &input(file, sheet), format),
-        Command::Build { book, output } => run_build(&here(book), output),
-        Command::Serve {
+        } => run_check(&here(book.dir), &input(file, sheet.name), format.format),
+        Command::Costruisci { book, output } => run_build(&here(book.dir), output),
+        Command::Anteprima {
             book,
             port,
             host,
             open,
         } => manuale::serve::run(manuale::serve::Options {
-            book: here(book),
+            book: here(book.dir),
             port,
             host: host.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)),
             host_given: host.is_some(),
@@ -254,7 +303,10 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("errore: {}", terminal_safe(&message));
+            eprintln!(
+                "errore: {}",
+                terminal_safe(&aiuto::os_errors_in_italian(&message))
+            );
             ExitCode::FAILURE
         }
     }
@@ -319,7 +371,7 @@ fn run_compare(
                 serde_json::to_string_pretty(&json).unwrap_or_default()
             );
         }
-        Format::Text => {
+        Format::Testo => {
             println!(
                 "{sheet} rispetto all'edizione del {}: {}.",
                 edition.date_text(),
@@ -361,11 +413,14 @@ fn run_init(
                 imported = true;
             }
             Err(e) => {
-                eprintln!("errore: {}", terminal_safe(&e.to_string()));
+                eprintln!(
+                    "errore: {}",
+                    terminal_safe(&aiuto::os_errors_in_italian(&e.to_string()))
+                );
                 eprintln!(
                     "Il manuale è stato creato, ma il foglio non è stato importato: correggi \
                      quello che dice il messaggio (per le colonne, la tabella [colonne] in \
-                     {book}/book.toml) e rilancia «manuale import» dentro {book}."
+                     {book}/book.toml) e rilancia «manuale importa» dentro {book}."
                 );
             }
         }
@@ -375,17 +430,17 @@ fn run_init(
         "  1. apri {book}/book.toml e completa [ente]: sito, contatti, atto di adozione, logo;"
     );
     if created.sheet.is_none() {
-        println!("  2. metti il foglio della mappatura in {book}/data/ e scrivi il suo nome in [source] file;");
+        println!("  2. metti il foglio della mappatura in {book}/data/ e scrivi il suo nome in [mappatura] file;");
     }
     println!(
-        "  {}. cd {book} && manuale check     (i difetti del foglio, riga per riga)",
+        "  {}. cd {book} && manuale controlla     (i difetti del foglio, riga per riga)",
         if created.sheet.is_none() { 3 } else { 2 }
     );
     if !imported {
-        println!("     manuale import    (le pagine in content/)");
+        println!("     manuale importa    (le pagine in content/)");
     }
-    println!("     manuale serve     (l'anteprima, che si aggiorna a ogni salvataggio)");
-    println!("     manuale build     (il sito da pubblicare, in {book}/book)");
+    println!("     manuale anteprima     (l'anteprima, che si aggiorna a ogni salvataggio)");
+    println!("     manuale costruisci     (il sito da pubblicare, in {book}/book)");
     Ok(if created.sheet.is_some() && !imported {
         ExitCode::FAILURE
     } else {
@@ -401,13 +456,13 @@ fn run_import(book: &Path, input: &Input, options: &import::Options) -> Result<E
     }
     if let Some(c) = &report.sheet_changed {
         println!(
-            "book.toml: il foglio del manuale ora è {} (era {}): «manuale import» senza file e «manuale serve» leggono questo.",
+            "book.toml: il foglio del manuale ora è {} (era {}): «manuale importa» senza file e «manuale anteprima» leggono questo.",
             terminal_safe(&c.now),
             terminal_safe(&c.before)
         );
         if let Some(d) = &c.updated {
             eprintln!(
-                "avviso: book.toml: [source] updated = \"{}\" era la data dei dati del foglio di prima e ora vale per questo: aggiornala, o toglila per usare la data del file.",
+                "avviso: book.toml: [mappatura] aggiornata = \"{}\" era la data dei dati del foglio di prima e ora vale per questo: aggiornala, o toglila per usare la data del file.",
                 terminal_safe(d)
             );
         }
@@ -431,7 +486,7 @@ fn run_check(book: &Path, input: &Input, format: Format) -> Result<ExitCode, Str
         Ok(r) => r,
         Err(e) => {
             if let Format::Json = format {
-                let json = serde_json::json!({ "error": e.to_string() });
+                let json = serde_json::json!({ "error": aiuto::os_errors_in_italian(&e.to_string()) });
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&json).unwrap_or_default()
@@ -441,7 +496,7 @@ fn run_check(book: &Path, input: &Input, format: Format) -> Result<ExitCode, Str
         }
     };
     match format {
-        Format::Text => print!("{}", terminal_safe(&check::text(&report))),
+        Format::Testo => print!("{}", terminal_safe(&check::text(&report))),
         Format::Json => print!("{}", check::json(&report)),
     }
     Ok(if report.count(Level::Error) > 0 {

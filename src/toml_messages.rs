@@ -6,6 +6,12 @@
 
 /// `message` from the TOML reader, in Italian.
 pub(crate) fn italian(message: &str) -> String {
+    italian_naming(message, &[])
+}
+
+/// The same, leaving out of the keys it lists the names in `old`: names
+/// of the first releases, still read as aliases but no longer offered.
+pub(crate) fn italian_naming(message: &str, old: &[&str]) -> String {
     let message = message.trim();
     let (what, expected) = match message.split_once(", expected ") {
         Some((w, e)) => (w, Some(e)),
@@ -48,7 +54,7 @@ pub(crate) fn italian(message: &str) -> String {
                     .trim_start_matches("one of ")
                     .split(", ")
                     .map(|n| n.trim_matches('`'))
-                    .filter(|n| !n.is_empty() && *n != "there are no fields")
+                    .filter(|n| !n.is_empty() && *n != "there are no fields" && !old.contains(n))
                     .collect();
                 if names.is_empty() {
                     String::new()
@@ -58,6 +64,12 @@ pub(crate) fn italian(message: &str) -> String {
             })
             .unwrap_or_default();
         return format!("la voce «{field}» non esiste{known}");
+    }
+    if let Some(field) = between(what, "duplicate field `", "`") {
+        return format!(
+            "«{field}» è scritto due volte, forse una con il nome di prima e una con quello \
+             nuovo: tieni solo «{field}»"
+        );
     }
     if let Some(field) = between(what, "missing field `", "`") {
         return format!("manca la voce «{field}»");

@@ -72,8 +72,8 @@ fn a_moved_process_takes_its_author_text_to_its_new_page() {
         "Il budget si chiude entro il **30 novembre**.",
     );
     second_sheet(&b);
-    let out = b.run(&["import", "data/mappatura-2027.tsv"]);
-    ok(&out, "import");
+    let out = b.run(&["importa", "data/mappatura-2027.tsv"]);
+    ok(&out, "importa");
     assert!(
         stderr(&out).contains("A1.1.1.4 è ora A1.1.1.8 (spostata)"),
         "{}",
@@ -90,7 +90,7 @@ fn a_moved_process_takes_its_author_text_to_its_new_page() {
         .filter_map(Result::ok)
         .any(|e| e.file_name().to_string_lossy().starts_with("A1.1.1.4"));
     assert!(!old_left, "the old page is still in content/");
-    ok(&b.run(&["build"]), "build");
+    ok(&b.run(&["costruisci"]), "costruisci");
     let html = b.read("book/processi/A1.1.1.8.html");
     let words = text(main_of(&html));
     assert!(
@@ -103,7 +103,7 @@ fn a_moved_process_takes_its_author_text_to_its_new_page() {
         .iter()
         .any(|h| h.ends_with("processi/A1.1.1.8.html")));
     // A re-import changes nothing more.
-    let out = b.run(&["import"]);
+    let out = b.run(&["importa"]);
     ok(&out, "second import");
     assert!(
         stdout(&out).contains("0 pagine scritte"),
@@ -127,7 +127,7 @@ fn an_edition_keeps_the_author_text_citizens_read_that_year() {
         "mappa.json keeps the author text"
     );
     write_author(&b, "C2.6.3.1", "Dal 2027 la visura si chiede solo online.");
-    ok(&b.run(&["build"]), "build");
+    ok(&b.run(&["costruisci"]), "costruisci");
     let live = text(main_of(&b.read("book/processi/C2.6.3.1.html")));
     assert!(
         live.contains("solo online") && !live.contains("via Roma"),
@@ -151,7 +151,7 @@ fn an_edition_keeps_the_author_text_citizens_read_that_year() {
 fn a_published_edition_s_files_never_change_a_byte() {
     let b = Book::imported();
     b.freeze_first_edition();
-    ok(&b.run(&["build"]), "build");
+    ok(&b.run(&["costruisci"]), "costruisci");
     let files = ["processi.csv", "processi.json", "processi.xlsx"];
     let read = |b: &Book| -> Vec<Vec<u8>> {
         files
@@ -166,7 +166,7 @@ fn a_published_edition_s_files_never_change_a_byte() {
         assert!(b.join(&format!("editions/2026-01-28/{f}")).is_file(), "{f}");
     }
     second_sheet(&b);
-    ok(&b.run(&["import", "data/mappatura-2027.tsv"]), "import");
+    ok(&b.run(&["importa", "data/mappatura-2027.tsv"]), "importa");
     ok(&freeze_2027(&b), "edizione 2027");
     // Even the book's configuration changing does not touch them.
     let toml = format!(
@@ -174,7 +174,7 @@ fn a_published_edition_s_files_never_change_a_byte() {
         b.read("book.toml")
     );
     std::fs::write(b.join("book.toml"), toml).unwrap();
-    ok(&b.run(&["build"]), "build");
+    ok(&b.run(&["costruisci"]), "costruisci");
     assert!(before == read(&b), "the 2026 edition's files changed");
     assert_eq!(book_before, snapshot(&b.join("editions/2026-01-28")));
     // The live data did follow the new level names.
@@ -185,7 +185,7 @@ fn a_published_edition_s_files_never_change_a_byte() {
 fn aggiornato_is_the_date_of_the_data_in_an_edition_as_in_the_live_files() {
     let b = Book::imported();
     b.freeze_first_edition();
-    ok(&b.run(&["build"]), "build");
+    ok(&b.run(&["costruisci"]), "costruisci");
     let live = b.json();
     let edition: serde_json::Value =
         serde_json::from_str(&b.read("book/edizioni/2026-01-28/processi.json")).unwrap();
@@ -215,8 +215,8 @@ fn the_changed_since_banner_is_only_where_something_changed() {
     let b = Book::imported();
     b.freeze_first_edition();
     second_sheet(&b);
-    ok(&b.run(&["import", "data/mappatura-2027.tsv"]), "import");
-    ok(&b.run(&["build"]), "build");
+    ok(&b.run(&["importa", "data/mappatura-2027.tsv"]), "importa");
+    ok(&b.run(&["costruisci"]), "costruisci");
     let banner = |page: &str| {
         let html = b.read(&format!("book/{page}"));
         let s = html.find("banda-edizione").expect("banner");
@@ -282,7 +282,7 @@ fn an_edition_date_in_the_future_or_before_the_newest_is_refused() {
     ]);
     ok(&out, "--forza-data");
     assert!(b.join("editions/2025-06-30/mappa.json").is_file());
-    ok(&b.run(&["build"]), "build");
+    ok(&b.run(&["costruisci"]), "costruisci");
     assert!(b.join("book/edizioni/2026-01-28/modifiche.html").is_file());
 }
 
@@ -291,7 +291,7 @@ fn a_bare_import_after_importing_the_new_sheet_does_not_go_back() {
     let b = Book::imported();
     b.freeze_first_edition();
     second_sheet(&b);
-    let out = b.run(&["import", "data/mappatura-2027.tsv"]);
+    let out = b.run(&["importa", "data/mappatura-2027.tsv"]);
     ok(&out, "import of the new sheet");
     assert!(
         stdout(&out).contains("book.toml: il foglio del manuale ora è data/mappatura-2027.tsv (era data/mappatura-processi.tsv)"),
@@ -314,7 +314,7 @@ fn a_bare_import_after_importing_the_new_sheet_does_not_go_back() {
     );
     let added = page_of(&b, "C2.6.3.2");
     let before = snapshot(&b.join("content"));
-    let out = b.run(&["import"]);
+    let out = b.run(&["importa"]);
     ok(&out, "bare import");
     assert!(
         stdout(&out).contains("0 pagine scritte"),
@@ -324,7 +324,7 @@ fn a_bare_import_after_importing_the_new_sheet_does_not_go_back() {
     assert_eq!(before, snapshot(&b.join("content")));
     assert!(added.is_file());
     // check and confronta without a file read it too.
-    let out = b.run(&["confronta", "--format", "json"]);
+    let out = b.run(&["confronta", "--formato", "json"]);
     ok(&out, "confronta");
     assert!(stdout(&out).contains("mappatura-2027.tsv"));
     // A sheet given from outside the book is named by its full path.
@@ -332,7 +332,7 @@ fn a_bare_import_after_importing_the_new_sheet_does_not_go_back() {
     let sheet = outside.path().join("mappa.tsv");
     std::fs::copy(b.join(SHEET), &sheet).unwrap();
     ok(
-        &b.run(&["import", sheet.to_str().unwrap(), "--allow-removals"]),
+        &b.run(&["importa", sheet.to_str().unwrap(), "--accetta-rimozioni"]),
         "import from outside",
     );
     let named = std::fs::canonicalize(&sheet).unwrap();
@@ -346,7 +346,7 @@ fn a_failed_import_of_another_sheet_leaves_book_toml_as_it_was() {
     let b = Book::imported();
     std::fs::write(b.join("data/rotto.tsv"), "non è una mappatura\n").unwrap();
     let before = b.read("book.toml");
-    let out = b.run(&["import", "data/rotto.tsv"]);
+    let out = b.run(&["importa", "data/rotto.tsv"]);
     assert!(!out.status.success());
     assert_eq!(before, b.read("book.toml"));
 }
@@ -372,8 +372,8 @@ fn what_a_killed_edizione_left_is_removed_by_the_next_run() {
     // The build mends it too.
     let stale = b.join("editions/.2027-01-25.manuale-tmp-Zz99Yy");
     std::fs::create_dir_all(&stale).unwrap();
-    let out = b.run(&["build"]);
-    ok(&out, "build");
+    let out = b.run(&["costruisci"]);
+    ok(&out, "costruisci");
     assert!(!stale.exists());
     assert!(mine.is_dir());
 }

@@ -83,7 +83,7 @@ fn eighty_thousand_rows_of_one_heading_are_checked_in_seconds() {
         "ripetuta.tsv",
         (0..80_000).map(|_| "A1.1.1 x\tn".to_string()),
     );
-    let (out, took) = run_within(&b, &["check", "ripetuta.tsv"], GUARD);
+    let (out, took) = run_within(&b, &["controlla", "ripetuta.tsv"], GUARD);
     let text = stdout(&out);
     assert!(
         text.contains("ripetuta.tsv (UTF-8, tabulazioni): 80000 righe"),
@@ -115,7 +115,7 @@ fn forty_thousand_rows_out_of_order_are_checked_in_seconds() {
             .map(|_| "B1.1.1 x\tn\ti\to\ts\tr".to_string())
             .chain((0..40_001).map(|_| "A1.1.1 x\tn\ti\to\ts\tr".to_string())),
     );
-    let (out, took) = run_within(&b, &["check", "ordine.tsv"], GUARD);
+    let (out, took) = run_within(&b, &["controlla", "ordine.tsv"], GUARD);
     let text = stdout(&out);
     assert!(out.status.success(), "{took:?} {}", stderr(&out));
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -139,7 +139,7 @@ fn importing_eighty_thousand_rows_of_one_heading_takes_seconds() {
         "ripetuta.tsv",
         (0..80_000).map(|_| "A1.1.1 x\tn".to_string()),
     );
-    let (out, took) = run_within(&b, &["import", "ripetuta.tsv"], GUARD);
+    let (out, took) = run_within(&b, &["importa", "ripetuta.tsv"], GUARD);
     assert!(out.status.success(), "{took:?} {}", stderr(&out));
     let page = b.read("content/A/A1/A1.1/A1.1.1.md");
     assert!(page.contains("A1.1.1"), "{page}");
@@ -157,7 +157,7 @@ fn two_hundred_thousand_rows_under_sixteen_thousand_headers_are_checked_in_secon
     text.push('\n');
     text.push_str(&"A1.1.1 x\tn\n".repeat(200_000));
     std::fs::write(b.join("larga.tsv"), text).unwrap();
-    let (out, took) = run_within(&b, &["check", "larga.tsv"], GUARD);
+    let (out, took) = run_within(&b, &["controlla", "larga.tsv"], GUARD);
     assert!(out.status.success(), "{took:?} {}", stderr(&out));
     let text = stdout(&out);
     assert!(
@@ -275,7 +275,7 @@ fn an_ods_repeating_a_row_or_a_cell_a_million_times_is_refused_in_seconds() {
         let bytes = ods(rows);
         assert!(bytes.len() < 2_000, "{file}: {} bytes", bytes.len());
         std::fs::write(b.join(file), bytes).unwrap();
-        for cmd in ["check", "import"] {
+        for cmd in ["controlla", "importa"] {
             refused(&b, &[cmd, file], file);
         }
     }
@@ -307,7 +307,7 @@ fn an_ods_repeating_a_row_or_a_cell_a_million_times_is_refused_in_seconds() {
         )
     );
     std::fs::write(b.join("imbottita.ods"), ods(&padded)).unwrap();
-    let (out, took) = run_within(&b, &["check", "imbottita.ods"], GUARD);
+    let (out, took) = run_within(&b, &["controlla", "imbottita.ods"], GUARD);
     let text = stdout(&out);
     assert!(out.status.success(), "{took:?} {}", stderr(&out));
     assert!(
@@ -349,14 +349,14 @@ fn an_xlsx_with_a_cell_a_million_rows_down_is_refused_in_seconds() {
     // one cell at the bottom of column A gave a million blank rows.
     for (file, cell) in [("angolo.xlsx", "XFD1048576"), ("fondo.xlsx", "A1048576")] {
         std::fs::write(b.join(file), xlsx("A1:XFD1048576", &far(cell))).unwrap();
-        for cmd in ["check", "import"] {
+        for cmd in ["controlla", "importa"] {
             refused(&b, &[cmd, file], file);
         }
     }
     assert_eq!(snapshot(&b.join("content")), before);
     // A dimension as wide as Excel is only a claim: the cells are read.
     std::fs::write(b.join("ampia.xlsx"), xlsx("A1:XFD1048576", "")).unwrap();
-    let (out, took) = run_within(&b, &["check", "ampia.xlsx"], GUARD);
+    let (out, took) = run_within(&b, &["controlla", "ampia.xlsx"], GUARD);
     assert!(out.status.success(), "{took:?} {}", stderr(&out));
     assert!(
         stdout(&out).contains("ampia.xlsx (Excel .xlsx, foglio «Mappatura»): 1 righe"),

@@ -62,12 +62,12 @@ fn another_chambers_wording_of_the_columns_is_recognised() {
     let ours = Book::built();
     let b = Book::new();
     std::fs::write(b.join(SHEET), other_chambers_sheet("Fasi del processo")).unwrap();
-    let out = b.run(&["check"]);
+    let out = b.run(&["controlla"]);
     assert!(out.status.success(), "{}", stderr(&out));
     // No step list reported missing: "Fasi del processo" is the steps.
     assert!(!stdout(&out).contains("M011"), "{}", stdout(&out));
-    assert!(b.run(&["import"]).status.success());
-    let out = b.run(&["build"]);
+    assert!(b.run(&["importa"]).status.success());
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(activities(&b), activities(&ours));
     let page = text(main_of(&b.read("book/processi/C2.6.1.1.html")));
@@ -78,7 +78,7 @@ fn another_chambers_wording_of_the_columns_is_recognised() {
 fn a_column_named_in_no_known_way_gets_a_proposal_then_a_mapping() {
     let b = Book::new();
     std::fs::write(b.join(SHEET), other_chambers_sheet("Passaggi")).unwrap();
-    let out = b.run(&["check"]);
+    let out = b.run(&["controlla"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -96,7 +96,7 @@ fn a_column_named_in_no_known_way_gets_a_proposal_then_a_mapping() {
         format!("{toml}\n[colonne]\n\"Passaggi\" = \"sequenza\"\n"),
     )
     .unwrap();
-    let out = b.run(&["check"]);
+    let out = b.run(&["controlla"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stdout(&out).contains("M011"));
     // A role that does not exist is named with its line.
@@ -105,7 +105,7 @@ fn a_column_named_in_no_known_way_gets_a_proposal_then_a_mapping() {
         format!("{toml}\n[colonne]\n\"Passaggi\" = \"fasi\"\n"),
     )
     .unwrap();
-    let out = b.run(&["check"]);
+    let out = b.run(&["controlla"]);
     let err = stderr(&out);
     assert!(
         err.contains("book.toml:")
@@ -182,7 +182,7 @@ fn without_ente_nothing_empty_is_published_and_build_says_what_is_missing() {
     let toml = without_ente(&b.read("book.toml"));
     assert!(!toml.contains("[ente]"));
     std::fs::write(b.join("book.toml"), toml).unwrap();
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     for key in [
@@ -231,9 +231,8 @@ fn init_makes_another_chambers_book_end_to_end() {
     let out = manuale(
         outside.path(),
         &[
-            "init",
+            "nuovo",
             "alpi",
-            "--foglio",
             "mappatura-alpi.tsv",
             "--ente",
             "Camera di commercio delle Alpi",
@@ -271,7 +270,7 @@ fn init_makes_another_chambers_book_end_to_end() {
             "atto = \"Delibera di Giunta n. 3 del 15/01/2026\"",
         );
     std::fs::write(book.join("book.toml"), toml).unwrap();
-    let out = manuale(&book, &["build"]);
+    let out = manuale(&book, &["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -305,7 +304,7 @@ fn init_refuses_a_folder_with_files_and_says_what_a_sheet_lacks() {
     let busy = outside.path().join("occupata");
     std::fs::create_dir(&busy).unwrap();
     std::fs::write(busy.join("mio.txt"), "mio").unwrap();
-    let out = manuale(outside.path(), &["init", "occupata"]);
+    let out = manuale(outside.path(), &["nuovo", "occupata"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("non è vuota"), "{}", stderr(&out));
     assert_eq!(std::fs::read_dir(&busy).unwrap().count(), 1);
@@ -316,7 +315,7 @@ fn init_refuses_a_folder_with_files_and_says_what_a_sheet_lacks() {
         other_chambers_sheet("Passaggi"),
     )
     .unwrap();
-    let out = manuale(outside.path(), &["init", "nuova", "--foglio", "m.tsv"]);
+    let out = manuale(outside.path(), &["nuovo", "nuova", "m.tsv"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
@@ -334,7 +333,7 @@ fn init_refuses_a_folder_with_files_and_says_what_a_sheet_lacks() {
         ),
     )
     .unwrap();
-    let out = manuale(&book, &["import"]);
+    let out = manuale(&book, &["importa"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
@@ -362,7 +361,7 @@ fn a_chambers_header_and_footer_reach_every_page_with_links_that_work_from_its_f
         "<footer class=\"piede\"><a class=\"dati\" href=\"{{ root }}{{ data_page }}\">{{ ui.open_data }}</a></footer>\n",
     );
     b.freeze_first_edition();
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "build failed: {}", stderr(&out));
     let site = b.join("book");
     let mut pages = 0;
@@ -414,7 +413,7 @@ fn a_header_that_asks_for_the_page_is_refused_by_name() {
         "<header class=\"testata\">{{ page.title }}</header>\n",
         "<footer class=\"piede\"></footer>\n",
     );
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("header.html") && err.contains("page"), "{err}");
@@ -441,7 +440,7 @@ fn a_theme_whose_base_has_its_own_header_is_not_made_to_render_the_default_one()
             "<footer class=\"piede\">Piede dell'ente</footer>",
         );
     std::fs::write(b.join("themes/ente/templates/base.html"), base).unwrap();
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "build failed: {}", stderr(&out));
     let page = b.read("book/processi/C2.6.1.1.html");
     assert!(

@@ -8,7 +8,7 @@ use common::*;
 #[test]
 fn check_finds_the_bundled_sheets_defects_by_line() {
     let b = Book::new();
-    let out = b.run(&["check"]);
+    let out = b.run(&["controlla"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -77,7 +77,7 @@ fn check_finds_the_bundled_sheets_defects_by_line() {
 #[test]
 fn check_as_json_for_other_tools() {
     let b = Book::new();
-    let out = b.run(&["check", "--format", "json"]);
+    let out = b.run(&["controlla", "--formato", "json"]);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     let diags = v["diagnostics"].as_array().unwrap();
@@ -105,7 +105,7 @@ fn errors_in_the_data_make_check_fail() {
             "Relazione sugli esub\u{FFFD}ranti\t",
         );
     std::fs::write(b.join("rotto.tsv"), text).unwrap();
-    let out = b.run(&["check", "rotto.tsv"]);
+    let out = b.run(&["controlla", "rotto.tsv"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stdout(&out).contains("rotto.tsv:22:1: errore[M018]"),
@@ -119,8 +119,8 @@ fn errors_in_the_data_make_check_fail() {
 #[test]
 fn import_prints_the_same_diagnostics() {
     let b = Book::new();
-    let check = stdout(&b.run(&["check"]));
-    let import = b.run(&["import"]);
+    let check = stdout(&b.run(&["controlla"]));
+    let import = b.run(&["importa"]);
     assert!(import.status.success());
     assert_eq!(stderr(&import), check);
 }
@@ -131,10 +131,10 @@ fn import_prints_the_same_diagnostics() {
 #[test]
 fn the_bundled_sheets_report_is_a_reviewed_snapshot() {
     let b = Book::new();
-    let text = b.run(&["check"]);
+    let text = b.run(&["controlla"]);
     assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
     insta::assert_snapshot!("check-text", stdout(&text));
-    let json = b.run(&["check", "--format", "json"]);
+    let json = b.run(&["controlla", "--formato", "json"]);
     assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
     insta::assert_snapshot!("check-json", stdout(&json));
 }
@@ -152,7 +152,7 @@ fn a_sheet_that_starts_out_of_order_names_what_its_first_rows_precede() {
          A1.1.1.2 Tre\tTre\ti\to\ts\tr\n",
     )
     .unwrap();
-    let out = b.run(&["check", "data/fuori.tsv"]);
+    let out = b.run(&["controlla", "data/fuori.tsv"]);
     let text = stdout(&out);
     assert!(
         text.contains(

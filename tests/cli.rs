@@ -38,13 +38,13 @@ fn assert_italian(what: &str, text: &str) {
 }
 
 const COMMANDS: [&str; 7] = [
-    "init",
-    "import",
-    "check",
-    "serve",
+    "nuovo",
+    "importa",
+    "controlla",
+    "anteprima",
     "edizione",
     "confronta",
-    "build",
+    "costruisci",
 ];
 
 #[test]
@@ -81,26 +81,26 @@ fn every_help_page_is_in_italian() {
 fn a_mistyped_command_option_or_value_is_told_in_italian() {
     for (args, words) in [
         (
-            &["buil"][..],
-            &["«buil»", "«build»", "Uso: manuale <COMANDO>"][..],
+            &["costruisc"][..],
+            &["«costruisc»", "«costruisci»", "Uso: manuale <COMANDO>"][..],
         ),
         (&["edizone"], &["«edizone»", "«edizione»"]),
         (
-            &["build", "--outptu", "x"],
-            &["«--outptu»", "«--output»", "manuale build --help"],
+            &["costruisci", "--destinazone", "x"],
+            &["«--destinazone»", "«--destinazione»", "manuale costruisci --help"],
         ),
-        (&["build", "sito"], &["non prende l'argomento «sito»"]),
-        (&["check", "--format", "xml"], &["«xml»", "text, json"]),
-        (&["check", "--format"], &["--format", "vuole un valore"]),
+        (&["costruisci", "sito"], &["non prende l'argomento «sito»"]),
+        (&["controlla", "--formato", "xml"], &["«xml»", "testo, json"]),
+        (&["controlla", "--formato"], &["--formato", "vuole un valore"]),
         (
             &["edizione", "--atto", "Delibera n. 1"],
             &["vuole anche --data"],
         ),
-        (&["init"], &["vuole anche <CARTELLA>"]),
-        (&["serve", "--port", "tremila"], &["«tremila»", "--port"]),
+        (&["nuovo"], &["vuole anche <CARTELLA>"]),
+        (&["anteprima", "--porta", "tremila"], &["«tremila»", "--porta"]),
         (
-            &["serve", "--host", "localhost:80"],
-            &["«localhost:80»", "--host"],
+            &["anteprima", "--indirizzo", "localhost:80"],
+            &["«localhost:80»", "--indirizzo"],
         ),
     ] {
         let out = manuale(args);
@@ -119,6 +119,61 @@ fn a_mistyped_command_option_or_value_is_told_in_italian() {
     }
 }
 
+/// The English names of the first releases (`build`, `--book`, `[book]`…)
+/// keep working for one release: a chamber's scripts and books do not
+/// break on the update, and each run says once what the new names are.
+#[test]
+fn the_old_english_names_still_work_and_say_the_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_manuale"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sheet = repo.join("data/mappatura-processi.tsv");
+    let out = run(&["init", "vecchio", "--foglio", sheet.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("«init» ora è «nuovo»") && err.contains("«--foglio FILE» ora è «FILE, dopo la cartella»"),
+        "{err}"
+    );
+    // A book.toml written with the old names, as the first releases wrote it.
+    std::fs::write(
+        dir.path().join("vecchio/book.toml"),
+        "[book]\ntitle = \"Mappatura\"\nchamber = \"Camera di commercio di Prima\"\n\
+         color = \"#1f5f74\"\n\n[source]\nfile = \"data/mappatura-processi.tsv\"\n\n\
+         [[footer]]\nname = \"Privacy\"\nurl = \"https://www.esempio.it/privacy\"\n",
+    )
+    .unwrap();
+    let out = run(&["build", "--book", "vecchio", "--output", "sito"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    for note in [
+        "«build» ora è «costruisci»",
+        "«--book» ora è «--cartella»",
+        "«--output» ora è «--destinazione»",
+        "book.toml:1: «[book]» ora si scrive «[manuale]»",
+        "book.toml:3: «chamber» ora si scrive «[ente] nome»",
+        "book.toml:6: «[source]» ora si scrive «[mappatura]»",
+        "book.toml:9: «[[footer]]» ora si scrive «[[piede]]»",
+    ] {
+        assert!(err.contains(note), "«{note}» missing from\n{err}");
+    }
+    let home = std::fs::read_to_string(dir.path().join("sito/index.html")).unwrap();
+    assert!(home.contains("Camera di commercio di Prima") && home.contains(">Privacy<"));
+    let out = run(&["check", "--book", "vecchio", "--format", "text"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("«text» ora è «testo»"), "{err}");
+    // The new names: no note at all.
+    let out = run(&["controlla", "--cartella", "vecchio", "--formato", "testo"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains(" ora è «"), "{err}");
+}
+
 /// A broken `book.toml` showed the TOML reader's English («invalid basic
 /// string, expected `"`»): now the office reads what is wrong, in Italian,
 /// at its line.
@@ -126,29 +181,34 @@ fn a_mistyped_command_option_or_value_is_told_in_italian() {
 fn a_broken_book_toml_is_told_in_italian_at_its_line() {
     let dir = tempfile::tempdir().unwrap();
     for (toml, line, words) in [
-        ("[book]\ntitle = \"Mappatura\n", 2, "non è chiuso"),
+        ("[manuale]\ntitolo = \"Mappatura\n", 2, "non è chiuso"),
         (
-            "[book]\ntitolo = \"Mappatura\"\n",
+            "[manuale]\nnome = \"Mappatura\"\n",
             2,
-            "la voce «titolo» non esiste; le voci sono: title",
+            "la voce «nome» non esiste; le voci sono: titolo, descrizione, indirizzo",
         ),
         (
             "[edizioni]\nanni = \"cinque\"\n",
             2,
             "serve un numero intero non negativo, e c'è il testo «cinque»",
         ),
-        ("[book]\ntitle = Mappatura\n", 2, "tra virgolette"),
-        ("[book]\ntitle = \"a\"\ntitle = \"b\"\n", 3, "già scritta"),
+        ("[manuale]\ntitolo = Mappatura\n", 2, "tra virgolette"),
+        ("[manuale]\ntitolo = \"a\"\ntitolo = \"b\"\n", 3, "già scritta"),
         (
-            "[[footer]]\nurl = \"https://a.it\"\n",
+            "[[piede]]\nurl = \"https://a.it\"\n",
             1,
-            "manca la voce «name»",
+            "manca la voce «nome»",
+        ),
+        (
+            "[book]\ntitle = \"a\"\n[manuale]\ntitolo = \"b\"\n",
+            1,
+            "«manuale» è scritto due volte",
         ),
         ("[ente]\nlogo = \"C:\\logo.svg\"\n", 2, "raddoppiala"),
     ] {
         std::fs::write(dir.path().join("book.toml"), toml).unwrap();
         let out = Command::new(env!("CARGO_BIN_EXE_manuale"))
-            .arg("build")
+            .arg("costruisci")
             .current_dir(dir.path())
             .output()
             .unwrap();

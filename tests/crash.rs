@@ -178,12 +178,12 @@ fn an_import_killed_at_any_call_leaves_content_old_new_or_mended() {
     std::fs::write(b.join("data/old.tsv"), old).unwrap();
     std::fs::write(b.join("data/new.tsv"), new).unwrap();
     let content = b.join("content");
-    let out = b.run(&["import", "data/old.tsv"]);
+    let out = b.run(&["importa", "data/old.tsv"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let old_state = visible(&content);
     let pristine = b.join("pristine");
     copy_dir(&content, &pristine);
-    let out = b.run(&["import", "data/new.tsv"]);
+    let out = b.run(&["importa", "data/new.tsv"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let new_state = visible(&content);
     assert_ne!(old_state, new_state);
@@ -195,14 +195,14 @@ fn an_import_killed_at_any_call_leaves_content_old_new_or_mended() {
     assert!(moved > 3, "the change must move pages: {moved}");
 
     copy_dir(&pristine, &content);
-    let counts = count_calls(&b, &["import", "data/new.tsv"]);
+    let counts = count_calls(&b, &["importa", "data/new.tsv"]);
     assert!(counts.contains_key("rename"), "{counts:?}");
     let mut kills = 0;
     let mut mended = 0;
     for (call, &count) in &counts {
         for n in points(count) {
             copy_dir(&pristine, &content);
-            if !kill_at(&b, call, n, &["import", "data/new.tsv"]) {
+            if !kill_at(&b, call, n, &["importa", "data/new.tsv"]) {
                 break;
             }
             kills += 1;
@@ -221,7 +221,7 @@ fn an_import_killed_at_any_call_leaves_content_old_new_or_mended() {
                 .ok()
                 .map(|j| j.contains("\"committed\":true"));
             if kills % 3 == 0 {
-                let out = b.run(&["build"]);
+                let out = b.run(&["costruisci"]);
                 assert!(out.status.success(), "{here}: build: {}", stderr(&out));
                 let expected = match committed {
                     Some(true) => &new_state,
@@ -247,7 +247,7 @@ fn an_import_killed_at_any_call_leaves_content_old_new_or_mended() {
                     );
                 }
             }
-            let out = b.run(&["import", "data/new.tsv"]);
+            let out = b.run(&["importa", "data/new.tsv"]);
             assert!(out.status.success(), "{here}: import: {}", stderr(&out));
             assert!(
                 visible(&content) == new_state,
@@ -270,28 +270,28 @@ fn a_build_killed_at_any_call_leaves_the_old_site_or_the_new() {
     let b = Book::new();
     let (old, _) = sheets(70);
     std::fs::write(b.join(SHEET), old).unwrap();
-    let out = b.run(&["import"]);
+    let out = b.run(&["importa"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let site = b.join("book");
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let old_site = snapshot(&site);
     let saved = b.join("saved-site");
     copy_dir(&site, &saved);
     // An author writes on a page: the new site differs.
     b.add_author_note("Nota dell'ufficio.");
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let new_site = snapshot(&site);
     assert_ne!(old_site, new_site);
 
     copy_dir(&saved, &site);
-    let counts = count_calls(&b, &["build"]);
+    let counts = count_calls(&b, &["costruisci"]);
     let mut kills = 0;
     for (call, &count) in &counts {
         for n in points(count) {
             copy_dir(&saved, &site);
-            if !kill_at(&b, call, n, &["build"]) {
+            if !kill_at(&b, call, n, &["costruisci"]) {
                 break;
             }
             kills += 1;
@@ -302,7 +302,7 @@ fn a_build_killed_at_any_call_leaves_the_old_site_or_the_new() {
                 "{here}: book/ is neither the old site nor the new ({} files)",
                 now.len()
             );
-            let out = b.run(&["build"]);
+            let out = b.run(&["costruisci"]);
             assert!(out.status.success(), "{here}: {}", stderr(&out));
             assert!(
                 snapshot(&site) == new_site,
@@ -333,7 +333,7 @@ fn an_edizione_killed_at_any_call_leaves_no_edition_or_the_whole_one() {
     let b = Book::new();
     let (old, _) = sheets(70);
     std::fs::write(b.join(SHEET), old).unwrap();
-    let out = b.run(&["import"]);
+    let out = b.run(&["importa"]);
     assert!(out.status.success(), "{}", stderr(&out));
     b.add_author_note("Nota dell'ufficio.");
     let args = [
@@ -415,11 +415,11 @@ fn a_rename_that_fails_midway_says_what_happened_and_is_finished_next_time() {
     let (old, new) = sheets(70);
     std::fs::write(b.join("data/old.tsv"), old).unwrap();
     std::fs::write(b.join("data/new.tsv"), new).unwrap();
-    assert!(b.run(&["import", "data/old.tsv"]).status.success());
-    let out = b.run(&["import", "data/new.tsv"]);
+    assert!(b.run(&["importa", "data/old.tsv"]).status.success());
+    let out = b.run(&["importa", "data/new.tsv"]);
     assert!(out.status.success());
     let new_state = visible(&b.join("content"));
-    assert!(b.run(&["import", "data/old.tsv"]).status.success());
+    assert!(b.run(&["importa", "data/old.tsv"]).status.success());
     // The 20th rename (past the journal's commit) fails.
     let out = Command::new(strace())
         .args([
@@ -430,7 +430,7 @@ fn a_rename_that_fails_midway_says_what_happened_and_is_finished_next_time() {
             "inject=rename:error=EACCES:when=20",
         ])
         .arg(env!("CARGO_BIN_EXE_manuale"))
-        .args(["import", "data/new.tsv"])
+        .args(["importa", "data/new.tsv"])
         .current_dir(b.path())
         .output()
         .unwrap();
@@ -441,7 +441,7 @@ fn a_rename_that_fails_midway_says_what_happened_and_is_finished_next_time() {
         err.contains("si è interrotto a metà") && err.contains("completa l'aggiornamento"),
         "{err}"
     );
-    let out = b.run(&["import", "data/new.tsv"]);
+    let out = b.run(&["importa", "data/new.tsv"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("completato"), "{}", stderr(&out));
     assert!(visible(&b.join("content")) == new_state);
@@ -463,7 +463,7 @@ fn two_imports_at_once_wait_and_name_who_holds_content() {
             "inject=rename:delay_enter=14000000:when=1",
         ])
         .arg(env!("CARGO_BIN_EXE_manuale"))
-        .args(["import"])
+        .args(["importa"])
         .current_dir(b.path())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -475,7 +475,7 @@ fn two_imports_at_once_wait_and_name_who_holds_content() {
     while !note.exists() && started.elapsed().as_secs() < 10 {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let second = b.run(&["import"]);
+    let second = b.run(&["importa"]);
     let err = stderr(&second);
     assert_eq!(second.status.code(), Some(1), "{err}");
     assert!(
@@ -485,13 +485,13 @@ fn two_imports_at_once_wait_and_name_who_holds_content() {
     let out = first.wait_with_output().unwrap();
     assert!(out.status.success());
     assert!(!note.exists(), "the note goes with the lock");
-    assert!(b.run(&["import"]).status.success());
+    assert!(b.run(&["importa"]).status.success());
 }
 
 #[test]
 fn an_init_killed_at_any_call_leaves_no_book_or_the_whole_one_and_nothing_beside() {
     let b = Book::new();
-    let args = ["init", "nuovo", "--ente", "Camera di commercio di Alpi"];
+    let args = ["nuovo", "nuovo", "--ente", "Camera di commercio di Alpi"];
     let target = b.join("nuovo");
     let out = b.run(&args);
     assert!(out.status.success(), "{}", stderr(&out));

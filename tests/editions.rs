@@ -22,7 +22,7 @@ fn first_edition() -> Book {
 fn two_editions() -> Book {
     let b = first_edition();
     std::fs::copy(repo().join(SECOND), b.join("data/mappatura-2027.tsv")).unwrap();
-    let out = b.run(&["import", "data/mappatura-2027.tsv"]);
+    let out = b.run(&["importa", "data/mappatura-2027.tsv"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let out = b.run(&[
         "edizione",
@@ -43,7 +43,7 @@ fn two_editions() -> Book {
 fn compare_lists_exactly_what_changed_before_freezing() {
     let b = first_edition();
     std::fs::copy(repo().join(SECOND), b.join("m.tsv")).unwrap();
-    let out = b.run(&["confronta", "m.tsv", "--format", "json"]);
+    let out = b.run(&["confronta", "m.tsv", "--formato", "json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let list: Vec<(String, String, String)> = v["modifiche"]
@@ -121,13 +121,13 @@ fn compare_titles_sections_as_import_does() {
         .collect();
     assert_eq!(without.lines().count() + 1, sheet.lines().count());
     std::fs::write(b.join("m.tsv"), without).unwrap();
-    let out = b.run(&["confronta", "m.tsv", "--format", "json"]);
+    let out = b.run(&["confronta", "m.tsv", "--formato", "json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // The heading row held nothing but the title, which the page keeps.
     assert_eq!(v["riepilogo"], "nessuna modifica", "{v}");
     // And freezing after the import records just that.
-    assert!(b.run(&["import", "m.tsv"]).status.success());
+    assert!(b.run(&["importa", "m.tsv"]).status.success());
     assert!(b
         .read("content/A/A1/A1.1/A1.1.1/_index.md")
         .contains("title = \"Pianificazione e programmazione camerale\""));
@@ -142,7 +142,7 @@ fn compare_titles_sections_as_import_does() {
         ])
         .status
         .success());
-    assert!(b.run(&["build"]).status.success());
+    assert!(b.run(&["costruisci"]).status.success());
     let changes = text(main_of(&b.read("book/edizioni/2027-01-25/modifiche.html")));
     assert!(changes.contains("Nessuna modifica"), "{changes}");
 }
@@ -170,7 +170,7 @@ fn editions_are_immutable_and_a_failed_freeze_leaves_none() {
         assert_eq!(out.status.code(), Some(1), "{args:?}");
     }
     // A new import changes the map, not the editions.
-    let out = b.run(&["import"]);
+    let out = b.run(&["importa"]);
     assert!(out.status.success());
     assert_eq!(snapshot(&b.join("editions")), before);
     assert!(!b.join("editions/2028-01-01").exists());
@@ -180,14 +180,14 @@ fn editions_are_immutable_and_a_failed_freeze_leaves_none() {
 fn the_site_shows_every_edition_what_changed_and_keeps_every_url() {
     // Edition one's site, and its URLs.
     let one = first_edition();
-    assert!(one.run(&["build"]).status.success());
+    assert!(one.run(&["costruisci"]).status.success());
     let urls_one: BTreeSet<std::path::PathBuf> = snapshot(&one.join("book"))
         .into_keys()
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .collect();
 
     let b = two_editions();
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let site = b.join("book");
     // No URL of edition one answers 404 in the site of edition two.
@@ -283,7 +283,7 @@ fn the_atom_feed_lists_the_editions() {
     let b = two_editions();
     let toml = b.read("book.toml").replace("# site_url = ", "site_url = ");
     std::fs::write(b.join("book.toml"), toml).unwrap();
-    assert!(b.run(&["build"]).status.success());
+    assert!(b.run(&["costruisci"]).status.success());
     // Feed readers find it from any page; search engines find the pages.
     assert!(b.read("book/processi/A1.html").contains(
         "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Segui le nuove edizioni (Atom)\" href=\"../edizioni/feed.xml\">"
@@ -342,13 +342,13 @@ fn the_atom_feed_lists_the_editions() {
 #[test]
 fn same_editions_same_bytes_and_old_editions_leave_the_site() {
     let b = two_editions();
-    assert!(b.run(&["build"]).status.success());
+    assert!(b.run(&["costruisci"]).status.success());
     let first = snapshot(&b.join("book"));
     assert!(b
-        .run(&["import", "data/mappatura-2027.tsv"])
+        .run(&["importa", "data/mappatura-2027.tsv"])
         .status
         .success());
-    assert!(b.run(&["build"]).status.success());
+    assert!(b.run(&["costruisci"]).status.success());
     assert!(
         first == snapshot(&b.join("book")),
         "a rebuild with the same editions differs"
@@ -360,7 +360,7 @@ fn same_editions_same_bytes_and_old_editions_leave_the_site() {
         format!("{toml}\n[edizioni]\nanni = 0\n"),
     )
     .unwrap();
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success());
     assert!(stderr(&out).contains("l'edizione del 28 gennaio 2026 ha più di 0 anni: resta nel manuale ma non è più pubblicata"), "{}", stderr(&out));
     assert!(!b.join("book/edizioni/2026-01-28").exists());

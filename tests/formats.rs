@@ -9,11 +9,11 @@ use std::path::Path;
 /// The JSON of a book built from `file` (a path inside the book), without
 /// what depends on the file's layout: source lines and dates.
 fn json_of(b: &Book, file: &str, extra: &[&str]) -> serde_json::Value {
-    let mut args = vec!["import", file];
+    let mut args = vec!["importa", file];
     args.extend_from_slice(extra);
     let out = b.run(&args);
     assert!(out.status.success(), "{file}: {}", stderr(&out));
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{file}: {}", stderr(&out));
     let mut v = b.json();
     for n in v["processes"].as_array_mut().unwrap() {
@@ -78,7 +78,7 @@ fn windows_1252_is_read_and_said() {
     assert!(bytes.contains(&0xE0), "à must be one byte");
     let b = Book::new();
     std::fs::write(b.join("windows.txt"), &bytes).unwrap();
-    let check = b.run(&["check", "windows.txt"]);
+    let check = b.run(&["controlla", "windows.txt"]);
     let out = stdout(&check);
     assert!(out.contains("Windows-1252"), "{out}");
     assert!(out.contains("windows.txt:1:1: nota[M019]"), "{out}");
@@ -133,7 +133,7 @@ fn workbooks_saved_by_an_office_suite_give_the_same_map() {
         // Line 61's name is a formula in the workbook: its value is read.
         assert_eq!(json_of(&b, name, &[]), want, "{name}");
         // Rows are numbered as the spreadsheet numbers them.
-        let check = stdout(&b.run(&["check", name]));
+        let check = stdout(&b.run(&["controlla", name]));
         assert!(
             check.contains(&format!("{name}:116:5: avviso[M012]")),
             "{name}: {check}"
@@ -167,7 +167,7 @@ fn cells_read_as_the_sheet_shows_them() {
         let html = b.read("book/processi/C2.6.1.1.html");
         assert!(html.contains("<h3>Scadenza</h3>"), "{name}");
         assert!(html.contains("<ul><li>Ricezione istanza</li><li>Verifica documentazione</li><li>Provvedimento dirigenziale</li></ul>"), "{name}");
-        let check = stdout(&b.run(&["check", name]));
+        let check = stdout(&b.run(&["controlla", name]));
         assert!(
             check.contains("nota[M015]: colonna «Scadenza» non prevista"),
             "{check}"
@@ -198,7 +198,7 @@ fn line_breaks_inside_quoted_cells() {
     let html = b.read("book/processi/A1.1.html");
     assert!(html.contains("<ul><li>Raccolta dati</li><li>Stesura</li><li>Approvazione</li></ul>"));
     // The row after the multi-line cell is numbered by its real line.
-    let check = stdout(&b.run(&["check", "alt-invio.csv"]));
+    let check = stdout(&b.run(&["controlla", "alt-invio.csv"]));
     let _ = check;
     let content = manuale::content::load(&b.join("content")).unwrap();
     let a12 = &content.pages[&"A1.2".parse().unwrap()];
@@ -215,7 +215,7 @@ fn a_sheet_the_fuzzer_found_is_read_without_panic() {
         b.join("s.tsv"),
     )
     .unwrap();
-    let out = b.run(&["check", "s.tsv"]);
+    let out = b.run(&["controlla", "s.tsv"]);
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     assert!(out.status.code().is_some_and(|c| c <= 1));
 }
@@ -249,7 +249,7 @@ fn bad_files_get_one_clear_message_and_change_nothing() {
     ];
     for (name, bytes, expect) in &cases {
         std::fs::write(b.join(name), bytes).unwrap();
-        for cmd in ["import", "check"] {
+        for cmd in ["importa", "controlla"] {
             let out = b.run(&[cmd, name]);
             assert_eq!(out.status.code(), Some(1), "{cmd} {name}");
             let err = stderr(&out);
@@ -271,7 +271,7 @@ fn bad_files_get_one_clear_message_and_change_nothing() {
             "{name} changed content/"
         );
     }
-    let out = b.run(&["import", "manca.tsv"]);
+    let out = b.run(&["importa", "manca.tsv"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("manca.tsv: impossibile leggere il file"),
@@ -284,20 +284,20 @@ fn bad_files_get_one_clear_message_and_change_nothing() {
         b.join("m.xlsx"),
     )
     .unwrap();
-    let out = b.run(&["import", "m.xlsx", "--sheet", "Foglio9"]);
+    let out = b.run(&["importa", "m.xlsx", "--foglio", "Foglio9"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("non c'è un foglio «Foglio9». I fogli sono: «Mappatura», «Legenda»"),
         "{}",
         stderr(&out)
     );
-    let out = b.run(&["import", "m.xlsx", "--sheet", "Legenda"]);
+    let out = b.run(&["importa", "m.xlsx", "--foglio", "Legenda"]);
     assert!(
         stderr(&out).contains("m.xlsx (foglio «Legenda»): manca la riga di intestazione"),
         "{}",
         stderr(&out)
     );
-    let out = b.run(&["import", SHEET, "--sheet", "Mappatura"]);
+    let out = b.run(&["importa", SHEET, "--foglio", "Mappatura"]);
     assert!(
         stderr(&out).contains("--sheet vale solo per i fogli di calcolo"),
         "{}",
@@ -305,7 +305,7 @@ fn bad_files_get_one_clear_message_and_change_nothing() {
     );
     assert_eq!(snapshot(&b.join("content")), before);
     // The right sheet by name works.
-    let out = b.run(&["import", "m.xlsx", "--sheet", "Mappatura"]);
+    let out = b.run(&["importa", "m.xlsx", "--foglio", "Mappatura"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let _ = Path::new("");
 }

@@ -23,13 +23,13 @@ fn a_cell_line_that_is_a_page_fence_does_not_break_the_page() {
     let b = book_with_sheet(
         "A1 Macro\tMacro\t\t\t\t\nA1.1 Processo\tProcesso\tistanza\tatto\t\"1. uno\n+++\n2. due\"\tPO del settore\n",
     );
-    let out = b.run(&["import"]);
+    let out = b.run(&["importa"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let html = b.read("book/processi/A1.1.html");
     assert!(html.contains("<li>+++</li>"), "{}", main_of(&html));
-    let out = b.run(&["import"]);
+    let out = b.run(&["importa"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("0 pagine scritte"),
@@ -45,7 +45,7 @@ fn control_characters_in_cells_are_shown_not_obeyed() {
     let b = book_with_sheet(
         "A1 Macro\tMacro\t\t\t\t\nA1.1 Processo\tProcesso\tistanza\u{1b}]0;preso\u{7}\tatto\t1. uno\tPO \u{202e}erotagilbbo\n",
     );
-    for args in [&["check"][..], &["import"][..]] {
+    for args in [&["controlla"][..], &["importa"][..]] {
         let out = b.run(args);
         let all = format!("{}{}", stdout(&out), stderr(&out));
         assert!(
@@ -55,7 +55,7 @@ fn control_characters_in_cells_are_shown_not_obeyed() {
         assert!(!all.contains('\u{202e}'), "{args:?}: {all:?}");
         assert!(all.contains("␛]0;preso␇"), "{args:?}: {all}");
     }
-    let out = b.run(&["check"]);
+    let out = b.run(&["controlla"]);
     let report = stdout(&out);
     assert!(
         report.contains("3:3: avviso[M012]: carattere di controllo"),
@@ -63,7 +63,7 @@ fn control_characters_in_cells_are_shown_not_obeyed() {
     );
     assert!(report.contains("3:6: avviso[M012]"), "{report}");
     assert!(report.contains("<U+202E>"), "{report}");
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let html = b.read("book/processi/A1.1.html");
     assert!(
@@ -127,7 +127,7 @@ fn files_that_are_not_sheets_are_refused_before_they_are_read() {
         ("/dev/urandom", "un dispositivo"),
         ("data", "una cartella"),
     ] {
-        for cmd in ["check", "import"] {
+        for cmd in ["controlla", "importa"] {
             let started = std::time::Instant::now();
             let out = b.run(&[cmd, file]);
             assert!(
@@ -161,7 +161,7 @@ fn sheets_too_big_are_refused_within_bounded_memory() {
     )
     .unwrap();
     for file in ["enorme.tsv", "righe.tsv", "celle.tsv"] {
-        for cmd in ["check", "import"] {
+        for cmd in ["controlla", "importa"] {
             let out = run_capped(&b, &[cmd, file], 2);
             refused(&b, &out, file, "troppo grande");
         }
@@ -223,7 +223,7 @@ fn a_workbook_that_expands_beyond_any_map_is_refused_within_bounded_memory() {
     let bomb = workbook_bomb(450_000);
     assert!(bomb.len() < 3 << 20, "{} bytes", bomb.len());
     std::fs::write(b.join("bomba.xlsx"), bomb).unwrap();
-    for cmd in ["check", "import"] {
+    for cmd in ["controlla", "importa"] {
         // The parent within 2 GiB (the reading child caps itself at 3).
         let out = run_capped(&b, &[cmd, "bomba.xlsx"], 2);
         refused(&b, &out, "bomba.xlsx", "troppo grande");
@@ -239,7 +239,7 @@ fn a_sheet_whose_name_starts_with_a_dash_is_read() {
         b.join("-mappa.xlsx"),
     )
     .unwrap();
-    let out = b.run(&["check", "--", "-mappa.xlsx"]);
+    let out = b.run(&["controlla", "--", "-mappa.xlsx"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("-mappa.xlsx (Excel .xlsx"),
@@ -256,7 +256,7 @@ fn a_damaged_workbook_is_named_once() {
         b.join("rotto.xls"),
     )
     .unwrap();
-    let out = b.run(&["check", "rotto.xls"]);
+    let out = b.run(&["controlla", "rotto.xls"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert_eq!(
@@ -290,7 +290,7 @@ fn a_sheet_without_rows_or_columns_is_an_error_not_an_empty_map() {
         ("solo-intestazione.tsv", "non ha nessuna riga con dati"),
         ("tre-colonne.tsv", "mancano colonne della mappatura: «Risultato atteso del processo (output)», «Sequenza di attività», «Responsabile output (ruolo)». Colonne riconosciute: «CODIFICA UNIONCAMERE», «NOME PROCESSO - ATTIVITA'», «Elementi in ingresso che innescano il processo -input»"),
     ] {
-        for cmd in ["check", "import"] {
+        for cmd in ["controlla", "importa"] {
             let out = b.run(&[cmd, file]);
             refused(&b, &out, file, words);
         }
@@ -311,15 +311,15 @@ fn an_import_that_would_remove_most_of_the_map_asks_first() {
         .map(|l| format!("{l}\n"))
         .collect();
     std::fs::write(b.join("solo-a.tsv"), only_a).unwrap();
-    let out = b.run(&["import", "solo-a.tsv"]);
-    refused(&b, &out, "solo-a.tsv", "--allow-removals");
+    let out = b.run(&["importa", "solo-a.tsv"]);
+    refused(&b, &out, "solo-a.tsv", "--accetta-rimozioni");
     assert!(
         stderr(&out).contains("content/ non è stato modificato"),
         "{}",
         stderr(&out)
     );
     assert_eq!(snapshot(&b.join("content")), before);
-    let out = b.run(&["import", "solo-a.tsv", "--allow-removals"]);
+    let out = b.run(&["importa", "solo-a.tsv", "--accetta-rimozioni"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(b.join("content/A/A1/_index.md").exists());
     assert!(!b.join("content/C/C1").exists());
@@ -339,7 +339,7 @@ fn backups_and_lock_files_in_content_are_not_published() {
     ] {
         std::fs::write(dir.join(name), "x").unwrap();
     }
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("5 file di appoggio non pubblicati"),
@@ -358,13 +358,13 @@ fn the_site_is_never_built_inside_content_or_over_a_file() {
     let b = Book::imported();
     let before = snapshot(&b.join("content"));
     // Each build once nested the previous site inside the next.
-    let out = b.run(&["build", "--output", "content/sito"]);
+    let out = b.run(&["costruisci", "--destinazione", "content/sito"]);
     refused(&b, &out, "content/sito", "non può stare dentro");
-    let out = b.run(&["build", "--output", "content/../content/A/sito"]);
+    let out = b.run(&["costruisci", "--destinazione", "content/../content/A/sito"]);
     refused(&b, &out, "sito", "non può stare dentro");
     assert_eq!(snapshot(&b.join("content")), before);
     std::fs::write(b.join("un-file"), "x").unwrap();
-    let out = b.run(&["build", "--output", "un-file"]);
+    let out = b.run(&["costruisci", "--destinazione", "un-file"]);
     refused(&b, &out, "un-file", "è un file, non una cartella");
     assert_eq!(std::fs::read_to_string(b.join("un-file")).unwrap(), "x");
 }
@@ -376,7 +376,7 @@ fn a_code_too_deep_for_any_map_is_an_error_with_its_line() {
     let b = book_with_sheet(&format!(
         "A1 Macro\tMacro\t\t\t\t\nA1.1 Processo\tProcesso\tistanza\tatto\t1. uno\tPO\n{deep} Troppo\tTroppo\tx\ty\tz\tPO\n"
     ));
-    let out = b.run(&["check"]);
+    let out = b.run(&["controlla"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let report = stdout(&out);
     assert!(
@@ -385,7 +385,7 @@ fn a_code_too_deep_for_any_map_is_an_error_with_its_line() {
         )),
         "{report}"
     );
-    let out = b.run(&["import"]);
+    let out = b.run(&["importa"]);
     assert!(out.status.success(), "{}", stderr(&out));
     // The row is kept, with the process before it.
     assert!(b.read("content/A/A1/A1.1.md").contains("Troppo"));

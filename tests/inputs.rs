@@ -119,7 +119,7 @@ fn a_logo_that_is_not_a_plain_file_of_the_book_is_refused_in_seconds() {
         ("cartella.svg", &["cartella.svg", "cartella"][..]),
     ] {
         set_logo(&b, name);
-        let out = run_bounded(b.path(), &["build"]);
+        let out = run_bounded(b.path(), &["costruisci"]);
         refused(&out, words);
         assert!(stderr(&out).contains("book.toml"), "{}", stderr(&out));
         assert_eq!(
@@ -144,7 +144,7 @@ fn an_svg_logo_that_runs_or_loads_anything_is_refused() {
         let name = format!("logo-{i}.svg");
         std::fs::write(b.join(&name), svg).unwrap();
         set_logo(&b, &name);
-        let out = run_bounded(b.path(), &["build"]);
+        let out = run_bounded(b.path(), &["costruisci"]);
         refused(&out, &[&name, "SVG"]);
         assert_eq!(
             snapshot(&b.join("book")),
@@ -160,7 +160,7 @@ fn an_svg_logo_that_runs_or_loads_anything_is_refused() {
     }
     // The chamber's own logo, with gradients and internal references,
     // still passes.
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
@@ -169,14 +169,14 @@ fn a_fifo_where_book_toml_or_the_import_journal_should_be_is_refused_in_seconds(
     let b = Book::imported();
     let content = snapshot(&b.join("content"));
     mkfifo(&b.join("content/.manuale-journal"));
-    let out = run_bounded(b.path(), &["import"]);
+    let out = run_bounded(b.path(), &["importa"]);
     refused(&out, &[".manuale-journal", "pipe"]);
     std::fs::remove_file(b.join("content/.manuale-journal")).unwrap();
     assert_eq!(snapshot(&b.join("content")), content);
 
     std::fs::remove_file(b.join("book.toml")).unwrap();
     mkfifo(&b.join("book.toml"));
-    for args in [&["build"][..], &["import"], &["check"]] {
+    for args in [&["costruisci"][..], &["importa"], &["controlla"]] {
         let out = run_bounded(b.path(), args);
         refused(&out, &["book.toml", "pipe"]);
     }
@@ -196,7 +196,7 @@ fn an_edition_too_big_to_be_one_is_refused_before_it_is_read() {
         .unwrap()
         .set_len(400 << 20)
         .unwrap();
-    let out = run_bounded(b.path(), &["build"]);
+    let out = run_bounded(b.path(), &["costruisci"]);
     refused(&out, &["mappa.json", "troppo grande"]);
     assert!(!b.join("book").exists());
 }
@@ -285,7 +285,7 @@ fn an_address_that_would_run_code_is_refused_in_every_key_of_book_toml() {
             let text = with_url(&original, table, key, attack);
             assert_ne!(text, original);
             std::fs::write(b.join("book.toml"), &text).unwrap();
-            let out = run_bounded(b.path(), &["build"]);
+            let out = run_bounded(b.path(), &["costruisci"]);
             let err = stderr(&out);
             assert_eq!(
                 out.status.code(),
@@ -317,7 +317,7 @@ fn an_address_that_would_run_code_is_refused_in_every_key_of_book_toml() {
     );
     text = with_url(&text, "[book]", "licence_url", "../licenza.html");
     std::fs::write(b.join("book.toml"), &text).unwrap();
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(b
         .read("book/index.html")
@@ -397,7 +397,7 @@ fn hidden_folders_and_files_in_content_are_never_published() {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     }
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let published: Vec<String> = snapshot(&b.join("book"))
         .into_keys()
@@ -434,19 +434,19 @@ fn init_refuses_a_chamber_name_on_two_lines_and_a_failed_init_blocks_nothing() {
         "Camera\tdi Alpi",
         "Camera \u{1b}[31mAlpi",
     ] {
-        let out = run_bounded(dir, &["init", "alpi", "--ente", name, "--foglio", "m.tsv"]);
+        let out = run_bounded(dir, &["nuovo", "alpi", "m.tsv", "--ente", name]);
         refused(&out, &["--ente", "una riga"]);
         assert!(!stderr(&out).contains('\u{1b}'));
         assert!(!dir.join("alpi").exists(), "a folder was left");
     }
     // A sheet that is not there: nothing is left that blocks the retry.
-    let out = run_bounded(dir, &["init", "alpi", "--foglio", "manca.tsv"]);
+    let out = run_bounded(dir, &["nuovo", "alpi", "manca.tsv"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("manca.tsv"), "{}", stderr(&out));
     assert!(!dir.join("alpi").exists(), "a folder was left");
     // The user's own empty folder stays, empty.
     std::fs::create_dir(dir.join("vuota")).unwrap();
-    let out = run_bounded(dir, &["init", "vuota", "--foglio", "manca.tsv"]);
+    let out = run_bounded(dir, &["nuovo", "vuota", "manca.tsv"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(dir.join("vuota").is_dir());
     assert_eq!(std::fs::read_dir(dir.join("vuota")).unwrap().count(), 0);
@@ -461,9 +461,9 @@ fn init_refuses_a_chamber_name_on_two_lines_and_a_failed_init_blocks_nothing() {
     // Quotes and backslashes in the name are kept as written, and the new
     // book reads.
     let name = r#"Camera di commercio "Alpi" \ Dolomiti"#;
-    let out = run_bounded(dir, &["init", "alpi", "--ente", name, "--foglio", "m.tsv"]);
+    let out = run_bounded(dir, &["nuovo", "alpi", "m.tsv", "--ente", name]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = run_bounded(&dir.join("alpi"), &["build"]);
+    let out = run_bounded(&dir.join("alpi"), &["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let home = std::fs::read_to_string(dir.join("alpi/book/index.html")).unwrap();
     assert!(

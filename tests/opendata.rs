@@ -37,10 +37,10 @@ fn catalogued() -> Book {
     );
     assert!(toml.contains(SITE), "book.toml changed: fix the test");
     std::fs::write(b.join("book.toml"), toml).unwrap();
-    let out = b.run(&["import"]);
+    let out = b.run(&["importa"]);
     assert!(out.status.success(), "{}", stderr(&out));
     b.freeze_first_edition();
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         !stderr(&out).contains("codice_ipa"),
@@ -292,7 +292,7 @@ fn the_catalogue_record_has_every_mandatory_dcat_ap_it_element() {
 #[test]
 fn without_the_sites_address_the_record_works_wherever_it_is_uploaded() {
     let b = Book::built();
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     let err = stderr(&out);
     assert!(
         err.contains("codice_ipa") && err.contains("site_url"),
@@ -450,7 +450,7 @@ fn the_workbook_opens_with_calamine_to_the_csv_rows() {
     }
     // Same bytes on a second build: the workbook's date is the data's.
     let first = std::fs::read(b.join("book/dati/processi.xlsx")).unwrap();
-    let out = b.run(&["build", "--output", "di-nuovo"]);
+    let out = b.run(&["costruisci", "--destinazione", "di-nuovo"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         std::fs::read(b.join("di-nuovo/dati/processi.xlsx")).unwrap(),
@@ -498,7 +498,7 @@ fn a_section_is_updated_on_the_same_day_everywhere() {
     let text = std::fs::read_to_string(&file).unwrap();
     let text = regex_lite_updated(&text, "2027-03-15");
     std::fs::write(&file, text).unwrap();
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let json = b.json();
     let node = |c: &str| {
@@ -596,8 +596,8 @@ fn formula_cells_never_run_when_the_csv_is_opened() {
         ));
     }
     std::fs::write(b.join(SHEET), sheet).unwrap();
-    assert!(b.run(&["import"]).status.success());
-    let out = b.run(&["build"]);
+    assert!(b.run(&["importa"]).status.success());
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let mut r = csv::Reader::from_path(b.join("book/dati/processi.csv")).unwrap();
     let mut seen = 0;
@@ -637,13 +637,13 @@ fn formula_cells_never_run_when_the_csv_is_opened() {
     let c = tempfile::tempdir().unwrap();
     std::fs::copy(b.join("book/dati/processi.csv"), c.path().join("p.csv")).unwrap();
     let out = b.run(&[
-        "check",
+        "controlla",
         c.path().join("p.csv").to_str().unwrap(),
-        "--format",
+        "--formato",
         "json",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = b.run(&["import", c.path().join("p.csv").to_str().unwrap()]);
+    let out = b.run(&["importa", c.path().join("p.csv").to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let page = walkdir::WalkDir::new(b.join("content"))
         .into_iter()

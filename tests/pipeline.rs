@@ -378,9 +378,9 @@ fn the_csv_export_imports_again_into_the_same_map() {
         again.join("data/export.csv"),
     )
     .unwrap();
-    let out = again.run(&["import", "data/export.csv"]);
+    let out = again.run(&["importa", "data/export.csv"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = again.run(&["build"]);
+    let out = again.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let strip = |v: serde_json::Value| {
         let mut v = v;
@@ -400,7 +400,7 @@ fn the_csv_export_imports_again_into_the_same_map() {
 fn same_input_same_bytes() {
     let b = Book::imported();
     let content = snapshot(&b.join("content"));
-    let out = b.run(&["import"]);
+    let out = b.run(&["importa"]);
     assert!(out.status.success());
     assert_eq!(
         snapshot(&b.join("content")),
@@ -412,8 +412,8 @@ fn same_input_same_bytes() {
         "{}",
         stdout(&out)
     );
-    assert!(b.run(&["build", "--output", "uno"]).status.success());
-    assert!(b.run(&["build", "--output", "due"]).status.success());
+    assert!(b.run(&["costruisci", "--destinazione", "uno"]).status.success());
+    assert!(b.run(&["costruisci", "--destinazione", "due"]).status.success());
     let uno = snapshot(&b.join("uno"));
     assert!(uno.len() > 300);
     assert_eq!(uno, snapshot(&b.join("due")));
@@ -429,7 +429,7 @@ fn a_rebuild_over_the_last_site_gives_the_bytes_of_a_clean_build() {
     // they are instead of indexing again (what `MANUALE_TEMPI` shows)...
     let timed_build = || {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_manuale"))
-            .arg("build")
+            .arg("costruisci")
             .env("MANUALE_TEMPI", "1")
             .current_dir(b.path())
             .output()
@@ -458,9 +458,9 @@ fn a_rebuild_over_the_last_site_gives_the_bytes_of_a_clean_build() {
     assert!(!timed_build(), "a damaged search index was taken as it was");
     assert_eq!(snapshot(&b.join("book")), first, "the damage stayed");
     b.add_author_note("Nota aggiunta dall'ufficio qualità.");
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(b.run(&["build", "--output", "pulito"]).status.success());
+    assert!(b.run(&["costruisci", "--destinazione", "pulito"]).status.success());
     let rebuilt = snapshot(&b.join("book"));
     assert_ne!(rebuilt, first, "the author's note did not reach the site");
 
@@ -491,7 +491,7 @@ fn author_text_survives_reimport() {
         "Verifica istanza e documentazione allegata; predisposizione del provvedimento dirigenziale",
     );
     std::fs::write(b.join(SHEET), format!("{sheet}G1 NUOVA FUNZIONE\t\n")).unwrap();
-    let out = b.run(&["import"]);
+    let out = b.run(&["importa"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let after = b.read(page);
     assert!(after.contains(mine), "author text lost:\n{after}");
@@ -500,7 +500,7 @@ fn author_text_survives_reimport() {
         "data not updated"
     );
     // The author's text is published, with the link to another process.
-    assert!(b.run(&["build"]).status.success());
+    assert!(b.run(&["costruisci"]).status.success());
     let html = b.read("book/processi/C2.6.1.1.html");
     assert!(html.contains("<h2>Come presentare la domanda</h2>"));
     assert!(html.contains("href=\"../processi/C2.6.3.1.html\""));
@@ -511,7 +511,7 @@ fn author_text_survives_reimport() {
     );
     assert_ne!(edited, after);
     std::fs::write(b.join(page), &edited).unwrap();
-    let out = b.run(&["import"]);
+    let out = b.run(&["importa"]);
     assert!(out.status.success());
     assert!(
         stderr(&out).contains("modificata a mano"),
@@ -538,7 +538,7 @@ fn a_code_that_leaves_the_sheet_keeps_its_authors_page_unpublished() {
         .filter(|l| !l.starts_with("F.1.1.1.1.") && !l.starts_with("E1.1.4 "))
         .fold(String::new(), |s, l| s + l + "\n");
     std::fs::write(b.join(SHEET), sheet).unwrap();
-    let out = b.run(&["import"]);
+    let out = b.run(&["importa"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("rimosse, 1 archiviate"),
@@ -551,7 +551,7 @@ fn a_code_that_leaves_the_sheet_keeps_its_authors_page_unpublished() {
     );
     assert!(b.read(page).contains("Nota dell'ufficio."));
     assert!(b.read(page).contains("archived = true"));
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success());
     assert!(stderr(&out).contains("archiviato"));
     assert!(!b.join("book/processi/F1.1.1.1.html").exists());
@@ -572,7 +572,7 @@ fn a_failed_import_leaves_content_untouched() {
     ];
     for (name, bytes) in cases {
         std::fs::write(b.join(name), bytes).unwrap();
-        let out = b.run(&["import", name]);
+        let out = b.run(&["importa", name]);
         assert!(!out.status.success(), "{name} was accepted");
         let err = stderr(&out);
         assert!(
@@ -586,7 +586,7 @@ fn a_failed_import_leaves_content_untouched() {
             "{name} changed content/"
         );
     }
-    let out = b.run(&["import", "non-esiste.tsv"]);
+    let out = b.run(&["importa", "non-esiste.tsv"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("non-esiste.tsv"));
     // A malformed page stops the import before anything is written.
@@ -598,7 +598,7 @@ fn a_failed_import_leaves_content_untouched() {
     );
     std::fs::write(&page, &text).unwrap();
     let before = snapshot(&b.join("content"));
-    let out = b.run(&["import"]);
+    let out = b.run(&["importa"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("A1.1.1.1.md:2:"), "{}", stderr(&out));
     assert_eq!(snapshot(&b.join("content")), before);
@@ -609,7 +609,7 @@ fn build_refuses_a_folder_it_did_not_create() {
     let b = Book::imported();
     std::fs::create_dir_all(b.join("sito")).unwrap();
     std::fs::write(b.join("sito/importante.txt"), "non cancellarmi").unwrap();
-    let out = b.run(&["build", "--output", "sito"]);
+    let out = b.run(&["costruisci", "--destinazione", "sito"]);
     assert!(!out.status.success());
     assert!(
         stderr(&out).contains("non è stata creata da manuale"),
@@ -619,9 +619,9 @@ fn build_refuses_a_folder_it_did_not_create() {
     assert_eq!(b.read("sito/importante.txt"), "non cancellarmi");
     assert!(!b.join("sito/index.html").exists());
     // Its own folder it replaces, leaving nothing behind.
-    assert!(b.run(&["build", "--output", "mio"]).status.success());
+    assert!(b.run(&["costruisci", "--destinazione", "mio"]).status.success());
     std::fs::write(b.join("mio/vecchio.html"), "x").unwrap();
-    assert!(b.run(&["build", "--output", "mio"]).status.success());
+    assert!(b.run(&["costruisci", "--destinazione", "mio"]).status.success());
     assert!(!b.join("mio/vecchio.html").exists());
     let leftovers: Vec<PathBuf> = std::fs::read_dir(b.path())
         .unwrap()
@@ -638,7 +638,7 @@ fn text_from_the_sheet_and_from_authors_is_escaped() {
                  A1 <b>Titolo</b>\t\n\
                  A1.1 Processo <script>alert(1)</script>\t<img src=x onerror=alert(1)>\t\"a\" & b\tout\t1. <i>uno</i> 2. due\tPO\n";
     std::fs::write(b.join(SHEET), sheet).unwrap();
-    assert!(b.run(&["import"]).status.success());
+    assert!(b.run(&["importa"]).status.success());
     let page = b.join("content/A/A1/A1.1.md");
     let text = std::fs::read_to_string(&page).unwrap();
     std::fs::write(
@@ -646,7 +646,7 @@ fn text_from_the_sheet_and_from_authors_is_escaped() {
         format!("{text}\n<script>alert('autore')</script><p onclick=\"x()\">ciao</p>\n"),
     )
     .unwrap();
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let html = b.read("book/processi/A1.1.html");
     assert!(!html.contains("<script>alert"), "script injected");
@@ -660,7 +660,7 @@ fn text_from_the_sheet_and_from_authors_is_escaped() {
 #[test]
 fn sitemap_and_404_follow_the_configured_address() {
     let b = Book::imported();
-    assert!(b.run(&["build"]).status.success());
+    assert!(b.run(&["costruisci"]).status.success());
     assert!(!b.join("book/sitemap.xml").exists());
     assert!(b.join("book/404.html").exists());
     let toml = b.read("book.toml").replace(
@@ -668,7 +668,7 @@ fn sitemap_and_404_follow_the_configured_address() {
         "site_url = \"https://www.esempio.camcom.it/trasparenza/processi\"",
     );
     std::fs::write(b.join("book.toml"), toml).unwrap();
-    assert!(b.run(&["build"]).status.success());
+    assert!(b.run(&["costruisci"]).status.success());
     let map = b.read("book/sitemap.xml");
     assert!(map.contains(
         "<loc>https://www.esempio.camcom.it/trasparenza/processi/processi/C2.5.3.1.html</loc>"
@@ -688,7 +688,7 @@ fn a_bad_config_is_named_by_file_and_line() {
         .read("book.toml")
         .replace("color = \"#1f5f74\"", "color = \"blu camerale\"");
     std::fs::write(b.join("book.toml"), toml).unwrap();
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("book.toml:12:"), "{err}");
@@ -699,7 +699,7 @@ fn a_bad_config_is_named_by_file_and_line() {
 #[test]
 fn build_before_import_says_what_to_do() {
     let b = Book::new();
-    let out = b.run(&["build"]);
+    let out = b.run(&["costruisci"]);
     assert!(!out.status.success());
     assert!(
         stderr(&out).contains("esegui prima «manuale import»"),

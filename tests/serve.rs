@@ -48,7 +48,7 @@ fn get(port: u16, target: &str) -> (u16, String, String) {
 fn serves_the_site_and_nothing_outside_it() {
     let b = Book::imported();
     std::fs::write(b.join("segreto.txt"), "PAROLA-SEGRETA").unwrap();
-    let s = start(&b, &["--port", "0"]);
+    let s = start(&b, &["--porta", "0"]);
     assert!(
         s.url.starts_with("http://127.0.0.1:"),
         "loopback by default: {}",
@@ -122,7 +122,7 @@ fn a_taken_port_gets_a_clear_message_or_the_next_one() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
     let out = Command::new(env!("CARGO_BIN_EXE_manuale"))
-        .args(["serve", "--port", &port.to_string()])
+        .args(["anteprima", "--porta", &port.to_string()])
         .current_dir(b.path())
         .output()
         .unwrap();
@@ -132,7 +132,7 @@ fn a_taken_port_gets_a_clear_message_or_the_next_one() {
         err.contains(&format!("la porta {port} di 127.0.0.1 è già in uso")),
         "{err}"
     );
-    assert!(err.contains("--port"), "{err}");
+    assert!(err.contains("--porta"), "{err}");
     // Without --port, 3000 taken means 3001 (or the next free one).
     let held = TcpListener::bind("127.0.0.1:3000");
     let s = start(&b, &[]);
@@ -145,7 +145,7 @@ fn a_taken_port_gets_a_clear_message_or_the_next_one() {
 #[test]
 fn another_host_only_when_asked_and_with_a_warning() {
     let b = Book::imported();
-    let mut s = start(&b, &["--port", "0", "--host", "0.0.0.0"]);
+    let mut s = start(&b, &["--porta", "0", "--indirizzo", "0.0.0.0"]);
     assert!(
         s.wait_for(
             "visibile da altri computer della rete",
@@ -156,7 +156,7 @@ fn another_host_only_when_asked_and_with_a_warning() {
     );
     let (status, _, _) = get(s.port, "/index.html");
     assert_eq!(status, 200);
-    let mut s2 = start(&b, &["--port", "0"]);
+    let mut s2 = start(&b, &["--porta", "0"]);
     assert!(!s2.wait_for("visibile da altri computer", Duration::from_secs(1)));
 }
 
@@ -329,7 +329,7 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
         "C2.6 REGISTRO DEI PROTESTI",
     );
     std::fs::write(b.join(SHEET), sheet).unwrap();
-    assert!(b.run(&["import"]).status.success());
+    assert!(b.run(&["importa"]).status.success());
     let (fifth, _) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
     assert!(matches!(fifth, Update::Full(_)), "{fifth:?}");
 }
@@ -356,7 +356,7 @@ fn only_requests_for_this_computer_are_answered() {
     // DNS rebinding: a page of evil.example whose name now points at
     // 127.0.0.1 asks for the preview with its own name in Host.
     let b = Book::imported();
-    let s = start(&b, &["--port", "0"]);
+    let s = start(&b, &["--porta", "0"]);
     let port = s.port;
     for host in [
         format!("localhost:{port}"),
@@ -374,14 +374,14 @@ fn only_requests_for_this_computer_are_answered() {
     }
     drop(s);
     // With --host the user chose the network: any name is answered.
-    let s = start(&b, &["--port", "0", "--host", "127.0.0.1"]);
+    let s = start(&b, &["--porta", "0", "--indirizzo", "127.0.0.1"]);
     assert_eq!(status_with_host(s.port, "anteprima.intranet:1"), 200);
 }
 
 #[test]
 fn clients_that_never_finish_their_headers_are_dropped() {
     let b = Book::imported();
-    let s = start(&b, &["--port", "0"]);
+    let s = start(&b, &["--porta", "0"]);
     let started = Instant::now();
     let slow: Vec<TcpStream> = (0..300)
         .map(|_| {
@@ -417,7 +417,7 @@ fn the_preview_folder_is_removed_even_while_the_search_index_settles() {
     let page = b.join("content/C/C2/C2.6/C2.6.1/C2.6.1.1.md");
     let text = std::fs::read_to_string(&page).unwrap();
     for round in 0..3 {
-        let mut s = start(&b, &["--port", "0"]);
+        let mut s = start(&b, &["--porta", "0"]);
         let folder = std::path::PathBuf::from(&s.folder)
             .parent()
             .unwrap()
@@ -447,7 +447,7 @@ fn the_preview_folder_is_new_private_and_removed_on_sigterm_and_sighup() {
     use std::os::unix::fs::PermissionsExt;
     let b = Book::imported();
     for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
-        let mut s = start(&b, &["--port", "0"]);
+        let mut s = start(&b, &["--porta", "0"]);
         // The site is served from a folder inside the preview folder.
         let site = std::path::PathBuf::from(&s.folder);
         let folder = site.parent().unwrap().to_path_buf();
@@ -482,14 +482,14 @@ fn the_preview_folder_is_new_private_and_removed_on_sigterm_and_sighup() {
 #[test]
 fn live_reload_follows_a_content_folder_created_after_the_start() {
     let b = Book::new();
-    let mut s = start(&b, &["--port", "0"]);
+    let mut s = start(&b, &["--porta", "0"]);
     assert!(
         s.wait_for("non ci sono pagine", Duration::from_secs(10)),
         "{}",
         s.output
     );
     // The first import, run in another terminal.
-    let out = b.run(&["import"]);
+    let out = b.run(&["importa"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         s.wait_for("Ricostruito tutto", Duration::from_secs(30)),
@@ -534,7 +534,7 @@ fn live_reload_follows_a_content_folder_created_after_the_start() {
 #[test]
 fn an_edition_recorded_during_the_preview_appears_in_it() {
     let b = Book::imported();
-    let mut s = start(&b, &["--port", "0"]);
+    let mut s = start(&b, &["--porta", "0"]);
     let (status, _, _) = get(s.port, "/edizioni/index.html");
     assert_eq!(status, 404);
     s.output.clear();
@@ -558,7 +558,7 @@ fn an_edition_recorded_during_the_preview_appears_in_it() {
 #[test]
 fn a_sheet_too_big_to_read_does_not_stop_the_preview() {
     let b = Book::imported();
-    let mut s = start(&b, &["--port", "0"]);
+    let mut s = start(&b, &["--porta", "0"]);
     let header = b
         .read(SHEET)
         .lines()

@@ -14,7 +14,7 @@ use common::serve::Server;
 
 /// `manuale serve --port 0` on the book, with `tmp` as its temporary folder.
 fn start(b: &Book, tmp: &Path) -> Server {
-    Server::start(b.path(), &["--port", "0"], &[("TMPDIR", tmp)])
+    Server::start(b.path(), &["--porta", "0"], &[("TMPDIR", tmp)])
 }
 
 /// Lets this test hold as many sockets as the system allows.

@@ -25,6 +25,9 @@ pub(crate) const MAX_FILE: u64 = 1 << 20;
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    /// `[manuale]`: the book's title, description, address, colour, theme
+    /// and licence (`[book]` before).
+    #[serde(rename = "manuale", alias = "book")]
     pub book: Book,
     /// The chamber the map belongs to.
     pub ente: Ente,
@@ -33,20 +36,26 @@ pub struct Config {
     /// How long editions stay published.
     #[serde(rename = "edizioni")]
     pub editions: Editions,
+    /// `[mappatura]`: the map's file and data date (`[source]` before).
+    #[serde(rename = "mappatura", alias = "source")]
     pub source: Source,
     /// Names of the functions A–F, merged over the national defaults.
+    #[serde(rename = "funzioni", alias = "functions")]
     pub functions: BTreeMap<String, String>,
     /// Names of the levels, from level 1 (the function) down.
+    #[serde(rename = "livelli", alias = "levels")]
     pub levels: Vec<String>,
     /// The same names in the plural, for counts ("3 sotto-processi").
+    #[serde(rename = "livelli_plurale", alias = "levels_plural")]
     pub levels_plural: Vec<String>,
-    /// Links in the footer, in order.
+    /// Links in the footer, in order (`[[piede]]`).
+    #[serde(rename = "piede", alias = "footer")]
     pub footer: Vec<Link>,
     /// Interface strings: the Italian defaults, with `[ui]` over them.
     #[serde(skip)]
     pub ui: Ui,
     /// `[ui]` as written; [`Config::parse`] sets its entries on `ui`.
-    #[serde(rename = "ui")]
+    #[serde(rename = "testi", alias = "ui")]
     ui_overrides: BTreeMap<String, String>,
     /// Acronyms and what they stand for, shown to readers as `<abbr>`:
     /// the defaults, with `[glossario]` over them.
@@ -58,6 +67,7 @@ pub struct Config {
     /// The responsible roles the search filters by: a label and the words
     /// that name it in the responsible column (`PO` in capitals matches the
     /// whole word only; lower-case keywords match inside words too).
+    #[serde(rename = "ruoli", alias = "roles")]
     pub roles: BTreeMap<String, Vec<String>>,
     /// `[colonne]` as written: a header of the sheet and the role it plays
     /// (`"Fasi" = "sequenza"`); [`Config::parse`] checks the roles.
@@ -66,21 +76,35 @@ pub struct Config {
     /// The same, read: headers (normalised) to roles.
     #[serde(skip)]
     pub columns: HeaderRoles,
+    /// The English names of the first releases this file still uses, each
+    /// with its line and the name that replaces it ([`old_names`]).
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Book {
+    #[serde(rename(deserialize = "titolo"), alias = "title")]
     pub title: String,
+    /// `[book] chamber` of the first releases, read when `[ente] nome` is
+    /// missing: the chamber's name is now asked once, there.
+    #[serde(skip_serializing)]
     pub chamber: String,
+    #[serde(rename(deserialize = "descrizione"), alias = "description")]
     pub description: String,
     /// The address the site is published at, for `sitemap.xml` and `404.html`.
+    #[serde(rename(deserialize = "indirizzo"), alias = "site_url")]
     pub site_url: Option<String>,
     /// The chamber's colour, `#rrggbb`.
+    #[serde(rename(deserialize = "colore"), alias = "color")]
     pub color: String,
     /// The theme folder under `themes/`.
+    #[serde(rename(deserialize = "tema"), alias = "theme")]
     pub theme: String,
+    #[serde(rename(deserialize = "licenza"), alias = "licence")]
     pub licence: String,
+    #[serde(rename(deserialize = "licenza_url"), alias = "licence_url")]
     pub licence_url: String,
 }
 
@@ -106,12 +130,14 @@ pub struct Source {
     pub file: PathBuf,
     /// The date the data was last updated (`AAAA-MM-GG`); when absent,
     /// the sheet file's modification date is used.
+    #[serde(rename = "aggiornata", alias = "updated")]
     pub updated: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
+    #[serde(rename(deserialize = "nome"), alias = "name")]
     pub name: String,
     pub url: String,
 }
@@ -161,6 +187,7 @@ impl Default for Config {
             columns_written: BTreeMap::new(),
             columns: HeaderRoles::new(),
             roles: default_roles(),
+            notes: Vec::new(),
         }
     }
 }
@@ -346,13 +373,22 @@ impl Config {
         };
         let mut config: Config = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            invalid(offset, crate::toml_messages::italian(e.message()))
+            let old: Vec<&str> = OLD_NAMES.iter().map(|(_, old, _)| *old).collect();
+            invalid(offset, crate::toml_messages::italian_naming(e.message(), &old))
         })?;
+        config.notes = old_names(text);
         // Tables in the file add to the defaults rather than replace them.
         let mut functions = default_functions();
         functions.extend(std::mem::take(&mut config.functions));
         config.functions = functions;
-        let find = |key: &str| key_offset(text, key);
+        // A key as written now, or by its name of the first releases.
+        let find = |key: &str| match key_offset(text, key) {
+            0 => OLD_NAMES
+                .iter()
+                .find(|(_, _, new)| new.rsplit(' ').next() == Some(key))
+                .map_or(0, |(_, old, _)| key_offset(text, old)),
+            n => n,
+        };
         for (key, value) in std::mem::take(&mut config.ui_overrides) {
             if !config.ui.set(&key, value) {
                 let mut known = Ui::KEYS.to_vec();
@@ -360,7 +396,7 @@ impl Config {
                 return Err(invalid(
                     find(&key),
                     format!(
-                        "la voce [ui] «{key}» non esiste; le voci sono: {}",
+                        "la voce [testi] «{key}» non esiste; le voci sono: {}",
                         known.join(", ")
                     ),
                 ));
@@ -384,7 +420,7 @@ impl Config {
             if !ok {
                 return Err(invalid(
                     find(key),
-                    format!("[functions]: «{key}» non è la lettera di una funzione (A, B, C…)"),
+                    format!("[funzioni]: «{key}» non è la lettera di una funzione (A, B, C…)"),
                 ));
             }
         }
@@ -403,9 +439,9 @@ impl Config {
         }
         if parse_color(&config.book.color).is_none() {
             return Err(invalid(
-                find("color"),
+                find("colore"),
                 format!(
-                    "[book] color = «{}»: serve un colore esadecimale come «#1f5f74»",
+                    "[manuale] colore = «{}»: serve un colore esadecimale come «#1f5f74»",
                     config.book.color
                 ),
             ));
@@ -413,24 +449,24 @@ impl Config {
         if let Some(d) = &config.source.updated {
             if crate::date::Date::parse(d).is_none() {
                 return Err(invalid(
-                    find("updated"),
-                    format!("[source] updated = «{d}»: serve una data come «2024-01-31»"),
+                    find("aggiornata"),
+                    format!("[mappatura] aggiornata = «{d}»: serve una data come «2024-01-31»"),
                 ));
             }
         }
         let e = &config.ente;
         let mut urls: Vec<(String, &str, &str, url::Kind)> = vec![(
-            "[book] licence_url".into(),
-            "licence_url",
+            "[manuale] licenza_url".into(),
+            "licenza_url",
             &config.book.licence_url,
             url::Kind::Link,
         )];
         if let Some(u) = &config.book.site_url {
-            urls.push(("[book] site_url".into(), "site_url", u, url::Kind::Web));
+            urls.push(("[manuale] indirizzo".into(), "indirizzo", u, url::Kind::Web));
         }
         for l in &config.footer {
             urls.push((
-                format!("[[footer]] «{}»: url", l.name),
+                format!("[[piede]] «{}»: url", l.name),
                 "url",
                 &l.url,
                 url::Kind::Link,
@@ -582,6 +618,90 @@ fn key_offset_of_value(text: &str, value: &str) -> usize {
     0
 }
 
+/// The names of the first releases, each with its table and the name
+/// that replaces it: `(table, old key, new name)`; the table is "" for a
+/// table or key at the top.
+pub const OLD_NAMES: &[(&str, &str, &str)] = &[
+    ("", "book", "[manuale]"),
+    ("", "source", "[mappatura]"),
+    ("", "functions", "[funzioni]"),
+    ("", "footer", "[[piede]]"),
+    ("", "ui", "[testi]"),
+    ("", "levels", "livelli"),
+    ("", "levels_plural", "livelli_plurale"),
+    ("", "roles", "ruoli"),
+    ("book", "title", "[manuale] titolo"),
+    ("book", "chamber", "[ente] nome"),
+    ("book", "description", "[manuale] descrizione"),
+    ("book", "site_url", "[manuale] indirizzo"),
+    ("book", "color", "[manuale] colore"),
+    ("book", "theme", "[manuale] tema"),
+    ("book", "licence", "[manuale] licenza"),
+    ("book", "licence_url", "[manuale] licenza_url"),
+    ("source", "updated", "[mappatura] aggiornata"),
+    ("footer", "name", "[[piede]] nome"),
+];
+
+/// One note per name of the first releases `text` uses, with its line:
+/// they still work in this release.
+fn old_names(text: &str) -> Vec<String> {
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    let mut note = |written: String, offset: usize, new: &str| {
+        let (line, _) = line_col(text, offset);
+        notes.push(format!(
+            "{FILE_NAME}:{line}: «{written}» ora si scrive «{new}»: il nome vecchio funziona \
+             ancora in questa versione e sarà tolto nella prossima"
+        ));
+    };
+    let table_offset = |name: &str| {
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let t = line.trim();
+            if t == format!("[{name}]") || t == format!("[[{name}]]") {
+                return offset;
+            }
+            offset += line.len();
+        }
+        key_offset(text, name)
+    };
+    for (within, old, new) in OLD_NAMES {
+        if within.is_empty() {
+            if table.contains_key(*old) {
+                let written = match table.get(*old) {
+                    Some(toml::Value::Table(_)) => format!("[{old}]"),
+                    Some(toml::Value::Array(a)) if a.iter().all(toml::Value::is_table) => {
+                        format!("[[{old}]]")
+                    }
+                    _ => (*old).to_string(),
+                };
+                note(written, table_offset(old), new);
+            }
+            continue;
+        }
+        // Inside `[book]` (or `[manuale]`, the keys renamed first).
+        let new_table = OLD_NAMES
+            .iter()
+            .find(|(w, o, _)| w.is_empty() && o == within)
+            .map(|(_, _, n)| n.trim_matches(['[', ']']));
+        let used = [Some(*within), new_table].into_iter().flatten().any(|t| {
+            match table.get(t) {
+                Some(toml::Value::Table(t)) => t.contains_key(*old),
+                Some(toml::Value::Array(a)) => a
+                    .iter()
+                    .any(|e| e.as_table().is_some_and(|t| t.contains_key(*old))),
+                _ => false,
+            }
+        });
+        if used {
+            note((*old).to_string(), key_offset(text, old), new);
+        }
+    }
+    notes
+}
+
 /// The offset of the first line that sets `key` (`key = …`), ignoring
 /// comments; 0 when the key is not written.
 fn key_offset(text: &str, key: &str) -> usize {
@@ -645,6 +765,66 @@ pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The names of the first releases still read, each with a note that
+    /// names its line and the new name; the new names give no note.
+    #[test]
+    fn old_names_still_read_with_a_note() {
+        let old = "levels = [\"F\"]\n[book]\ntitle = \"T\"\nchamber = \"Camera di commercio di Alpi\"\n\
+                   color = \"#102030\"\nsite_url = \"https://x.it/m/\"\n\
+                   [source]\nfile = \"data/m.tsv\"\nupdated = \"2026-01-31\"\n\
+                   [functions]\nA = \"Organi\"\n[ui]\nhome = \"Inizio\"\n\
+                   [[footer]]\nname = \"Privacy\"\nurl = \"https://x.it/p\"\n";
+        let c = Config::parse(Path::new("book.toml"), old).unwrap();
+        assert_eq!(c.book.title, "T");
+        assert_eq!(c.chamber_name(), "Camera di commercio di Alpi");
+        assert_eq!(c.book.color, "#102030");
+        assert_eq!(c.source.file, Path::new("data/m.tsv"));
+        assert_eq!(c.source.updated.as_deref(), Some("2026-01-31"));
+        assert_eq!(c.functions["A"], "Organi");
+        assert_eq!(c.ui.home, "Inizio");
+        assert_eq!(c.footer[0].name, "Privacy");
+        let notes = c.notes.join("\n");
+        for (line, old, new) in [
+            (1, "levels", "livelli"),
+            (2, "[book]", "[manuale]"),
+            (3, "title", "[manuale] titolo"),
+            (4, "chamber", "[ente] nome"),
+            (5, "color", "[manuale] colore"),
+            (7, "[source]", "[mappatura]"),
+            (9, "updated", "[mappatura] aggiornata"),
+            (10, "[functions]", "[funzioni]"),
+            (12, "[ui]", "[testi]"),
+            (14, "[[footer]]", "[[piede]]"),
+            (15, "name", "[[piede]] nome"),
+        ] {
+            assert!(
+                notes.contains(&format!("book.toml:{line}: «{old}» ora si scrive «{new}»")),
+                "{old} at line {line}: {notes}"
+            );
+        }
+        let new = "livelli = [\"F\"]\n[manuale]\ntitolo = \"T\"\ncolore = \"#102030\"\nindirizzo = \"https://x.it/m/\"\n\
+                   [ente]\nnome = \"Camera di commercio di Alpi\"\n\
+                   [mappatura]\nfile = \"data/m.tsv\"\naggiornata = \"2026-01-31\"\n\
+                   [funzioni]\nA = \"Organi\"\n[testi]\nhome = \"Inizio\"\n\
+                   [[piede]]\nnome = \"Privacy\"\nurl = \"https://x.it/p\"\n";
+        let n = Config::parse(Path::new("book.toml"), new).unwrap();
+        assert!(n.notes.is_empty(), "{:?}", n.notes);
+        assert_eq!(
+            (&n.book.title, n.chamber_name(), &n.source.file, &n.ui.home, &n.footer[0].name),
+            (&c.book.title, c.chamber_name(), &c.source.file, &c.ui.home, &c.footer[0].name)
+        );
+        // An error names the key by its new name, at the line of the old one.
+        let err = Config::parse(Path::new("book.toml"), "[book]\ncolor = \"blu\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("book.toml:2") && err.contains("[manuale] colore"), "{err}");
+        // Both names at once: one of them is too many.
+        let err = Config::parse(Path::new("book.toml"), "[book]\ntitle = \"a\"\n[manuale]\ntitolo = \"b\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("book.toml:"), "{err}");
+    }
 
     #[test]
     fn empty_file_gives_defaults() {

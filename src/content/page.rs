@@ -1,5 +1,5 @@
 //! One page of `content/`: TOML fields between `+++` lines, the part
-//! `manuale import` writes between two markers, and the author's text after
+//! `manuale importa` writes between two markers, and the author's text after
 //! them; reading it back and writing it out byte for byte the same.
 
 use super::error::ContentError;
@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 pub const INDEX: &str = "_index.md";
 
 const FENCE: &str = "+++";
-const START: &str = "<!-- manuale: inizio della parte scritta da «manuale import». Non modificarla: è riscritta a ogni import dal foglio della mappatura. -->";
+const START: &str = "<!-- manuale: inizio della parte scritta da «manuale importa». Non modificarla: è riscritta a ogni import dal foglio della mappatura. -->";
 const START_PREFIX: &str = "<!-- manuale: inizio";
 const END_PREFIX: &str = "<!-- manuale: fine";
-const KEPT: &str = "<!-- manuale: testo modificato a mano nella parte generata, conservato da «manuale import» -->";
+const KEPT: &str = "<!-- manuale: testo modificato a mano nella parte generata, conservato da «manuale importa» -->";
 
 /// The structured fields of a page.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -235,7 +235,7 @@ pub fn kept_marker() -> &'static str {
 
 fn end_marker(generated: &str) -> String {
     format!(
-        "{END_PREFIX} della parte scritta da «manuale import» (impronta {:016x}). Scrivi sotto questa riga: il testo che segue è tuo e l'import lo conserva. -->",
+        "{END_PREFIX} della parte scritta da «manuale importa» (impronta {:016x}). Scrivi sotto questa riga: il testo che segue è tuo e l'import lo conserva. -->",
         fingerprint(generated)
     )
 }

@@ -29,7 +29,7 @@ pub enum EditionError {
          un altro, registrala con la sua data."
     )]
     Exists { path: PathBuf, date: String },
-    #[error("non ci sono pagine da registrare: esegui prima «manuale import»")]
+    #[error("non ci sono pagine da registrare: esegui prima «manuale importa»")]
     Empty,
     #[error("--atto è vuoto: scrivi l'atto che ha adottato la mappatura, per esempio «Delibera di Giunta n. 12 del 28/01/2026»")]
     NoAct,

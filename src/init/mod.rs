@@ -1,4 +1,4 @@
-//! `manuale init`: a new book for another chamber, from an installed binary:
+//! `manuale nuovo`: a new book for another chamber, from an installed binary:
 //! a commented `book.toml` that asks for the chamber's settings, an empty
 //! `content/`, a theme folder of its own to override the default one file by
 //! file, and the chamber's sheet in `data/` when one is given. Importing it
@@ -17,7 +17,7 @@ const THEME_README: &str = "Il tema di questo manuale.\n\nIl tema predefinito è
 
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
-    #[error("{path}: la cartella esiste e non è vuota: «manuale init» crea un manuale nuovo solo in una cartella nuova o vuota, per non toccare file che ci sono già.")]
+    #[error("{path}: la cartella esiste e non è vuota: «manuale nuovo» crea un manuale nuovo solo in una cartella nuova o vuota, per non toccare file che ci sono già.")]
     NotEmpty { path: PathBuf },
     #[error("{path}: {source}")]
     Io {

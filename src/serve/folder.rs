@@ -184,8 +184,8 @@ fn lock_text(root: &Path) -> std::io::Result<String> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     Ok(format!(
-        "Anteprima di «manuale serve», tolta quando il server si ferma; se il server \
-         è stato ucciso, la toglie il prossimo «manuale serve».\n{name} {} {}\n",
+        "Anteprima di «manuale anteprima», tolta quando il server si ferma; se il server \
+         è stato ucciso, la toglie il prossimo «manuale anteprima».\n{name} {} {}\n",
         meta.dev(),
         meta.ino()
     ))

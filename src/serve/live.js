@@ -1,4 +1,4 @@
-// The script `manuale serve` adds to every page of the preview (never to a
+// The script `manuale anteprima` adds to every page of the preview (never to a
 // built site). On a new build the page reloads, keeping the scroll position;
 // when only an author's text changed (event `aggiornate`), a page among those
 // changed swaps its <main> in place (no reload: scroll, focus and search box

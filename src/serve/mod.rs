@@ -1,4 +1,4 @@
-//! `manuale serve`: builds the book, serves it over HTTP on loopback, watches
+//! `manuale anteprima`: builds the book, serves it over HTTP on loopback, watches
 //! the book's sources and rebuilds on every save, telling open pages to
 //! reload through Server-Sent Events on the same port.
 //!

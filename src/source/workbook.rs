@@ -148,7 +148,7 @@ pub(super) fn isolated(exe: &Path, path: &Path, sheet: Option<&str>) -> Result<S
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("__foglio");
     if let Some(s) = sheet {
-        cmd.arg("--sheet").arg(s);
+        cmd.arg("--foglio").arg(s);
     }
     // `--`: a file whose name starts with `-` is a file, not an option.
     cmd.arg("--").arg(path);

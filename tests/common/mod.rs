@@ -34,7 +34,7 @@ impl Book {
     /// A book already imported from the bundled sheet.
     pub fn imported() -> Book {
         let b = Book::new();
-        let out = b.run(&["import"]);
+        let out = b.run(&["importa"]);
         assert!(out.status.success(), "import failed: {}", stderr(&out));
         b
     }
@@ -42,7 +42,7 @@ impl Book {
     /// Imported and built into `book/`.
     pub fn built() -> Book {
         let b = Book::imported();
-        let out = b.run(&["build"]);
+        let out = b.run(&["costruisci"]);
         assert!(out.status.success(), "build failed: {}", stderr(&out));
         b
     }

@@ -24,7 +24,7 @@ impl Server {
     /// said where it listens and what it serves.
     pub fn start(dir: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_manuale"));
-        cmd.arg("serve").args(args).current_dir(dir);
+        cmd.arg("anteprima").args(args).current_dir(dir);
         for (k, v) in envs {
             cmd.env(k, v);
         }

@@ -32,7 +32,7 @@ pub enum ImportError {
     #[error(
         "{sheet}: l'import toglierebbe {gone} dei {total} processi e sezioni già in content/: \
          può essere il foglio sbagliato, o una versione incompleta. Controlla con «manuale controlla»; \
-         se è proprio quello che vuoi, rilancia con --allow-removals. content/ non è stato \
+         se è proprio quello che vuoi, rilancia con --accetta-rimozioni. content/ non è stato \
          modificato."
     )]
     MostRemoved {

@@ -186,6 +186,7 @@ fn without_ente_nothing_empty_is_published_and_build_says_what_is_missing() {
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     for key in [
+        "nome",
         "sito",
         "trasparenza",
         "ufficio",
@@ -205,9 +206,11 @@ fn without_ente_nothing_empty_is_published_and_build_says_what_is_missing() {
         assert!(!page.contains("Contatti"), "{file}");
         assert!(!page.contains("class=\"logo\""), "{file}");
         assert!(!page.contains("href=\"\""), "{file}: an empty link");
+        // The name is asked once, in [ente]: without it, the default.
         assert!(
-            page.contains("Camera di commercio di Esempio"),
-            "{file}: the [book] chamber name stays"
+            !page.contains("Camera di commercio di Esempio")
+                && page.contains("<title>") && page.contains("Camera di commercio"),
+            "{file}: the chamber's name without [ente]"
         );
     }
     assert!(!b.read("book/index.html").contains("class=\"briciole\""));
@@ -343,7 +346,7 @@ fn book_with_frame(header: &str, footer: &str) -> Book {
     let b = Book::imported();
     let toml = b
         .read("book.toml")
-        .replace("# theme = \"default\"", "theme = \"ente\"");
+        .replace("# tema = \"default\"", "tema = \"ente\"");
     std::fs::write(b.join("book.toml"), toml).unwrap();
     let templates = b.join("themes/ente/templates");
     std::fs::create_dir_all(&templates).unwrap();

@@ -299,7 +299,7 @@ fn bad_files_get_one_clear_message_and_change_nothing() {
     );
     let out = b.run(&["importa", SHEET, "--foglio", "Mappatura"]);
     assert!(
-        stderr(&out).contains("--sheet vale solo per i fogli di calcolo"),
+        stderr(&out).contains("--foglio vale solo per i fogli di calcolo"),
         "{}",
         stderr(&out)
     );

@@ -203,13 +203,13 @@ fn an_edition_too_big_to_be_one_is_refused_before_it_is_read() {
 
 /// The address keys of `book.toml` and where each is written.
 const URL_KEYS: [(&str, &str); 8] = [
-    ("[book]", "licence_url"),
-    ("[book]", "site_url"),
+    ("[manuale]", "licenza_url"),
+    ("[manuale]", "indirizzo"),
     ("[ente]", "sito"),
     ("[ente]", "trasparenza"),
     ("[ente]", "accessibilita"),
     ("[ente]", "atto_url"),
-    ("[[footer]]", "url"),
+    ("[[piede]]", "url"),
     ("[[ente.percorso]]", "url"),
 ];
 
@@ -250,13 +250,8 @@ fn with_url(text: &str, table: &str, key: &str, value: &str) -> String {
         out.push('\n');
     }
     if !done {
-        if table == "[[footer]]" || table == "[[ente.percorso]]" {
-            let name = if table == "[[footer]]" {
-                "name"
-            } else {
-                "nome"
-            };
-            out.push_str(&format!("\n{table}\n{name} = \"Link\"\n{line}\n"));
+        if table == "[[piede]]" || table == "[[ente.percorso]]" {
+            out.push_str(&format!("\n{table}\nnome = \"Link\"\n{line}\n"));
         } else if in_table {
             out.push_str(&line);
             out.push('\n');
@@ -311,11 +306,11 @@ fn an_address_that_would_run_code_is_refused_in_every_key_of_book_toml() {
     // relative links and mail in the footer.
     let mut text = with_url(
         &original,
-        "[[footer]]",
+        "[[piede]]",
         "url",
         "mailto:urp@example.camcom.it",
     );
-    text = with_url(&text, "[book]", "licence_url", "../licenza.html");
+    text = with_url(&text, "[manuale]", "licenza_url", "../licenza.html");
     std::fs::write(b.join("book.toml"), &text).unwrap();
     let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));

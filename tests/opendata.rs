@@ -31,8 +31,8 @@ fn catalogued() -> Book {
         .read("book.toml")
         .replacen("[ente]\n", "[ente]\ncodice_ipa = \"cciaa_es\"\n", 1);
     let toml = toml.replacen(
-        "# site_url = \"https://www.esempio.camcom.it/amministrazione-trasparente/mappatura-processi/\"",
-        &format!("site_url = \"{SITE}\""),
+        "# indirizzo = \"https://www.esempio.camcom.it/amministrazione-trasparente/mappatura-processi/\"",
+        &format!("indirizzo = \"{SITE}\""),
         1,
     );
     assert!(toml.contains(SITE), "book.toml changed: fix the test");

@@ -664,8 +664,8 @@ fn sitemap_and_404_follow_the_configured_address() {
     assert!(!b.join("book/sitemap.xml").exists());
     assert!(b.join("book/404.html").exists());
     let toml = b.read("book.toml").replace(
-        "# site_url = \"https://www.esempio.camcom.it/amministrazione-trasparente/mappatura-processi/\"",
-        "site_url = \"https://www.esempio.camcom.it/trasparenza/processi\"",
+        "# indirizzo = \"https://www.esempio.camcom.it/amministrazione-trasparente/mappatura-processi/\"",
+        "indirizzo = \"https://www.esempio.camcom.it/trasparenza/processi\"",
     );
     std::fs::write(b.join("book.toml"), toml).unwrap();
     assert!(b.run(&["costruisci"]).status.success());
@@ -686,13 +686,13 @@ fn a_bad_config_is_named_by_file_and_line() {
     let b = Book::imported();
     let toml = b
         .read("book.toml")
-        .replace("color = \"#1f5f74\"", "color = \"blu camerale\"");
+        .replace("colore = \"#1f5f74\"", "colore = \"blu camerale\"");
     std::fs::write(b.join("book.toml"), toml).unwrap();
     let out = b.run(&["costruisci"]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("book.toml:12:"), "{err}");
-    assert!(err.contains("#1f5f74"), "{err}");
+    assert!(err.contains("book.toml:16:"), "{err}");
+    assert!(err.contains("[manuale] colore") && err.contains("#1f5f74"), "{err}");
     let _ = Path::new("");
 }
 

@@ -106,7 +106,7 @@ pub(super) async fn check_host(
         (
             StatusCode::FORBIDDEN,
             "indirizzo non ammesso: l'anteprima risponde solo a localhost e 127.0.0.1 \
-             (con --host a qualunque nome)",
+             (con --indirizzo a qualunque nome)",
         )
             .into_response()
     }

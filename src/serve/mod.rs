@@ -128,7 +128,7 @@ async fn serve(opts: Options) -> Result<(), ServeError> {
     if !opts.host.is_loopback() {
         eprintln!(
             "avviso: l'anteprima ascolta su {}: è visibile da altri computer della rete. \
-             Senza --host resta su 127.0.0.1, visibile solo da questo computer.",
+             Senza --indirizzo resta su 127.0.0.1, visibile solo da questo computer.",
             opts.host
         );
     }

@@ -32,7 +32,7 @@ pub enum Workbooks {
     /// In this process, panics caught (tests, fuzzing, library use).
     #[default]
     InProcess,
-    /// In a child process, `EXE __foglio FILE [--sheet NAME]`.
+    /// In a child process, `EXE __foglio FILE [--foglio NOME]`.
     Child(PathBuf),
 }
 

@@ -73,7 +73,7 @@ pub enum SourceError {
         sheet: String,
         available: String,
     },
-    #[error("{path}: --sheet vale solo per i fogli di calcolo (.xlsx, .xls, .ods); questo è un file di testo.")]
+    #[error("{path}: --foglio vale solo per i fogli di calcolo (.xlsx, .xls, .ods); questo è un file di testo.")]
     SheetOnText { path: PathBuf },
     #[error("{path}: non è un file ma {what}: indica il file del foglio della mappatura.")]
     NotAFile { path: PathBuf, what: &'static str },

@@ -25,7 +25,7 @@ before(async () => {
     secondEdition: true,
     toml: (dir) => {
       const f = join(dir, 'book.toml');
-      writeFileSync(f, readFileSync(f, 'utf8').replace(/^# site_url = .*$/m, 'site_url = "https://www.esempio.camcom.it/amministrazione-trasparente/mappatura/"'));
+      writeFileSync(f, readFileSync(f, 'utf8').replace(/^# indirizzo = .*$/m, 'indirizzo = "https://www.esempio.camcom.it/amministrazione-trasparente/mappatura/"'));
     },
   });
   server = await serve(book.site, '/amministrazione-trasparente/mappatura/', { 'content-security-policy': STRICT_CSP });

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The kill test of tests/crash.rs on a national-size map: `import` and
+# The kill test of tests/it/crash.rs on a national-size map: `import` and
 # `build` killed at many calls of each file-system system call, on a
 # synthetic map of N processes (3,000 if not given), release build, on the
 # disk. Prints how many kills and that every one left content/ and the
@@ -16,6 +16,6 @@ trap 'rm -rf "$work"' EXIT
 cargo run --release --quiet --manifest-path "$repo/Cargo.toml" --example genera_mappa -- "$n" > "$work/mappa.tsv"
 start=$(date +%s)
 MANUALE_CRASH_SHEET="$work/mappa.tsv" MANUALE_CRASH_TRIALS="$trials" TMPDIR="$work" \
-  cargo test --release --quiet --manifest-path "$repo/Cargo.toml" --test crash -- --nocapture --test-threads=1 2>&1 \
+  cargo test --release --quiet --manifest-path "$repo/Cargo.toml" --test it crash:: -- --nocapture --test-threads=1 2>&1 \
   | grep -E "interruzioni|test result|panicked|FAILED|assert"
 echo "mappa di $n processi, $trials interruzioni per chiamata di sistema: $(( $(date +%s) - start )) s"

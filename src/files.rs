@@ -171,9 +171,32 @@ pub(crate) fn size_text(bytes: u64) -> String {
     }
 }
 
+/// Whether files are flushed to the disk: always, but in the tests that
+/// set `MANUALE_TEST_FSYNC=0`, as Git's tests set `GIT_TEST_FSYNC=0`.
+/// A flush guards against a power cut, which no test makes; a kill (what
+/// the crash tests make, with the flushes on) loses nothing the kernel
+/// holds. Without it a test's build waits for every other test's writes
+/// to reach the disk (`syncfs`).
+pub(crate) fn flushing() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("MANUALE_TEST_FSYNC").is_none_or(|v| v != "0"))
+}
+
+/// `file.sync_all()`, unless [`flushing`] is off.
+pub(crate) fn sync_file(file: &std::fs::File) -> std::io::Result<()> {
+    if flushing() {
+        file.sync_all()
+    } else {
+        Ok(())
+    }
+}
+
 /// Flushes a folder's entries (names created, renamed or removed in it) to
 /// the disk: after a rename, what makes it survive a power cut.
 pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    if !flushing() {
+        return Ok(());
+    }
     #[cfg(unix)]
     {
         std::fs::File::open(dir)?.sync_all()
@@ -190,6 +213,9 @@ pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
 /// `fsync` of each would cost one disk round-trip per file. Elsewhere, the
 /// folder itself.
 pub(crate) fn sync_filesystem(dir: &Path) -> std::io::Result<()> {
+    if !flushing() {
+        return Ok(());
+    }
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;
@@ -215,7 +241,7 @@ pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .create_new(true)
         .open(path)?;
     file.write_all(bytes)?;
-    file.sync_all()
+    sync_file(&file)
 }
 
 #[cfg(test)]

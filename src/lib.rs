@@ -7,7 +7,7 @@
 //! new sheet into them), and [`site`] renders pages to HTML, search and open
 //! data; [`serve`] rebuilds it on every save. [`config`] reads `book.toml`;
 //! [`code`], [`steps`] and [`text`] are the helpers underneath. No module
-//! uses one that uses it back (`tests/architecture.rs` checks).
+//! uses one that uses it back (`tests/it/architecture.rs` checks).
 
 #![warn(unreachable_pub)]
 

@@ -334,11 +334,11 @@ fn write_journal(dir: &Path, journal: &Journal) -> Result<(), ContentError> {
     let write = || -> std::io::Result<()> {
         let mut f = File::create(&tmp)?;
         f.write_all(&text)?;
-        f.sync_all()?;
+        files::sync_file(&f)?;
         std::fs::rename(&tmp, &path)?;
         // The rename itself reaches the disk with the folder (where a
         // folder can be opened and synced).
-        let _ = File::open(dir).and_then(|d| d.sync_all());
+        let _ = files::sync_dir(dir);
         Ok(())
     };
     write().map_err(io(&path))

@@ -177,7 +177,7 @@ pub fn freeze(
         for entry in std::fs::read_dir(&stage).map_err(io(&stage))? {
             let path = entry.map_err(io(&stage))?.path();
             std::fs::File::open(&path)
-                .and_then(|f| f.sync_all())
+                .and_then(|f| crate::files::sync_file(&f))
                 .map_err(io(&path))?;
         }
         #[cfg(unix)]

@@ -3,9 +3,7 @@
 //! where it must stop, bounded memory, and no damage to `content/` or to a
 //! site already built.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const HEADER: &str = "CODIFICA UNIONCAMERE\tNOME PROCESSO - ATTIVITA'\tElementi in ingresso che innescano il processo -input\tRisultato atteso del processo -output\tSequenza di attività\tResponsabile output (ruolo)\n";
 
@@ -78,7 +76,7 @@ fn control_characters_in_cells_are_shown_not_obeyed() {
 fn run_capped(b: &Book, args: &[&str], gib: u64) -> std::process::Output {
     use std::os::unix::process::CommandExt;
     let limit = gib << 30;
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_manuale"));
+    let mut cmd = crate::common::manuale_command();
     cmd.args(args).current_dir(b.path());
     // SAFETY: setrlimit is async-signal-safe and touches only this child.
     unsafe {

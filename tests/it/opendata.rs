@@ -5,9 +5,7 @@
 //! imported again citing the original rows, one meaning of "updated", and
 //! the licence on every page.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use oxrdf::{Literal, Term, Triple};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -460,7 +458,7 @@ fn the_workbook_opens_with_calamine_to_the_csv_rows() {
 
 #[test]
 fn a_name_given_only_on_a_heading_row_reaches_the_json() {
-    let b = Book::built();
+    let b = Book::shared();
     let json = b.json();
     let d51 = json["processes"]
         .as_array()
@@ -552,7 +550,7 @@ fn regex_lite_updated(page: &str, day: &str) -> String {
 
 #[test]
 fn every_page_states_the_licence() {
-    let b = Book::built();
+    let b = Book::shared();
     let mut pages = 0;
     for e in walkdir::WalkDir::new(b.join("book")) {
         let e = e.unwrap();

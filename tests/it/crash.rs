@@ -12,9 +12,7 @@
 //! default), `MANUALE_CRASH_SHEET` another sheet; `benches/crash.sh` runs
 //! the same on a 3,000-process map.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,15 +1,12 @@
 //! `manuale serve` from outside: what it listens on, what it serves and what
 //! it refuses, with raw HTTP requests so no client tidies the paths first.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::serve::Server;
+use crate::common::serve::Server;
 
 fn start(b: &Book, args: &[&str]) -> Server {
     Server::start(b.path(), args, &[])
@@ -121,7 +118,7 @@ fn a_taken_port_gets_a_clear_message_or_the_next_one() {
     let b = Book::imported();
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    let out = Command::new(env!("CARGO_BIN_EXE_manuale"))
+    let out = crate::common::manuale_command()
         .args(["anteprima", "--porta", &port.to_string()])
         .current_dir(b.path())
         .output()

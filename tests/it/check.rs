@@ -1,9 +1,7 @@
 //! `manuale check` on the bundled sheet: the defects a chamber's staff must
 //! hear about, each at its line, with what import does about it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn check_finds_the_bundled_sheets_defects_by_line() {

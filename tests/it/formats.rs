@@ -1,9 +1,7 @@
 //! The same map saved in every form a chamber's "Save as" menu offers gives
 //! the same open data; bad files get one clear message and change nothing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// The JSON of a book built from `file` (a path inside the book), without

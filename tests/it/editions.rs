@@ -3,9 +3,7 @@
 //! added, one removed, one renumbered, one renamed, cells edited, a row
 //! split in two) adopted as edition two.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::BTreeSet;
 
 const SECOND: &str = "tests/fixtures/mappatura-2027.tsv";

@@ -2,15 +2,13 @@
 //! stop reading, and the preview folders that a killed server leaves in
 //! the temporary folder. Raw TCP, so no client hides what the server does.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::serve::Server;
+use crate::common::serve::Server;
 
 /// `manuale serve --port 0` on the book, with `tmp` as its temporary folder.
 fn start(b: &Book, tmp: &Path) -> Server {

@@ -16,6 +16,16 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `manuale`, the binary under test, without the flushes to the disk
+/// that guard against a power cut (`MANUALE_TEST_FSYNC=0`, as Git's tests
+/// do): each build's `syncfs` otherwise waits for every other test's
+/// writes. tests/it/crash.rs, which kills at the flushes, keeps them.
+pub fn manuale_command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_manuale"));
+    cmd.env("MANUALE_TEST_FSYNC", "0");
+    cmd
+}
+
 /// A book folder with the bundled `book.toml` and sheet, and no content.
 pub struct Book {
     pub dir: tempfile::TempDir,
@@ -23,7 +33,10 @@ pub struct Book {
 
 impl Book {
     pub fn new() -> Book {
-        let dir = tempfile::tempdir().expect("temp dir");
+        Book::copied_into(tempfile::tempdir().expect("temp dir"))
+    }
+
+    fn copied_into(dir: tempfile::TempDir) -> Book {
         std::fs::copy(repo().join("book.toml"), dir.path().join("book.toml")).unwrap();
         std::fs::copy(repo().join("logo.svg"), dir.path().join("logo.svg")).unwrap();
         std::fs::create_dir_all(dir.path().join("data")).unwrap();
@@ -45,6 +58,40 @@ impl Book {
         let out = b.run(&["costruisci"]);
         assert!(out.status.success(), "build failed: {}", stderr(&out));
         b
+    }
+
+    /// The bundled book, imported and built once for all the tests that
+    /// only read it: each would otherwise import and build the same map.
+    /// It lives under cargo's `target/tmp` (statics are never dropped); a
+    /// run clears the ones earlier runs left there.
+    pub fn shared() -> &'static Book {
+        static SHARED: std::sync::OnceLock<Book> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| {
+            let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+            const PREFIX: &str = "libro-condiviso-";
+            if let Ok(entries) = std::fs::read_dir(tmp) {
+                let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+                for e in entries.flatten() {
+                    let old = e
+                        .metadata()
+                        .and_then(|m| m.modified())
+                        .is_ok_and(|t| t < hour_ago);
+                    if old && e.file_name().to_string_lossy().starts_with(PREFIX) {
+                        let _ = std::fs::remove_dir_all(e.path());
+                    }
+                }
+            }
+            let dir = tempfile::Builder::new()
+                .prefix(PREFIX)
+                .tempdir_in(tmp)
+                .expect("temp dir");
+            let b = Book::copied_into(dir);
+            for step in ["importa", "costruisci"] {
+                let out = b.run(&[step]);
+                assert!(out.status.success(), "{step} failed: {}", stderr(&out));
+            }
+            b
+        })
     }
 
     /// An author adds `note` at the end of the first process page (a page
@@ -84,7 +131,7 @@ impl Book {
 
     /// Runs `manuale` with the book as working directory.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_manuale"))
+        manuale_command()
             .args(args)
             .current_dir(self.dir.path())
             .output()

@@ -1,9 +1,7 @@
 //! Another chamber's map: its sheet words and orders the columns its own
 //! way, and its book is made from scratch.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// The bundled sheet as another office would export it: columns reordered,
 /// headers reworded, a column of notes added.
@@ -134,7 +132,7 @@ fn without_ente(toml: &str) -> String {
 
 #[test]
 fn the_map_sits_inside_the_chambers_site_when_ente_is_set() {
-    let b = Book::built();
+    let b = Book::shared();
     let page = b.read("book/processi/C2.6.1.1.html");
     let header =
         &page[page.find("<header class=\"testata\"").unwrap()..page.find("</header>").unwrap()];
@@ -218,7 +216,7 @@ fn without_ente_nothing_empty_is_published_and_build_says_what_is_missing() {
 
 /// Runs `manuale ARGS` in `dir`, a folder outside the repository.
 fn manuale(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_manuale"))
+    crate::common::manuale_command()
         .args(args)
         .current_dir(dir)
         .output()

@@ -5,9 +5,7 @@
 //! only where something changed, dates are checked, and the yearly
 //! workflow never goes back to last year's sheet.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::PathBuf;
 
 const SECOND: &str = "tests/fixtures/mappatura-2027.tsv";

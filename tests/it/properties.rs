@@ -1,6 +1,6 @@
 //! Property tests: no input makes the reader, the code parser, the tree
 //! builder or the list detector panic, and none of them loses text. Run
-//! longer with `PROPTEST_CASES=100000 cargo test --release --test properties`.
+//! longer with `PROPTEST_CASES=100000 cargo test --release --test it properties::`.
 
 use manuale::code::{self, Code};
 use manuale::content::{Front, Page};

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 pub struct Server {
@@ -23,7 +23,7 @@ impl Server {
     /// `manuale serve ARGS` in `dir`, with `envs` set; returns once it has
     /// said where it listens and what it serves.
     pub fn start(dir: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_manuale"));
+        let mut cmd = super::manuale_command();
         cmd.arg("anteprima").args(args).current_dir(dir);
         for (k, v) in envs {
             cmd.env(k, v);

@@ -4,9 +4,7 @@
 //! Each answers in seconds, with the real content or a clear error naming
 //! the file, and leaves `content/` as it was.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::time::{Duration, Instant};
 
 /// The six column headings of the bundled sheet.
@@ -17,7 +15,7 @@ const HEADER: &str = "CODIFICA UNIONCAMERE\tNOME PROCESSO - ATTIVITA'\tElementi 
 fn run_within(b: &Book, args: &[&str], limit: Duration) -> (std::process::Output, Duration) {
     use std::io::Read as _;
     let started = Instant::now();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_manuale"))
+    let mut child = crate::common::manuale_command()
         .args(args)
         .current_dir(b.path())
         .stdin(std::process::Stdio::null())
@@ -387,7 +385,7 @@ fn step_items(html: &str) -> Vec<String> {
 
 #[test]
 fn groups_of_steps_read_as_written_on_the_published_page() {
-    let b = Book::built();
+    let b = Book::shared();
     // Line 228 of the bundled sheet: `lettera a): 1. … Deputazione lettera b): 1. …`.
     let items = step_items(&b.read("book/processi/C2.8.1.1.html"));
     assert_eq!(

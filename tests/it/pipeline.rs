@@ -2,9 +2,7 @@
 //! build`, asserting what a reader of the site or an author of the pages
 //! would notice.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -31,7 +29,7 @@ fn page(b: &Book, code: &str) -> String {
 
 #[test]
 fn the_tree_has_six_roots_and_the_ancestors_the_sheet_forgot() {
-    let b = Book::built();
+    let b = Book::shared();
     let json = b.json();
     let nodes = json["processes"].as_array().unwrap();
     let roots: Vec<&str> = nodes
@@ -76,7 +74,7 @@ fn the_tree_has_six_roots_and_the_ancestors_the_sheet_forgot() {
 
 #[test]
 fn every_cell_of_every_row_reaches_the_page_of_its_code() {
-    let b = Book::built();
+    let b = Book::shared();
     // Which page holds each line, as the pages themselves say.
     let content = manuale::content::load(&b.join("content")).unwrap();
     let mut page_of_line: BTreeMap<usize, String> = BTreeMap::new();
@@ -131,7 +129,7 @@ fn every_cell_of_every_row_reaches_the_page_of_its_code() {
 
 #[test]
 fn rows_are_placed_where_a_reader_expects_them() {
-    let b = Book::built();
+    let b = Book::shared();
     // Line 93 has no code: it is an activity of the process before it.
     let p = text(&page(&b, "B1.1.1.3"));
     assert!(p.contains("Conferimento incarichi individuali di collaborazione"));
@@ -160,7 +158,7 @@ fn rows_are_placed_where_a_reader_expects_them() {
 
 #[test]
 fn step_lists_become_lists_and_legal_references_stay_whole() {
-    let b = Book::built();
+    let b = Book::shared();
     let p = page(&b, "A1.1.1.3");
     let steps = &p[p.find("campo-steps").unwrap()..];
     let steps = &steps[..steps.find("</div>").unwrap()];
@@ -186,7 +184,7 @@ fn step_lists_become_lists_and_legal_references_stay_whole() {
 
 #[test]
 fn every_page_links_to_its_parent_siblings_and_children() {
-    let b = Book::built();
+    let b = Book::shared();
     let json = b.json();
     for n in json["processes"].as_array().unwrap() {
         let code = n["code"].as_str().unwrap();
@@ -222,7 +220,7 @@ fn every_page_links_to_its_parent_siblings_and_children() {
 
 #[test]
 fn no_internal_link_is_broken() {
-    let b = Book::built();
+    let b = Book::shared();
     let site = b.join("book");
     let mut checked = 0;
     for e in walkdir::WalkDir::new(&site) {
@@ -268,7 +266,7 @@ fn no_internal_link_is_broken() {
 
 #[test]
 fn section_and_home_pages_list_what_lies_below() {
-    let b = Book::built();
+    let b = Book::shared();
     let a11 = text(&page(&b, "A1.1"));
     assert!(a11.contains("A1.1.1 Pianificazione e programmazione camerale"));
     assert!(a11.contains("Sotto-processo · 7 voci"), "{a11}");
@@ -295,7 +293,7 @@ fn section_and_home_pages_list_what_lies_below() {
 
 #[test]
 fn json_and_csv_carry_every_row() {
-    let b = Book::built();
+    let b = Book::shared();
     let json = b.json();
     let nodes = json["processes"].as_array().unwrap();
     let a1113 = nodes.iter().find(|n| n["code"] == "A1.1.1.3").unwrap();
@@ -428,7 +426,7 @@ fn a_rebuild_over_the_last_site_gives_the_bytes_of_a_clean_build() {
     // A rebuild from the same pages takes the search index's files as
     // they are instead of indexing again (what `MANUALE_TEMPI` shows)...
     let timed_build = || {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_manuale"))
+        let out = crate::common::manuale_command()
             .arg("costruisci")
             .env("MANUALE_TEMPI", "1")
             .current_dir(b.path())
@@ -713,7 +711,7 @@ fn build_before_import_says_what_to_do() {
 fn the_print_page_carries_every_code_cell_as_written() {
     // The page of the whole map once dropped the code cell of 16 activity
     // rows; for 7 of them a title written differently appeared nowhere.
-    let b = Book::built();
+    let b = Book::shared();
     let print = text(main_of(&b.read("book/stampa.html")));
     let json = b.json();
     let mut checked = 0;

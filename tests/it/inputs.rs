@@ -7,9 +7,7 @@
 //! `--ente`. Each gets a clear error naming the file in seconds, exit 1,
 //! and nothing changed; nothing hidden is published.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -17,7 +15,7 @@ use std::time::{Duration, Instant};
 /// Runs `manuale` in `dir`, killed if it takes more than a minute (a
 /// FIFO read would block for good): the answer must come in seconds.
 fn run_bounded(dir: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_manuale"))
+    let mut child = crate::common::manuale_command()
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())

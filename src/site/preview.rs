@@ -9,7 +9,9 @@ use super::output::{self, Folder};
 use super::load::Loaded;
 use super::{full_build, render, Options, Report, Scope};
 use crate::content;
-use std::collections::HashSet;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -38,9 +40,9 @@ pub enum Update {
 /// knows which files were saved, [`update_saved`] reads only those.
 pub fn update(opts: &Options, previous: Option<&Preview>) -> Result<(Update, Preview), BuildError> {
     let (loaded, lock) = Loaded::load(&opts.book, opts.output.as_deref())?;
-    let snapshot = loaded.snapshot();
+    let snapshot = Snapshot::of(&loaded);
     let same_structure = previous.is_some_and(|p| {
-        !p.broken && p.snapshot.global == snapshot.global && output::is_built(&loaded.output)
+        !p.broken && p.snapshot.structure == snapshot.structure && output::is_built(&loaded.output)
     });
     let Some(previous) = previous.filter(|_| same_structure) else {
         let (report, loaded) = full_build(opts, loaded, lock)?;
@@ -156,10 +158,11 @@ pub fn update_saved(
     let lock = content::Lock::take(&preview.loaded.content_dir, "serve")?;
     let mut edits = Vec::new();
     for path in saved {
-        let Some(edit) = preview.read_saved(path) else {
-            return Ok(None);
-        };
-        edits.extend(edit);
+        match preview.read_saved(path) {
+            Saved::Unchanged => {}
+            Saved::AuthorText(slot, page) => edits.push((slot, page)),
+            Saved::More => return Ok(None),
+        }
     }
     laps.lap("pagine salvate lette");
     if edits.is_empty() {
@@ -178,14 +181,14 @@ pub fn update_saved(
     for (slot, page) in edits {
         let author = author_hash(&page.author);
         match slot {
-            Some(i) => {
+            Slot::Node(i) => {
                 preview.snapshot.authors[i] = author;
-                loaded.tree.nodes[i].page = Arc::new(page);
+                loaded.tree.nodes[i].page = Arc::new(*page);
                 nodes.insert(i);
             }
-            None => {
+            Slot::Home => {
                 preview.snapshot.home_author = author;
-                loaded.tree.home = Some(page);
+                loaded.tree.home = Some(*page);
                 home = true;
             }
         }
@@ -220,57 +223,6 @@ pub fn settle(opts: &Options, preview: &Preview) -> Result<(), BuildError> {
     render(&preview.loaded, &folder, opts, &Scope::Settle).map(|_| ())
 }
 
-impl Loaded {
-    /// What each page depends on, to tell what an edit changed.
-    fn snapshot(&self) -> Snapshot {
-        use std::hash::{Hash, Hasher};
-        let hash = |parts: &[&dyn std::fmt::Debug]| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            for p in parts {
-                format!("{p:?}").hash(&mut h);
-            }
-            h.finish()
-        };
-        let home_front = self.tree.home.as_ref().map(|h| &h.front);
-        let structure: Vec<u64> = self
-            .tree
-            .nodes
-            .iter()
-            .map(|n| {
-                hash(&[
-                    &n.code,
-                    &n.page.path,
-                    &n.page.front,
-                    &n.page.generated_edited,
-                ])
-            })
-            .collect();
-        Snapshot {
-            global: hash(&[
-                &self.config_text,
-                &structure,
-                &home_front,
-                &self.tree.assets,
-                &self.logo.as_ref().map(|l| &l.bytes),
-                &self.history.editions,
-            ]),
-            theme: self.theme.fingerprint,
-            authors: self
-                .tree
-                .nodes
-                .iter()
-                .map(|n| author_hash(&n.page.author))
-                .collect(),
-            home_author: author_hash(self.tree.home.as_ref().map_or("", |h| &h.author)),
-        }
-    }
-}
-
-/// A hash of a page's author text, to tell an edit.
-fn author_hash(author: &str) -> u64 {
-    output::bytes_hash(author.as_bytes())
-}
-
 /// What `serve` keeps of the site it built last: everything that build
 /// read, and what each page depended on. A save then costs reading the
 /// saved pages ([`update_saved`]), not the whole book.
@@ -278,24 +230,47 @@ fn author_hash(author: &str) -> u64 {
 pub struct Preview {
     loaded: Arc<Loaded>,
     snapshot: Snapshot,
-    /// `content/`, absolute, and each page file in it (relative) with its
-    /// node (`None`: the home page).
+    /// `content/`, absolute.
     content_real: PathBuf,
-    files: Arc<std::collections::HashMap<PathBuf, Option<usize>>>,
+    /// Each page file of `content/` (relative) and the page it is.
+    files: Arc<HashMap<PathBuf, Slot>>,
     /// A failed write left pages older than what is held here.
     broken: bool,
 }
 
+/// Which page of the built site a file of `content/` is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    /// The page of the tree's node at this index.
+    Node(usize),
+    /// The home page (`content/_index.md`).
+    Home,
+}
+
+/// What a save did to a file of `content/`, as [`Preview::read_saved`]
+/// tells it.
+#[derive(Debug)]
+enum Saved {
+    /// Nothing the site shows: the same text, or a file that came and went.
+    Unchanged,
+    /// Only the author text of this page, read anew: it alone is written
+    /// again.
+    AuthorText(Slot, Box<content::Page>),
+    /// More than that (fields, rows, a page or attachment that came or
+    /// went, a file that does not read): the whole book is read again.
+    More,
+}
+
 impl Preview {
     fn new(loaded: Loaded, snapshot: Snapshot) -> Preview {
-        let mut files: std::collections::HashMap<PathBuf, Option<usize>> = loaded
+        let mut files: HashMap<PathBuf, Slot> = loaded
             .tree
             .nodes
             .iter()
             .enumerate()
-            .map(|(i, n)| (n.page.path.clone(), Some(i)))
+            .map(|(i, n)| (n.page.path.clone(), Slot::Node(i)))
             .collect();
-        files.insert(PathBuf::from(content::INDEX), None);
+        files.insert(PathBuf::from(content::INDEX), Slot::Home);
         let content_real = std::fs::canonicalize(&loaded.content_dir)
             .unwrap_or_else(|_| loaded.content_dir.clone());
         Preview {
@@ -307,12 +282,15 @@ impl Preview {
         }
     }
 
-    /// The saved page at `path` when it changed only in its author text
-    /// (`Some(None)` when it did not change at all, or is a file that came
-    /// and went); `None` when it is not a page of the last build, does not
-    /// read, or changed more.
-    #[allow(clippy::option_option)]
-    fn read_saved(&self, path: &Path) -> Option<Option<(Option<usize>, content::Page)>> {
+    /// What the save of the file at `path` changed, against the last build.
+    fn read_saved(&self, path: &Path) -> Saved {
+        self.compare_saved(path).unwrap_or(Saved::More)
+    }
+
+    /// [`Preview::read_saved`], `None` standing for [`Saved::More`]: the
+    /// file is not a page of the last build, does not read, or changed more
+    /// than its author text.
+    fn compare_saved(&self, path: &Path) -> Option<Saved> {
         let rel = path
             .strip_prefix(&self.content_real)
             .or_else(|_| path.strip_prefix(&self.loaded.content_dir))
@@ -321,12 +299,12 @@ impl Preview {
         if !is_page {
             let known = self.loaded.links.is_asset(rel);
             let gone = std::fs::symlink_metadata(path).is_err();
-            return (!known && gone).then_some(None);
+            return (!known && gone).then_some(Saved::Unchanged);
         }
         let slot = *self.files.get(rel)?;
         let old = match slot {
-            Some(i) => &self.loaded.tree.nodes[i].page,
-            None => self.loaded.tree.home.as_ref()?,
+            Slot::Node(i) => &self.loaded.tree.nodes[i].page,
+            Slot::Home => self.loaded.tree.home.as_ref()?,
         };
         let text = std::fs::read_to_string(path).ok()?;
         let mut page = content::Page::parse(path, &text).ok()?;
@@ -337,23 +315,158 @@ impl Preview {
         if !same {
             return None;
         }
-        Some((page.author != old.author).then_some((slot, page)))
+        Some(if page.author == old.author {
+            Saved::Unchanged
+        } else {
+            Saved::AuthorText(slot, Box::new(page))
+        })
     }
 }
 
-/// What the pages of a built site depend on: the structure (config, codes,
-/// titles, rows, dates), the theme, and each page's own author text.
+/// What the pages of a built site depend on, as hashes: to tell, after a
+/// change, whether every page must be written again or only some.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Snapshot {
-    global: u64,
+    /// What every page shows: `book.toml`, each node's code, file, fields
+    /// and rows, the home page's fields, the attachments, the logo, the
+    /// editions. When it changes, the whole site is built again.
+    structure: u64,
+    /// The theme's templates and files: every page is written again.
     theme: u64,
+    /// Each node's author text, by node: only its page is written again.
     authors: Vec<u64>,
+    /// The home page's author text.
     home_author: u64,
+}
+
+impl Snapshot {
+    /// What the pages of the site built from `loaded` depend on.
+    fn of(loaded: &Loaded) -> Snapshot {
+        let mut h = DefaultHasher::new();
+        loaded.config_text.hash(&mut h);
+        loaded.tree.nodes.len().hash(&mut h);
+        for n in &loaded.tree.nodes {
+            n.code.hash(&mut h);
+            n.page.path.hash(&mut h);
+            hash_front(&n.page.front, &mut h);
+            n.page.generated_edited.hash(&mut h);
+        }
+        match &loaded.tree.home {
+            Some(home) => {
+                true.hash(&mut h);
+                hash_front(&home.front, &mut h);
+            }
+            None => false.hash(&mut h),
+        }
+        loaded.tree.assets.hash(&mut h);
+        loaded.logo.as_ref().map(|l| &l.bytes).hash(&mut h);
+        loaded.history.editions.hash(&mut h);
+        Snapshot {
+            structure: h.finish(),
+            theme: loaded.theme.fingerprint,
+            authors: loaded
+                .tree
+                .nodes
+                .iter()
+                .map(|n| author_hash(&n.page.author))
+                .collect(),
+            home_author: author_hash(loaded.tree.home.as_ref().map_or("", |h| &h.author)),
+        }
+    }
+}
+
+/// Feeds a page's fields to `h`. Every field is named, so that one added
+/// to [`content::Front`] is not forgotten here.
+fn hash_front(front: &content::Front, h: &mut DefaultHasher) {
+    let content::Front {
+        code,
+        title,
+        updated,
+        synthetic,
+        archived,
+        source,
+        rows,
+        extra,
+    } = front;
+    (code, title, updated, synthetic, archived, source, rows).hash(h);
+    hash_table(extra, h);
+}
+
+/// Feeds the author's own fields of a page (TOML, which has no `Hash`,
+/// for its floats) to `h`, in their order.
+fn hash_table(table: &toml::Table, h: &mut DefaultHasher) {
+    table.len().hash(h);
+    for (key, value) in table {
+        key.hash(h);
+        hash_toml(value, h);
+    }
+}
+
+/// Feeds a TOML value to `h`: a float by its bits (`0.0` and `-0.0`
+/// apart), every NaN alike, so that two values hash alike when they read
+/// alike.
+fn hash_toml(value: &toml::Value, h: &mut DefaultHasher) {
+    use toml::Value;
+    std::mem::discriminant(value).hash(h);
+    match value {
+        Value::String(s) => s.hash(h),
+        Value::Integer(i) => i.hash(h),
+        Value::Float(f) if f.is_nan() => f64::NAN.to_bits().hash(h),
+        Value::Float(f) => f.to_bits().hash(h),
+        Value::Boolean(b) => b.hash(h),
+        Value::Datetime(d) => {
+            d.date.map(|d| (d.year, d.month, d.day)).hash(h);
+            d.time
+                .map(|t| (t.hour, t.minute, t.second, t.nanosecond))
+                .hash(h);
+            d.offset
+                .map(|o| match o {
+                    toml::value::Offset::Z => None,
+                    toml::value::Offset::Custom { minutes } => Some(minutes),
+                })
+                .hash(h);
+        }
+        Value::Array(items) => {
+            items.len().hash(h);
+            for item in items {
+                hash_toml(item, h);
+            }
+        }
+        Value::Table(table) => hash_table(table, h),
+    }
+}
+
+/// A hash of a page's author text, to tell an edit.
+fn author_hash(author: &str) -> u64 {
+    output::bytes_hash(author.as_bytes())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::only_main_differs;
+    use super::{hash_table, only_main_differs};
+    use std::collections::hash_map::DefaultHasher;
+    use std::hash::Hasher;
+
+    #[test]
+    fn author_fields_hash_alike_when_they_read_alike() {
+        let hash = |text: &str| {
+            let table: toml::Table = text.parse().expect("TOML");
+            let mut h = DefaultHasher::new();
+            hash_table(&table, &mut h);
+            h.finish()
+        };
+        assert_eq!(hash("x = nan"), hash("x = -nan"));
+        assert_eq!(hash("x = [1, { y = 2.5 }]"), hash("x = [1, { y = 2.5 }]"));
+        assert_ne!(hash("x = 0.0"), hash("x = -0.0"));
+        assert_ne!(hash("x = 1"), hash("x = 1.0"));
+        assert_ne!(hash("x = \"1\""), hash("x = 1"));
+        assert_ne!(hash("x = [1]"), hash("x = [[1]]"));
+        assert_ne!(
+            hash("d = 1979-05-27T07:32:00Z"),
+            hash("d = 1979-05-27T07:32:00+00:00")
+        );
+        assert_ne!(hash("d = 1979-05-27"), hash("d = 1979-05-28"));
+    }
 
     #[test]
     fn a_page_swaps_in_place_only_when_nothing_outside_main_changed() {

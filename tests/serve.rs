@@ -199,7 +199,8 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
     let saved = |paths: &[&std::path::Path]| -> std::collections::BTreeSet<std::path::PathBuf> {
         paths.iter().map(|p| p.to_path_buf()).collect()
     };
-    let second = site::preview::update_saved(&opts("anteprima"), &mut preview, &saved(&[&page])).unwrap();
+    let second =
+        site::preview::update_saved(&opts("anteprima"), &mut preview, &saved(&[&page])).unwrap();
     // The page first; the search index and the print page, which hold
     // every page, afterwards, when serve settles.
     assert!(
@@ -255,7 +256,8 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
     // page with a new title, or an attachment, is more than author text.
     let gone = b.join("content/C/4913");
     let nothing =
-        site::preview::update_saved(&opts("anteprima"), &mut preview, &saved(&[&page, &gone])).unwrap();
+        site::preview::update_saved(&opts("anteprima"), &mut preview, &saved(&[&page, &gone]))
+            .unwrap();
     assert!(
         matches!(
             nothing,

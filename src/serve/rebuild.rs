@@ -36,7 +36,9 @@ pub(super) fn rebuild(
     let opts = options(book, site_dir);
     let result = (|| -> Result<site::preview::Update, String> {
         if let (Some(saved), Some(p), false) = (saved, preview.as_mut(), sheet_changed) {
-            if let Some(update) = site::preview::update_saved(&opts, p, saved).map_err(|e| e.to_string())? {
+            if let Some(update) =
+                site::preview::update_saved(&opts, p, saved).map_err(|e| e.to_string())?
+            {
                 return Ok(update);
             }
         }
@@ -57,7 +59,8 @@ pub(super) fn rebuild(
                 report.written, report.unchanged
             );
         }
-        let (update, next) = site::preview::update(&opts, preview.as_ref()).map_err(|e| e.to_string())?;
+        let (update, next) =
+            site::preview::update(&opts, preview.as_ref()).map_err(|e| e.to_string())?;
         *preview = Some(next);
         if let site::preview::Update::Full(report) = &update {
             for w in &report.warnings {

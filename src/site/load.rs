@@ -4,12 +4,12 @@
 
 use super::error::BuildError;
 use super::history;
-use super::logo;
+use super::html::logo;
+use super::html::pages;
+use super::html::theme::Theme;
+use super::open_data::dcat;
 use super::output;
-use super::pages;
 use super::search;
-use super::dcat;
-use super::theme::Theme;
 use super::tree::Tree;
 use crate::config::{self, Config};
 use crate::content;
@@ -109,10 +109,7 @@ impl Loaded {
         })?;
         let logo = logo::Logo::load(book, config.ente.logo.as_deref())?;
         for w in dcat::missing(&config) {
-            warnings.push(format!(
-                "{}: {w}",
-                book.join(config::FILE_NAME).display()
-            ));
+            warnings.push(format!("{}: {w}", book.join(config::FILE_NAME).display()));
         }
         for (key, why) in config.ente.missing() {
             warnings.push(format!(
@@ -140,7 +137,6 @@ impl Loaded {
         ))
     }
 }
-
 
 /// The editions of the book still within their years online: the newest,
 /// and those adopted less than `[edizioni] anni` years before it (or before
@@ -202,4 +198,3 @@ fn inside(path: &Path, dir: &Path) -> bool {
     };
     real(path).starts_with(real(dir))
 }
-

@@ -2,47 +2,61 @@
 //!
 //! One HTML page per node (`processi/<code>.html`, a permanent URL derived
 //! from the code), the home page, `404.html`, the page of the whole manual,
-//! the search index, the open data (`dati/`), the theme's assets and, when
-//! the site's address is known, `sitemap.xml`. All links are relative, so
-//! the folder works under any sub-path and from disk.
+//! the search index, the open data (`dati/`), the editions, the theme's
+//! assets and, when the site's address is known, `sitemap.xml`. All links
+//! are relative, so the folder works under any sub-path and from disk.
 //!
-//! This module loads what a build reads and decides what to write: a
-//! [`Scope`] (everything, the theme only, some pages only) becomes a plan
-//! of outputs, each written by its own function ([`pages`], [`search`],
-//! [`export`]) into an output [`Folder`](output::Folder).
+//! This module is the plan: a [`Scope`] (everything, the theme only, some
+//! pages only, the search index and print page after them) becomes a
+//! [`Plan`] of outputs, and [`render`] asks each room for its part, into
+//! an output [`Folder`](output::Folder).
+//!
+//! The rooms, one folder each, by what they write:
+//! - [`html`]: the pages as HTML (nodes, home, print page, search page,
+//!   404), the theme's files, the logo, the attachments; and the renderer
+//!   the other rooms' pages go through;
+//! - [`search`]: the search index (`ricerca/pagefind/`);
+//! - [`open_data`]: `dati/` (JSON, CSV, Excel, `datapackage.json`, DCAT,
+//!   their page), `sitemap.xml`, each edition's data;
+//! - [`editions`]: the editions' pages and feed (`edizioni/`, and the pages
+//!   left at removed nodes' addresses).
+//!
+//! Beneath them, what every room reads: [`tree`] (the published nodes),
+//! [`history`] (the editions, entry by entry), [`layout`] (file names and
+//! addresses), [`output`] (the folder written), [`error`]. Above them,
+//! [`load`] reads the book once and [`preview`] keeps what `serve` needs to
+//! rebuild only what changed. A room uses what lies beneath, and the HTML
+//! room to render its pages; never the plan, nor another room
+//! (`tests/architecture.rs` checks).
+//!
+//! Adding a room (a PDF of the manual, the risk pages): a folder here whose
+//! `mod.rs` says what it writes, a flag in [`Plan`] for the scopes that
+//! write it, its call in [`render_pages`] (or beside the search index in
+//! [`render`], when it runs alone), and its name in the rooms of
+//! `tests/architecture.rs`.
 
-mod context;
-mod data_page;
-mod dcat;
-mod edition_pages;
+mod editions;
 mod error;
-mod export;
 mod history;
+mod html;
 mod layout;
 mod load;
-mod logo;
-mod markdown;
-mod nav;
+mod open_data;
 mod output;
-mod pages;
 pub mod preview;
 mod search;
-mod table;
-mod theme;
 mod tree;
-mod workbook;
 
-pub use edition_pages::write_edition_data;
 pub use error::BuildError;
 pub use layout::{MARKER, PRINT_PAGE, SEARCH_PAGE};
+pub use open_data::editions::write_edition_data;
 
 use crate::content;
-use error::io;
+use load::Loaded;
 use output::Folder;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use load::Loaded;
 use tree::Tree;
 
 /// What to build and where.
@@ -129,9 +143,10 @@ enum Scope {
 struct Plan {
     nodes: Vec<usize>,
     home: bool,
-    /// `404.html` and the theme's files.
+    /// What changes only with the theme: `404.html`, the search page, the
+    /// open data's page, the editions' pages and data, the theme's files.
     theme: bool,
-    /// Search index, open data, sitemap, attachments.
+    /// The open data, the sitemap, the attachments.
     data: bool,
     /// The search index alone (authors' text is searched).
     search: bool,
@@ -237,7 +252,7 @@ fn render_pages(
         ..
     } = loaded;
     let mut laps = crate::timings::Laps::start();
-    let book = pages::Book {
+    let book = html::pages::Book {
         config,
         tree,
         theme,
@@ -246,18 +261,20 @@ fn render_pages(
         logo: loaded.logo.as_deref(),
         roles: &loaded.roles,
     };
-    let pages = pages::Pages::new(book, folder, opts.live_reload.as_deref())?;
+    let pages = html::pages::Pages::new(book, folder, opts.live_reload.as_deref())?;
     laps.lap("preparazione delle pagine");
     // What holds much memory for a while comes first, while the search
     // index beside it is still small: the open data, then the page of the
     // whole manual (every page's text). The pages, each written and
     // dropped, go on while the index is finished and written.
+    // Open data, and the attachments the pages link to.
     if plan.data {
-        export::write(config, tree, &loaded.history, folder)?;
-        dcat::write(config, tree, &loaded.history, folder)?;
-        copy_attachments(tree, content_dir, folder)?;
+        open_data::export::write(config, tree, &loaded.history, folder)?;
+        open_data::dcat::write(config, tree, &loaded.history, folder)?;
+        html::copy_attachments(tree, content_dir, folder)?;
         laps.lap("dati aperti (CSV, JSON, XLSX, DCAT), allegati");
     }
+    // HTML: the pages.
     let mut any_code = false;
     let mut count = 0;
     if plan.print {
@@ -272,11 +289,14 @@ fn render_pages(
         any_code |= pages.home()?;
         count += 1;
     }
+    // The pages that change only with the theme: HTML's 404 and search
+    // page, the open data's page, the editions' pages (and their data).
     if plan.theme {
         pages.not_found()?;
         pages.search()?;
-        data_page::write(&pages)?;
-        count += 1 + edition_pages::write(&pages)?;
+        open_data::data_page::write(&pages)?;
+        count += 1 + editions::write(&pages)?;
+        open_data::editions::write(config, &loaded.history, folder)?;
         laps.lap("home, 404, ricerca, dati aperti, edizioni");
         theme.write_assets(folder, config)?;
         if let Some(logo) = &loaded.logo {
@@ -284,20 +304,7 @@ fn render_pages(
         }
     }
     if any_code {
-        theme::write_code_css(folder)?;
+        html::theme::write_code_css(folder)?;
     }
     Ok(count)
-}
-
-/// Images and attachments of `content/`, under `contenuti/`.
-fn copy_attachments(tree: &Tree, content_dir: &Path, folder: &Folder) -> Result<(), BuildError> {
-    for rel in &tree.assets {
-        let from = content_dir.join(rel);
-        let at = Path::new(layout::MEDIA_DIR).join(rel);
-        if let Some(p) = at.parent() {
-            folder.create_dir(p)?;
-        }
-        std::fs::copy(&from, folder.path(&at)).map_err(io(&from))?;
-    }
-    Ok(())
 }

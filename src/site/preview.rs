@@ -5,8 +5,8 @@
 //! come here: it builds everything, every time.
 
 use super::error::BuildError;
-use super::output::{self, Folder};
 use super::load::Loaded;
+use super::output::{self, Folder};
 use super::{full_build, render, Options, Report, Scope};
 use crate::content;
 use std::collections::hash_map::DefaultHasher;

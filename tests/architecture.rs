@@ -263,7 +263,12 @@ fn modules_depend_on_each_other_one_way() {
 }
 
 /// The rooms of `site/`, each a folder that writes one kind of output.
-const ROOMS: [&str; 4] = ["site::html", "site::search", "site::open_data", "site::editions"];
+const ROOMS: [&str; 4] = [
+    "site::html",
+    "site::search",
+    "site::open_data",
+    "site::editions",
+];
 /// What every room reads, beneath them.
 const BENEATH: [&str; 5] = [
     "site::tree",

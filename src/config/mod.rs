@@ -3,12 +3,18 @@
 //! and the interface strings. Every setting has a default, so an empty file
 //! (or none at all) gives a working book.
 
+mod color;
 mod dati;
+mod defaults;
 mod ente;
 mod ui;
 pub(crate) mod url;
 
+pub use color::{contrast, parse_color};
 pub use dati::{Dati, FREQUENCIES, THEMES};
+pub use defaults::{
+    default_functions, default_glossary, default_levels, default_levels_plural, default_roles,
+};
 pub use ente::{Ente, Tappa};
 pub use ui::Ui;
 
@@ -190,139 +196,6 @@ impl Default for Config {
             notes: Vec::new(),
         }
     }
-}
-
-pub fn default_functions() -> BTreeMap<String, String> {
-    [
-        ("A", "Organi istituzionali e segreteria generale"),
-        ("B", "Servizi di supporto"),
-        ("C", "Anagrafe e servizi di regolazione dei mercati"),
-        (
-            "D",
-            "Studio, formazione, informazione e promozione economica",
-        ),
-        (
-            "E",
-            "Progetti a valere sulla maggiorazione del diritto annuale",
-        ),
-        ("F", "Altri servizi ad imprese e territorio"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
-}
-
-pub fn default_roles() -> BTreeMap<String, Vec<String>> {
-    [
-        ("Segretario generale", &["segretario generale", "SG"][..]),
-        ("Dirigente", &["dirigent"][..]),
-        (
-            "Posizione organizzativa (PO)",
-            &[
-                "PO",
-                "P.O",
-                "posizione organizzativa",
-                "posizioni organizzative",
-            ][..],
-        ),
-        (
-            "Operatori e addetti",
-            &["operator", "addett", "estensore"][..],
-        ),
-        ("Giunta", &["giunta"][..]),
-        ("Consiglio", &["consiglio"][..]),
-        ("Presidente", &["presidente"][..]),
-        ("Conservatore del Registro imprese", &["conservatore"][..]),
-        ("Ispettori", &["ispettor"][..]),
-        ("Commissioni", &["commission"][..]),
-        ("Responsabile anticorruzione (RPCT)", &["RPCT"][..]),
-        (
-            "Organismi e gruppi di lavoro",
-            &[
-                "gruppo di lavoro",
-                "delegazion",
-                "comitato",
-                "deputazione",
-                "collegio",
-                "OIV",
-                "UCPD",
-            ][..],
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| {
-        (
-            k.to_string(),
-            v.iter().map(std::string::ToString::to_string).collect(),
-        )
-    })
-    .collect()
-}
-
-/// Acronyms common in a chamber's map. `[glossario]` adds to them; an entry
-/// set to "" removes one.
-pub fn default_glossary() -> BTreeMap<String, String> {
-    [
-        ("ANAC", "Autorità nazionale anticorruzione"),
-        (
-            "CCIAA",
-            "Camera di commercio, industria, artigianato e agricoltura",
-        ),
-        ("CNS", "Carta nazionale dei servizi"),
-        ("DVR", "Documento di valutazione dei rischi"),
-        ("MEPA", "Mercato elettronico della pubblica amministrazione"),
-        ("OIV", "Organismo indipendente di valutazione"),
-        ("PEC", "Posta elettronica certificata"),
-        ("PIAO", "Piano integrato di attività e organizzazione"),
-        (
-            "PIRA",
-            "Piano degli indicatori e dei risultati attesi di bilancio",
-        ),
-        ("PO", "Posizione organizzativa"),
-        ("REA", "Repertorio economico amministrativo"),
-        ("RI", "Registro delle imprese"),
-        (
-            "RPCT",
-            "Responsabile della prevenzione della corruzione e della trasparenza",
-        ),
-        (
-            "RSPP",
-            "Responsabile del servizio di prevenzione e protezione",
-        ),
-        ("SPID", "Sistema pubblico di identità digitale"),
-        ("SUAP", "Sportello unico per le attività produttive"),
-        ("UCPD", "Ufficio competente per i procedimenti disciplinari"),
-        ("URP", "Ufficio relazioni con il pubblico"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
-}
-
-pub fn default_levels_plural() -> Vec<String> {
-    [
-        "Funzioni istituzionali",
-        "Macro-processi",
-        "Processi",
-        "Sotto-processi",
-        "Attività",
-        "Azioni",
-    ]
-    .map(String::from)
-    .to_vec()
-}
-
-pub fn default_levels() -> Vec<String> {
-    [
-        "Funzione istituzionale",
-        "Macro-processo",
-        "Processo",
-        "Sotto-processo",
-        "Attività",
-        "Azione",
-    ]
-    .map(String::from)
-    .to_vec()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -724,42 +597,6 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
-}
-
-/// `#rrggbb` (or `#rgb`) to RGB.
-pub fn parse_color(s: &str) -> Option<[u8; 3]> {
-    let hex = s.strip_prefix('#')?;
-    let digits: Vec<u8> = hex
-        .chars()
-        .map(|c| c.to_digit(16).map(|d| d as u8))
-        .collect::<Option<_>>()?;
-    match digits.len() {
-        6 => Some([
-            digits[0] * 16 + digits[1],
-            digits[2] * 16 + digits[3],
-            digits[4] * 16 + digits[5],
-        ]),
-        3 => Some([digits[0] * 17, digits[1] * 17, digits[2] * 17]),
-        _ => None,
-    }
-}
-
-/// WCAG 2.1 contrast ratio between two colours.
-pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
-    fn lum(c: [u8; 3]) -> f64 {
-        let ch = |v: u8| {
-            let s = f64::from(v) / 255.0;
-            if s <= 0.03928 {
-                s / 12.92
-            } else {
-                ((s + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * ch(c[0]) + 0.7152 * ch(c[1]) + 0.0722 * ch(c[2])
-    }
-    let (la, lb) = (lum(a), lum(b));
-    let (hi, lo) = if la > lb { (la, lb) } else { (lb, la) };
-    (hi + 0.05) / (lo + 0.05)
 }
 
 #[cfg(test)]

@@ -53,7 +53,7 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// Where the map came from, kept on the home page for the CSV export.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceInfo {
     /// The sheet's file name.
@@ -64,7 +64,7 @@ pub struct SourceInfo {
     pub columns: Vec<SourceColumn>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceColumn {
     pub header: String,

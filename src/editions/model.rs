@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The act that adopted an edition, and when.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Info {
     /// The date of adoption, `AAAA-MM-GG`: the edition's name.
@@ -27,7 +27,7 @@ impl Info {
 }
 
 /// One node of the map in an edition.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub code: Code,
@@ -81,7 +81,7 @@ impl Entry {
 }
 
 /// A recorded edition.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Edition {
     pub info: Info,
     pub entries: BTreeMap<Code, Entry>,

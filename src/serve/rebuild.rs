@@ -28,15 +28,17 @@ pub(super) fn rebuild(
     state: &AppState,
     sheet_changed: bool,
     saved: Option<&BTreeSet<PathBuf>>,
-    preview: &mut Option<site::Preview>,
+    preview: &mut Option<site::preview::Preview>,
     settler: &Settler,
 ) -> Written {
     let started = Instant::now();
     let mut own = Vec::new();
     let opts = options(book, site_dir);
-    let result = (|| -> Result<site::Update, String> {
+    let result = (|| -> Result<site::preview::Update, String> {
         if let (Some(saved), Some(p), false) = (saved, preview.as_mut(), sheet_changed) {
-            if let Some(update) = site::update_saved(&opts, p, saved).map_err(|e| e.to_string())? {
+            if let Some(update) =
+                site::preview::update_saved(&opts, p, saved).map_err(|e| e.to_string())?
+            {
                 return Ok(update);
             }
         }
@@ -57,9 +59,10 @@ pub(super) fn rebuild(
                 report.written, report.unchanged
             );
         }
-        let (update, next) = site::update(&opts, preview.as_ref()).map_err(|e| e.to_string())?;
+        let (update, next) =
+            site::preview::update(&opts, preview.as_ref()).map_err(|e| e.to_string())?;
         *preview = Some(next);
-        if let site::Update::Full(report) = &update {
+        if let site::preview::Update::Full(report) = &update {
             for w in &report.warnings {
                 eprintln!("avviso: {}", terminal_safe(w));
             }
@@ -67,8 +70,8 @@ pub(super) fn rebuild(
         Ok(update)
     })();
     match (&result, preview.as_ref()) {
-        (Ok(site::Update::Full(_)), _) => settler.forget(),
-        (Ok(site::Update::Pages { settle, .. }), Some(p)) => settler.request(p, *settle),
+        (Ok(site::preview::Update::Full(_)), _) => settler.forget(),
+        (Ok(site::preview::Update::Pages { settle, .. }), Some(p)) => settler.request(p, *settle),
         _ => {}
     }
     let signal = {
@@ -79,14 +82,14 @@ pub(super) fn rebuild(
             Ok(update) => {
                 let ms = started.elapsed().as_millis();
                 let changed = match &update {
-                    site::Update::Full(r) => {
+                    site::preview::Update::Full(r) => {
                         if shared.version > 0 || shared.error.is_some() {
                             println!("Ricostruito tutto: {} pagine in {ms} ms.", r.pages);
                         }
                         true
                     }
-                    site::Update::Pages { written: 0, .. } => false,
-                    site::Update::Pages { written: n, .. } => {
+                    site::preview::Update::Pages { written: 0, .. } => false,
+                    site::preview::Update::Pages { written: n, .. } => {
                         println!("Aggiornate {n} pagine in {ms} ms.");
                         true
                     }
@@ -98,7 +101,7 @@ pub(super) fn rebuild(
                 shared.version += 1;
                 shared.error = None;
                 match update {
-                    site::Update::Pages {
+                    site::preview::Update::Pages {
                         main_only: Some(pages),
                         ..
                     } => Signal::Changed {
@@ -146,7 +149,7 @@ fn options(book: &Path, site_dir: &Path) -> site::Options {
 #[derive(Clone)]
 pub(super) struct Settler {
     /// The newest version waiting to be settled.
-    next: Arc<(Mutex<Option<site::Preview>>, Condvar)>,
+    next: Arc<(Mutex<Option<site::preview::Preview>>, Condvar)>,
     /// Held while the site is written as a whole: by the settler, or by a
     /// rebuild that may replace the site.
     site: Arc<Mutex<()>>,
@@ -193,8 +196,8 @@ impl Settler {
             };
             let started = Instant::now();
             let settled = match pool {
-                Some(pool) => pool.install(|| site::settle(opts, &preview)),
-                None => site::settle(opts, &preview),
+                Some(pool) => pool.install(|| site::preview::settle(opts, &preview)),
+                None => site::preview::settle(opts, &preview),
             };
             match settled {
                 Ok(()) => {
@@ -228,13 +231,13 @@ impl Settler {
     /// when an older version still waits, `preview` is what to settle (a
     /// rebuild of the theme rewrote the print page, an older version would
     /// put the old one back).
-    fn request(&self, preview: &site::Preview, needed: bool) {
+    fn request(&self, preview: &site::preview::Preview, needed: bool) {
         let (slot, ready) = &*self.next;
         if let Ok(mut next) = slot.lock() {
             if needed || next.is_some() {
                 *next = Some(preview.clone());
                 // The copy shares the pages, so a save while it settles
-                // copies the tree: see `site::update_saved`.
+                // copies the tree: see `site::preview::update_saved`.
                 ready.notify_one();
             }
         }

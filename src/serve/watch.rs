@@ -153,7 +153,7 @@ pub(super) fn watch(
     site_dir: PathBuf,
     input: Input,
     state: AppState,
-    mut preview: Option<site::Preview>,
+    mut preview: Option<site::preview::Preview>,
     settler: Settler,
 ) -> Result<(), ServeError> {
     let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();

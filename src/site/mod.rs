@@ -2,47 +2,61 @@
 //!
 //! One HTML page per node (`processi/<code>.html`, a permanent URL derived
 //! from the code), the home page, `404.html`, the page of the whole manual,
-//! the search index, the open data (`dati/`), the theme's assets and, when
-//! the site's address is known, `sitemap.xml`. All links are relative, so
-//! the folder works under any sub-path and from disk.
+//! the search index, the open data (`dati/`), the editions, the theme's
+//! assets and, when the site's address is known, `sitemap.xml`. All links
+//! are relative, so the folder works under any sub-path and from disk.
 //!
-//! This module loads what a build reads and decides what to write: a
-//! [`Scope`] (everything, the theme only, some pages only) becomes a plan
-//! of outputs, each written by its own function ([`pages`], [`search`],
-//! [`export`]) into an output [`Folder`](output::Folder).
+//! This module is the plan: a [`Scope`] (everything, the theme only, some
+//! pages only, the search index and print page after them) becomes a
+//! [`Plan`] of outputs, and [`render`] asks each room for its part, into
+//! an output [`Folder`](output::Folder).
+//!
+//! The rooms, one folder each, by what they write:
+//! - [`html`]: the pages as HTML (nodes, home, print page, search page,
+//!   404), the theme's files, the logo, the attachments; and the renderer
+//!   the other rooms' pages go through;
+//! - [`search`]: the search index (`ricerca/pagefind/`);
+//! - [`open_data`]: `dati/` (JSON, CSV, Excel, `datapackage.json`, DCAT,
+//!   their page), `sitemap.xml`, each edition's data;
+//! - [`editions`]: the editions' pages and feed (`edizioni/`, and the pages
+//!   left at removed nodes' addresses).
+//!
+//! Beneath them, what every room reads: [`tree`] (the published nodes),
+//! [`history`] (the editions, entry by entry), [`layout`] (file names and
+//! addresses), [`output`] (the folder written), [`error`]. Above them,
+//! [`load`] reads the book once and [`preview`] keeps what `serve` needs to
+//! rebuild only what changed. A room uses what lies beneath, and the HTML
+//! room to render its pages; never the plan, nor another room
+//! (`tests/architecture.rs` checks).
+//!
+//! Adding a room (a PDF of the manual, the risk pages): a folder here whose
+//! `mod.rs` says what it writes, a flag in [`Plan`] for the scopes that
+//! write it, its call in [`render_pages`] (or beside the search index in
+//! [`render`], when it runs alone), and its name in the rooms of
+//! `tests/architecture.rs`.
 
-mod context;
-mod data_page;
-mod dcat;
-mod edition_pages;
+mod editions;
 mod error;
-mod export;
 mod history;
+mod html;
 mod layout;
-mod logo;
-mod markdown;
-mod nav;
+mod load;
+mod open_data;
 mod output;
-mod pages;
+pub mod preview;
 mod search;
-mod table;
-mod theme;
 mod tree;
-mod workbook;
 
-pub use edition_pages::write_edition_data;
 pub use error::BuildError;
 pub use layout::{MARKER, PRINT_PAGE, SEARCH_PAGE};
+pub use open_data::editions::write_edition_data;
 
-use crate::config::{self, Config};
 use crate::content;
-use error::io;
+use load::Loaded;
 use output::Folder;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use theme::Theme;
 use tree::Tree;
 
 /// What to build and where.
@@ -63,219 +77,12 @@ pub struct Report {
     pub warnings: Vec<String>,
 }
 
-/// What [`update`] did.
-#[derive(Debug)]
-pub enum Update {
-    /// The whole site was built again.
-    Full(Report),
-    /// Only these many pages were written again, in place. When `settle`,
-    /// the search index and the page of the whole manual still hold the
-    /// old text: [`settle`] writes them, after the pages are shown.
-    /// `main_only`: the addresses of the pages written, when each changed
-    /// only inside its `<main>` (an author's text): an open page can swap
-    /// that part in place of reloading.
-    Pages {
-        written: usize,
-        settle: bool,
-        main_only: Option<Vec<String>>,
-    },
-}
-
 /// Builds the site.
 pub fn build(opts: &Options) -> Result<Report, BuildError> {
     let mut laps = crate::timings::Laps::start();
-    let (loaded, lock) = Loaded::load(opts)?;
+    let (loaded, lock) = Loaded::load(&opts.book, opts.output.as_deref())?;
     laps.lap("lettura di content/, configurazione, tema");
     full_build(opts, loaded, lock).map(|(report, _)| report)
-}
-
-/// Rebuilds what changed since `previous` (what `serve` keeps of the site
-/// now in the output folder): only the pages whose author text changed, or
-/// every page when only the theme changed (the search index and open data
-/// stay), or everything otherwise. Reads the whole book; when `serve`
-/// knows which files were saved, [`update_saved`] reads only those.
-pub fn update(opts: &Options, previous: Option<&Preview>) -> Result<(Update, Preview), BuildError> {
-    let (loaded, lock) = Loaded::load(opts)?;
-    let snapshot = loaded.snapshot();
-    let same_structure = previous.is_some_and(|p| {
-        !p.broken && p.snapshot.global == snapshot.global && output::is_built(&loaded.output)
-    });
-    let Some(previous) = previous.filter(|_| same_structure) else {
-        let (report, loaded) = full_build(opts, loaded, lock)?;
-        return Ok((Update::Full(report), Preview::new(loaded, snapshot)));
-    };
-    let previous = &previous.snapshot;
-    let scope = if previous.theme == snapshot.theme {
-        Scope::Pages {
-            nodes: (0..snapshot.authors.len())
-                .filter(|&i| previous.authors.get(i) != Some(&snapshot.authors[i]))
-                .collect(),
-            home: previous.home_author != snapshot.home_author,
-        }
-    } else {
-        Scope::Theme
-    };
-    let settle = matches!(&scope, Scope::Pages { nodes, .. } if !nodes.is_empty());
-    let (written, main_only) = match scope {
-        Scope::Pages { nodes, home } => rewrite_pages(&loaded, opts, nodes, home)?,
-        scope => {
-            let folder = Folder::in_place(&loaded.output);
-            (render(&loaded, &folder, opts, &scope)?, None)
-        }
-    };
-    drop(lock);
-    Ok((
-        Update::Pages {
-            written,
-            settle,
-            main_only,
-        },
-        Preview::new(loaded, snapshot),
-    ))
-}
-
-/// Writes the pages of `nodes` (and the home page, when `home`) in place
-/// over the built site. Returns how many, and their addresses when each
-/// changed only inside `<main>` (compared with the page it replaced; not
-/// for more than a few pages, where reloading is as good).
-fn rewrite_pages(
-    loaded: &Loaded,
-    opts: &Options,
-    nodes: HashSet<usize>,
-    home: bool,
-) -> Result<(usize, Option<Vec<String>>), BuildError> {
-    const COMPARED: usize = 64;
-    let mut urls: Vec<String> = nodes
-        .iter()
-        .map(|&i| loaded.tree.nodes[i].url.clone())
-        .collect();
-    if home {
-        urls.push("index.html".to_string());
-    }
-    let read = |url: &String| std::fs::read(loaded.output.join(url)).ok();
-    let before: Vec<Option<Vec<u8>>> = if urls.len() <= COMPARED {
-        urls.iter().map(read).collect()
-    } else {
-        Vec::new()
-    };
-    let folder = Folder::in_place(&loaded.output);
-    let written = render(loaded, &folder, opts, &Scope::Pages { nodes, home })?;
-    let main_only = !before.is_empty() || urls.is_empty();
-    let main_only = main_only
-        && urls
-            .iter()
-            .zip(&before)
-            .all(|(url, old)| match (old, read(url)) {
-                (Some(old), Some(new)) => only_main_differs(old, &new),
-                _ => false,
-            });
-    urls.sort();
-    Ok((written, main_only.then_some(urls)))
-}
-
-/// True when two pages differ only inside `<main>…</main>`, and the new
-/// one has no script there (a script swapped in would not run).
-fn only_main_differs(old: &[u8], new: &[u8]) -> bool {
-    fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-        hay.windows(needle.len()).position(|w| w == needle)
-    }
-    fn parts(html: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
-        let open = find(html, b"<main")?;
-        let inner = open + find(&html[open..], b">")? + 1;
-        let close = html.windows(7).rposition(|w| w == b"</main>")?;
-        (close >= inner).then(|| (&html[..inner], &html[inner..close], &html[close..]))
-    }
-    match (parts(old), parts(new)) {
-        (Some((head, _, tail)), Some((new_head, main, new_tail))) => {
-            head == new_head && tail == new_tail && find(main, b"<script").is_none()
-        }
-        _ => false,
-    }
-}
-
-/// After a save of the files `saved` (absolute paths in `content/`), when
-/// the last build is `preview`: when every saved page changed only in its
-/// author text, rewrites those pages alone, reading nothing else, and
-/// returns what it did (the search index and the print page wait for
-/// [`settle`]). `None` when the save changed more (a title, a code, the
-/// sheet's rows, a page or attachment added or removed, a file that does
-/// not read): then [`update`] reads the whole book. A file that came and
-/// went (an editor's test that it can write) changes nothing.
-pub fn update_saved(
-    opts: &Options,
-    preview: &mut Preview,
-    saved: &std::collections::BTreeSet<PathBuf>,
-) -> Result<Option<Update>, BuildError> {
-    let mut laps = crate::timings::Laps::start();
-    if preview.broken || !output::is_built(&preview.loaded.output) {
-        return Ok(None);
-    }
-    // No import writes pages while they are read.
-    let lock = content::Lock::take(&preview.loaded.content_dir, "serve")?;
-    let mut edits = Vec::new();
-    for path in saved {
-        let Some(edit) = preview.read_saved(path) else {
-            return Ok(None);
-        };
-        edits.extend(edit);
-    }
-    laps.lap("pagine salvate lette");
-    if edits.is_empty() {
-        return Ok(Some(Update::Pages {
-            written: 0,
-            settle: false,
-            main_only: Some(Vec::new()),
-        }));
-    }
-    // The settling search index may still hold the last version: then
-    // this one is a copy (pages are shared, not copied).
-    let loaded = Arc::make_mut(&mut preview.loaded);
-    laps.lap("copia dell'albero");
-    let mut nodes = HashSet::new();
-    let mut home = false;
-    for (slot, page) in edits {
-        let author = author_hash(&page.author);
-        match slot {
-            Some(i) => {
-                preview.snapshot.authors[i] = author;
-                loaded.tree.nodes[i].page = Arc::new(page);
-                nodes.insert(i);
-            }
-            None => {
-                preview.snapshot.home_author = author;
-                loaded.tree.home = Some(page);
-                home = true;
-            }
-        }
-    }
-    let written = rewrite_pages(loaded, opts, nodes, home);
-    drop(lock);
-    match written {
-        Ok((n, main_only)) => Ok(Some(Update::Pages {
-            written: n,
-            settle: true,
-            main_only,
-        })),
-        Err(e) => {
-            // What the preview holds is newer than the pages written: the
-            // next save rebuilds everything.
-            preview.broken = true;
-            Err(e)
-        }
-    }
-}
-
-/// After an [`Update::Pages`] that asked for it: the search index and the
-/// page of the whole manual, which hold every page's text, written again
-/// in place from what `preview` holds. On a national map this takes
-/// seconds, so `serve` shows the changed pages first and calls this
-/// afterwards, on a thread of its own.
-pub fn settle(opts: &Options, preview: &Preview) -> Result<(), BuildError> {
-    if !output::is_built(&preview.loaded.output) {
-        return Ok(());
-    }
-    let folder = Folder::in_place(&preview.loaded.output);
-    render(&preview.loaded, &folder, opts, &Scope::Settle).map(|_| ())
 }
 
 /// Builds everything into a new folder and puts it in place of the old
@@ -336,9 +143,10 @@ enum Scope {
 struct Plan {
     nodes: Vec<usize>,
     home: bool,
-    /// `404.html` and the theme's files.
+    /// What changes only with the theme: `404.html`, the search page, the
+    /// open data's page, the editions' pages and data, the theme's files.
     theme: bool,
-    /// Search index, open data, sitemap, attachments.
+    /// The open data, the sitemap, the attachments.
     data: bool,
     /// The search index alone (authors' text is searched).
     search: bool,
@@ -444,7 +252,7 @@ fn render_pages(
         ..
     } = loaded;
     let mut laps = crate::timings::Laps::start();
-    let book = pages::Book {
+    let book = html::pages::Book {
         config,
         tree,
         theme,
@@ -453,18 +261,20 @@ fn render_pages(
         logo: loaded.logo.as_deref(),
         roles: &loaded.roles,
     };
-    let pages = pages::Pages::new(book, folder, opts.live_reload.as_deref())?;
+    let pages = html::pages::Pages::new(book, folder, opts.live_reload.as_deref())?;
     laps.lap("preparazione delle pagine");
     // What holds much memory for a while comes first, while the search
     // index beside it is still small: the open data, then the page of the
     // whole manual (every page's text). The pages, each written and
     // dropped, go on while the index is finished and written.
+    // Open data, and the attachments the pages link to.
     if plan.data {
-        export::write(config, tree, &loaded.history, folder)?;
-        dcat::write(config, tree, &loaded.history, folder)?;
-        copy_attachments(tree, content_dir, folder)?;
+        open_data::export::write(config, tree, &loaded.history, folder)?;
+        open_data::dcat::write(config, tree, &loaded.history, folder)?;
+        html::copy_attachments(tree, content_dir, folder)?;
         laps.lap("dati aperti (CSV, JSON, XLSX, DCAT), allegati");
     }
+    // HTML: the pages.
     let mut any_code = false;
     let mut count = 0;
     if plan.print {
@@ -479,11 +289,14 @@ fn render_pages(
         any_code |= pages.home()?;
         count += 1;
     }
+    // The pages that change only with the theme: HTML's 404 and search
+    // page, the open data's page, the editions' pages (and their data).
     if plan.theme {
         pages.not_found()?;
         pages.search()?;
-        data_page::write(&pages)?;
-        count += 1 + edition_pages::write(&pages)?;
+        open_data::data_page::write(&pages)?;
+        count += 1 + editions::write(&pages)?;
+        open_data::editions::write(config, &loaded.history, folder)?;
         laps.lap("home, 404, ricerca, dati aperti, edizioni");
         theme.write_assets(folder, config)?;
         if let Some(logo) = &loaded.logo {
@@ -491,367 +304,7 @@ fn render_pages(
         }
     }
     if any_code {
-        theme::write_code_css(folder)?;
+        html::theme::write_code_css(folder)?;
     }
     Ok(count)
-}
-
-/// The editions of the book still within their years online: the newest,
-/// and those adopted less than `[edizioni] anni` years before it (or before
-/// the current data, when newer). The others stay in the book, unpublished,
-/// and the build says so.
-fn kept_editions(
-    book: &Path,
-    config: &Config,
-    tree: &Tree,
-    warnings: &mut Vec<String>,
-) -> Result<Vec<crate::editions::Edition>, BuildError> {
-    let all = crate::editions::load(book).map_err(|e| BuildError::Page {
-        path: book.join(crate::editions::DIR),
-        message: e.to_string(),
-    })?;
-    let Some(newest) = all.last().map(crate::editions::Edition::date) else {
-        return Ok(all);
-    };
-    let reference = tree.updated().map_or(newest, |d| d.max(newest));
-    let years = i32::try_from(config.editions.anni).unwrap_or(i32::MAX);
-    let cutoff = crate::date::Date {
-        year: reference.year.saturating_sub(years),
-        ..reference
-    };
-    let (kept, old): (Vec<_>, Vec<_>) = all
-        .into_iter()
-        .partition(|e| e.date() >= cutoff || e.date() == newest);
-    for e in &old {
-        warnings.push(format!(
-            "{}: l'edizione del {} ha più di {} anni: resta nel manuale ma non è più pubblicata",
-            book.join(crate::editions::DIR).join(&e.info.data).display(),
-            e.date().italian(),
-            config.editions.anni
-        ));
-    }
-    Ok(kept)
-}
-
-/// True when `path` is `dir` or lies inside it, once both are absolute and
-/// free of `..` and links where they exist.
-fn inside(path: &Path, dir: &Path) -> bool {
-    let real = |p: &Path| -> PathBuf {
-        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-        // The longest part that exists, resolved; the rest as written.
-        let mut existing = abs.as_path();
-        let mut rest = Vec::new();
-        while !existing.exists() {
-            match (existing.parent(), existing.file_name()) {
-                (Some(parent), Some(name)) => {
-                    rest.push(name.to_os_string());
-                    existing = parent;
-                }
-                _ => break,
-            }
-        }
-        let mut out = std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
-        out.extend(rest.iter().rev());
-        out
-    };
-    real(path).starts_with(real(dir))
-}
-
-/// Images and attachments of `content/`, under `contenuti/`.
-fn copy_attachments(tree: &Tree, content_dir: &Path, folder: &Folder) -> Result<(), BuildError> {
-    for rel in &tree.assets {
-        let from = content_dir.join(rel);
-        let at = Path::new(layout::MEDIA_DIR).join(rel);
-        if let Some(p) = at.parent() {
-            folder.create_dir(p)?;
-        }
-        std::fs::copy(&from, folder.path(&at)).map_err(io(&from))?;
-    }
-    Ok(())
-}
-
-/// Everything a build reads, loaded and checked. What a save of a page
-/// cannot change is shared, so that `serve` copies only the tree.
-#[derive(Clone)]
-struct Loaded {
-    config: Config,
-    config_text: String,
-    tree: Tree,
-    theme: Arc<Theme>,
-    content_dir: PathBuf,
-    output: PathBuf,
-    warnings: Vec<String>,
-    logo: Option<Arc<logo::Logo>>,
-    history: Arc<history::History>,
-    links: Arc<pages::Links>,
-    /// The roles of `[roles]` some row names (the search filter's values).
-    roles: Vec<String>,
-}
-
-impl Loaded {
-    /// Reads the book; the lock of `content/` it returns is to be held
-    /// until the pages read are written.
-    fn load(opts: &Options) -> Result<(Loaded, Option<content::Lock>), BuildError> {
-        let mut laps = crate::timings::Laps::start();
-        let config = Config::load(&opts.book)?;
-        let config_text =
-            crate::files::read_regular(&opts.book.join(config::FILE_NAME), config::MAX_FILE)
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default();
-        let output = opts
-            .output
-            .clone()
-            .unwrap_or_else(|| opts.book.join("book"));
-        output::check(&output)?;
-        let content_dir = opts.book.join("content");
-        if inside(&output, &content_dir) {
-            return Err(BuildError::InsideContent {
-                path: output,
-                content: content_dir,
-            });
-        }
-        let mut warnings = Vec::new();
-        if let Some(rgb) = config::parse_color(&config.book.color) {
-            let ratio = config::contrast(rgb, [255, 255, 255]);
-            if ratio < 4.5 {
-                warnings.push(format!(
-                    "{}: il colore {} ha contrasto {ratio:.2}:1 con il bianco, sotto il minimo 4.5:1 di WCAG AA: \
-                     il testo bianco su quel colore non è leggibile da tutti. Scegli una tinta più scura",
-                    opts.book.join(config::FILE_NAME).display(),
-                    config.book.color
-                ));
-            }
-        }
-        let (lock, tree, history, theme) = std::thread::scope(|s| {
-            // The theme's templates are parsed on a thread of their own while
-            // content/ is read: Tera's parser was 6 % of the instructions of a
-            // small map's build, and needs nothing else.
-            let theme = s.spawn(|| Theme::load(&opts.book, &config));
-            // The book's lock is held for the whole build: no import writes
-            // pages while they are read, and no other build of this book
-            // writes beside the same output.
-            let (lock, content) = if content_dir.is_dir() {
-                let lock = content::Lock::take(&content_dir, "build")?;
-                if let Some(r) = content::recover(&lock)? {
-                    warnings.push(format!("{}: {r}", content_dir.display()));
-                }
-                // Under the lock no `edizione` is preparing one.
-                warnings.extend(crate::editions::clear_leftovers(&opts.book));
-                let content = content::load(&content_dir)?;
-                laps.lap("  lettura di content/");
-                (Some(lock), content)
-            } else {
-                (None, content::Content::default())
-            };
-            if content.pages.is_empty() {
-                return Err(BuildError::Page {
-                    path: content_dir.clone(),
-                    message: "non ci sono pagine da pubblicare: esegui prima «manuale import» per crearle dal foglio della mappatura".into(),
-                });
-            }
-            warnings.extend(output::clear_leftovers(&output)?);
-            let tree = Tree::new(content, &content_dir, &mut warnings)?;
-            laps.lap("  albero");
-            let editions = kept_editions(&opts.book, &config, &tree, &mut warnings)?;
-            let history = history::History::new(editions, &tree);
-            laps.lap("  edizioni");
-            let theme = theme
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
-            laps.lap("  tema (letto accanto)");
-            Ok((lock, tree, history, theme))
-        })?;
-        let logo = logo::Logo::load(&opts.book, config.ente.logo.as_deref())?;
-        for w in dcat::missing(&config) {
-            warnings.push(format!(
-                "{}: {w}",
-                opts.book.join(config::FILE_NAME).display()
-            ));
-        }
-        for (key, why) in config.ente.missing() {
-            warnings.push(format!(
-                "{}: [ente] manca «{key}»: {why}. La pagina non lo mostra; per la pubblicazione in «Amministrazione trasparente» va indicato",
-                opts.book.join(config::FILE_NAME).display()
-            ));
-        }
-        let links = Arc::new(pages::Links::new(&tree, &config.ui));
-        let roles = search::roles_in_use(&config, &tree);
-        Ok((
-            Loaded {
-                config,
-                config_text,
-                tree,
-                theme: Arc::new(theme),
-                content_dir,
-                output,
-                warnings,
-                logo: logo.map(Arc::new),
-                history: Arc::new(history),
-                links,
-                roles,
-            },
-            lock,
-        ))
-    }
-
-    /// What each page depends on, to tell what an edit changed.
-    fn snapshot(&self) -> Snapshot {
-        use std::hash::{Hash, Hasher};
-        let hash = |parts: &[&dyn std::fmt::Debug]| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            for p in parts {
-                format!("{p:?}").hash(&mut h);
-            }
-            h.finish()
-        };
-        let home_front = self.tree.home.as_ref().map(|h| &h.front);
-        let structure: Vec<u64> = self
-            .tree
-            .nodes
-            .iter()
-            .map(|n| {
-                hash(&[
-                    &n.code,
-                    &n.page.path,
-                    &n.page.front,
-                    &n.page.generated_edited,
-                ])
-            })
-            .collect();
-        Snapshot {
-            global: hash(&[
-                &self.config_text,
-                &structure,
-                &home_front,
-                &self.tree.assets,
-                &self.logo.as_ref().map(|l| &l.bytes),
-                &self.history.editions,
-            ]),
-            theme: self.theme.fingerprint,
-            authors: self
-                .tree
-                .nodes
-                .iter()
-                .map(|n| author_hash(&n.page.author))
-                .collect(),
-            home_author: author_hash(self.tree.home.as_ref().map_or("", |h| &h.author)),
-        }
-    }
-}
-
-/// A hash of a page's author text, to tell an edit.
-fn author_hash(author: &str) -> u64 {
-    output::bytes_hash(author.as_bytes())
-}
-
-/// What `serve` keeps of the site it built last: everything that build
-/// read, and what each page depended on. A save then costs reading the
-/// saved pages ([`update_saved`]), not the whole book.
-#[derive(Clone)]
-pub struct Preview {
-    loaded: Arc<Loaded>,
-    snapshot: Snapshot,
-    /// `content/`, absolute, and each page file in it (relative) with its
-    /// node (`None`: the home page).
-    content_real: PathBuf,
-    files: Arc<std::collections::HashMap<PathBuf, Option<usize>>>,
-    /// A failed write left pages older than what is held here.
-    broken: bool,
-}
-
-impl Preview {
-    fn new(loaded: Loaded, snapshot: Snapshot) -> Preview {
-        let mut files: std::collections::HashMap<PathBuf, Option<usize>> = loaded
-            .tree
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.page.path.clone(), Some(i)))
-            .collect();
-        files.insert(PathBuf::from(content::INDEX), None);
-        let content_real = std::fs::canonicalize(&loaded.content_dir)
-            .unwrap_or_else(|_| loaded.content_dir.clone());
-        Preview {
-            loaded: Arc::new(loaded),
-            snapshot,
-            content_real,
-            files: Arc::new(files),
-            broken: false,
-        }
-    }
-
-    /// The saved page at `path` when it changed only in its author text
-    /// (`Some(None)` when it did not change at all, or is a file that came
-    /// and went); `None` when it is not a page of the last build, does not
-    /// read, or changed more.
-    #[allow(clippy::option_option)]
-    fn read_saved(&self, path: &Path) -> Option<Option<(Option<usize>, content::Page)>> {
-        let rel = path
-            .strip_prefix(&self.content_real)
-            .or_else(|_| path.strip_prefix(&self.loaded.content_dir))
-            .ok()?;
-        let is_page = rel.extension().is_some_and(|e| e == "md");
-        if !is_page {
-            let known = self.loaded.links.is_asset(rel);
-            let gone = std::fs::symlink_metadata(path).is_err();
-            return (!known && gone).then_some(None);
-        }
-        let slot = *self.files.get(rel)?;
-        let old = match slot {
-            Some(i) => &self.loaded.tree.nodes[i].page,
-            None => self.loaded.tree.home.as_ref()?,
-        };
-        let text = std::fs::read_to_string(path).ok()?;
-        let mut page = content::Page::parse(path, &text).ok()?;
-        page.path = rel.to_path_buf();
-        let same = page.front == old.front
-            && page.generated == old.generated
-            && page.generated_edited == old.generated_edited;
-        if !same {
-            return None;
-        }
-        Some((page.author != old.author).then_some((slot, page)))
-    }
-}
-
-/// What the pages of a built site depend on: the structure (config, codes,
-/// titles, rows, dates), the theme, and each page's own author text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Snapshot {
-    global: u64,
-    theme: u64,
-    authors: Vec<u64>,
-    home_author: u64,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::only_main_differs;
-
-    #[test]
-    fn a_page_swaps_in_place_only_when_nothing_outside_main_changed() {
-        let page = |title: &str, main: &str| {
-            format!("<html><head><title>{title}</title></head><body><nav>n</nav><main id=\"contenuto\">{main}</main><footer>f</footer></body></html>")
-        };
-        let old = page("A", "<p>uno</p>");
-        assert!(only_main_differs(
-            old.as_bytes(),
-            page("A", "<p>due</p>").as_bytes()
-        ));
-        assert!(only_main_differs(old.as_bytes(), old.as_bytes()));
-        assert!(!only_main_differs(
-            old.as_bytes(),
-            page("B", "<p>due</p>").as_bytes()
-        ));
-        assert!(!only_main_differs(
-            old.as_bytes(),
-            page("A", "<p>due</p><script>x()</script>").as_bytes()
-        ));
-        assert!(!only_main_differs(
-            old.as_bytes(),
-            b"<html><body>senza main</body></html>"
-        ));
-        let attrs = old.replace("<main id=\"contenuto\">", "<main id=\"altro\">");
-        assert!(!only_main_differs(old.as_bytes(), attrs.as_bytes()));
-    }
 }

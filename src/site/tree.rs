@@ -35,6 +35,12 @@ impl Node {
     pub(super) fn last_updated(&self) -> Option<Date> {
         self.updated_below
     }
+
+    /// How a function (a root) is named in the search filter: the same
+    /// values on the search page and in the index.
+    pub(super) fn function_label(&self) -> String {
+        crate::text::code_title(&self.code, &self.title)
+    }
 }
 
 /// The published nodes in tree order, with their links.

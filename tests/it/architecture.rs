@@ -3,7 +3,9 @@
 //! uses it back, directly or through others, a parent and its children
 //! included. This test reads the sources, collects each module's references
 //! to other modules (`crate::a::b`, `super::x`, a child's name) outside its
-//! unit tests, and fails on the first cycle, naming it.
+//! unit tests, and fails on the first cycle, naming it. Then the layers
+//! of `site/`: the rooms (one folder per kind of output) between what they
+//! all read and the plan that calls them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -257,4 +259,88 @@ fn modules_depend_on_each_other_one_way() {
         let deps = edges.get(&vec![leaf.to_string()]);
         assert!(deps.is_none(), "{leaf} uses {deps:?}");
     }
+    site_layers(&modules, &edges);
+}
+
+/// The rooms of `site/`, each a folder that writes one kind of output.
+const ROOMS: [&str; 4] = [
+    "site::html",
+    "site::search",
+    "site::open_data",
+    "site::editions",
+];
+/// What every room reads, beneath them.
+const BENEATH: [&str; 5] = [
+    "site::tree",
+    "site::history",
+    "site::layout",
+    "site::output",
+    "site::error",
+];
+/// Above the rooms: the reading of a book and serve's preview (the plan,
+/// `site` itself, is above them too).
+const ABOVE: [&str; 2] = ["site::load", "site::preview"];
+/// The one room the others may use: the HTML pages' renderer.
+const RENDERER: &str = "site::html";
+
+/// True when `m` is the module `prefix` or lies inside it.
+fn under(m: &[String], prefix: &str) -> bool {
+    let p: Vec<&str> = prefix.split("::").collect();
+    m.len() >= p.len() && m.iter().zip(&p).all(|(a, b)| a == b)
+}
+
+/// What lies beneath the rooms uses no room and nothing above; a room uses
+/// neither the plan nor what is above it, and no other room but the HTML
+/// renderer.
+fn site_layers(
+    modules: &BTreeSet<Vec<String>>,
+    edges: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>,
+) {
+    for m in ROOMS.iter().chain(&BENEATH).chain(&ABOVE) {
+        assert!(
+            modules.iter().any(|x| under(x, m)),
+            "no module {m} in src/: update the layers of tests/architecture.rs"
+        );
+    }
+    let name = |m: &[String]| m.join("::");
+    let is_plan = |t: &[String]| t.len() == 1 && t[0] == "site";
+    let is_above = |t: &[String]| is_plan(t) || ABOVE.iter().any(|a| under(t, a));
+    let room_of = |t: &[String]| ROOMS.iter().find(|r| under(t, r)).copied();
+    for (m, targets) in edges {
+        for t in targets {
+            if BENEATH.iter().any(|b| under(m, b)) {
+                assert!(
+                    !is_above(t) && room_of(t).is_none(),
+                    "{} lies beneath the rooms of site/ and uses {}",
+                    name(m),
+                    name(t)
+                );
+            }
+            if let Some(room) = room_of(m) {
+                assert!(
+                    !is_above(t),
+                    "the room {room} uses {}, which lies above it",
+                    name(t)
+                );
+                if let Some(other) = room_of(t).filter(|o| *o != room) {
+                    assert!(
+                        other == RENDERER,
+                        "the room {room} uses another room, {} ({} → {})",
+                        other,
+                        name(m),
+                        name(t)
+                    );
+                }
+            }
+        }
+    }
+    // The check reads the paths the rooms name: these are known to be there.
+    let uses_under = |a: &str, b: &str| {
+        edges
+            .iter()
+            .any(|(m, ts)| under(m, a) && ts.iter().any(|t| under(t, b)))
+    };
+    assert!(uses_under("site::editions", RENDERER));
+    assert!(uses_under("site::open_data", "site::tree"));
+    assert!(uses_under("site", "site::open_data"));
 }

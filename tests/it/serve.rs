@@ -160,7 +160,7 @@ fn another_host_only_when_asked_and_with_a_warning() {
 /// The pages `serve` rewrites in place are the pages a full build makes.
 #[test]
 fn partial_updates_give_the_same_pages_as_a_full_build() {
-    use manuale::site::{self, Update};
+    use manuale::site::{self, preview::Update};
     let b = Book::imported();
     let opts = |out: &str| site::Options {
         book: b.path().to_path_buf(),
@@ -183,7 +183,7 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
             .cloned()
             .collect()
     };
-    let (first, mut preview) = site::update(&opts("anteprima"), None).unwrap();
+    let (first, mut preview) = site::preview::update(&opts("anteprima"), None).unwrap();
     assert!(matches!(first, Update::Full(_)));
     // An author's edit: one page, read and written alone.
     let page = b.join("content/C/C2/C2.6/C2.6.1/C2.6.1.1.md");
@@ -196,7 +196,8 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
     let saved = |paths: &[&std::path::Path]| -> std::collections::BTreeSet<std::path::PathBuf> {
         paths.iter().map(|p| p.to_path_buf()).collect()
     };
-    let second = site::update_saved(&opts("anteprima"), &mut preview, &saved(&[&page])).unwrap();
+    let second =
+        site::preview::update_saved(&opts("anteprima"), &mut preview, &saved(&[&page])).unwrap();
     // The page first; the search index and the print page, which hold
     // every page, afterwards, when serve settles.
     assert!(
@@ -220,7 +221,7 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
         !stale.iter().any(|p| p.starts_with("processi")),
         "{stale:?}"
     );
-    site::settle(&opts("anteprima"), &preview).unwrap();
+    site::preview::settle(&opts("anteprima"), &preview).unwrap();
     assert_eq!(
         differ("anteprima", "completa"),
         Vec::<std::path::PathBuf>::new()
@@ -230,7 +231,7 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
     let home_text = std::fs::read_to_string(&home).unwrap();
     std::fs::write(&home, format!("{home_text}\nBenvenuti.\n")).unwrap();
     std::fs::write(&page, format!("{text}\nAltro testo.\n")).unwrap();
-    let (slow, mut preview) = site::update(&opts("anteprima"), Some(&preview)).unwrap();
+    let (slow, mut preview) = site::preview::update(&opts("anteprima"), Some(&preview)).unwrap();
     assert!(
         matches!(
             slow,
@@ -242,7 +243,7 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
         ),
         "{slow:?}"
     );
-    site::settle(&opts("anteprima"), &preview).unwrap();
+    site::preview::settle(&opts("anteprima"), &preview).unwrap();
     site::build(&opts("completa")).unwrap();
     assert_eq!(
         differ("anteprima", "completa"),
@@ -252,7 +253,8 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
     // page with a new title, or an attachment, is more than author text.
     let gone = b.join("content/C/4913");
     let nothing =
-        site::update_saved(&opts("anteprima"), &mut preview, &saved(&[&page, &gone])).unwrap();
+        site::preview::update_saved(&opts("anteprima"), &mut preview, &saved(&[&page, &gone]))
+            .unwrap();
     assert!(
         matches!(
             nothing,
@@ -270,13 +272,13 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
     assert_ne!(t, changed);
     std::fs::write(&retitled, &changed).unwrap();
     assert!(
-        site::update_saved(&opts("anteprima"), &mut preview, &saved(&[&retitled]))
+        site::preview::update_saved(&opts("anteprima"), &mut preview, &saved(&[&retitled]))
             .unwrap()
             .is_none()
     );
     std::fs::write(&retitled, &t).unwrap();
     std::fs::write(b.join("content/C/schema.png"), b"png").unwrap();
-    assert!(site::update_saved(
+    assert!(site::preview::update_saved(
         &opts("anteprima"),
         &mut preview,
         &saved(&[&b.join("content/C/schema.png")])
@@ -297,7 +299,7 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
         .unwrap()
         .replace("</article>", "<p>Nota del modello</p></article>");
     std::fs::write(&tpl, t).unwrap();
-    let (third, snap) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
+    let (third, snap) = site::preview::update(&opts("anteprima"), Some(&snap)).unwrap();
     assert!(
         matches!(third, Update::Pages { written, settle: false, main_only: None } if written > 300),
         "{third:?}"
@@ -308,7 +310,7 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
         Vec::<std::path::PathBuf>::new()
     );
     // Nothing changed: nothing written.
-    let (fourth, snap) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
+    let (fourth, snap) = site::preview::update(&opts("anteprima"), Some(&snap)).unwrap();
     assert!(
         matches!(
             fourth,
@@ -327,7 +329,7 @@ fn partial_updates_give_the_same_pages_as_a_full_build() {
     );
     std::fs::write(b.join(SHEET), sheet).unwrap();
     assert!(b.run(&["importa"]).status.success());
-    let (fifth, _) = site::update(&opts("anteprima"), Some(&snap)).unwrap();
+    let (fifth, _) = site::preview::update(&opts("anteprima"), Some(&snap)).unwrap();
     assert!(matches!(fifth, Update::Full(_)), "{fifth:?}");
 }
 

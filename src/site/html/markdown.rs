@@ -235,7 +235,7 @@ fn rewrite(dest: &str, links: &Links) -> String {
         return format!(
             "{}{}/{}{fragment}",
             links.root,
-            super::layout::MEDIA_DIR,
+            crate::site::layout::MEDIA_DIR,
             web.join("/")
         );
     }

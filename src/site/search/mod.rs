@@ -114,11 +114,6 @@ fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// How a function is named in the filter.
-pub(super) fn function_label(root: &Node) -> String {
-    crate::text::code_title(&root.code, &root.title)
-}
-
 /// The roles of `[roles]` that some row names, in the order of `book.toml`.
 pub(super) fn roles_in_use(config: &Config, tree: &Tree) -> Vec<String> {
     let matcher = RoleMatcher::new(config);
@@ -171,7 +166,7 @@ fn entries(config: &Config, tree: &Tree) -> Vec<Entry> {
                 title: n.title.clone(),
                 url: n.url.clone(),
                 path: path.join(" › "),
-                function: function_label(root),
+                function: root.function_label(),
                 roles: roles.into_iter().collect(),
             }
         })

@@ -4,8 +4,8 @@
 //! so a page carries a few dozen links whatever the size of the map: the
 //! output grows linearly with the map, not with its square.
 
-use super::tree::{Node, Tree};
 use crate::config::Ui;
+use crate::site::tree::{Node, Tree};
 use crate::text::escape_html;
 use std::fmt::Write as _;
 

@@ -2,23 +2,23 @@
 //! build starts, published under `assets/`, and drawn at its own size so
 //! that the header does not move when it arrives.
 
-use super::error::BuildError;
-use super::layout::ASSETS_DIR;
 use crate::config;
+use crate::site::error::BuildError;
+use crate::site::layout::ASSETS_DIR;
 use std::path::Path;
 
 /// The logo, read.
-pub(super) struct Logo {
+pub(crate) struct Logo {
     /// Where it is published, relative to the site root.
-    pub(super) url: String,
-    pub(super) bytes: Vec<u8>,
+    pub(crate) url: String,
+    pub(crate) bytes: Vec<u8>,
     pub(super) width: u32,
     pub(super) height: u32,
 }
 
 impl Logo {
     /// Reads `[ente] logo` from the book; `None` when none is set.
-    pub(super) fn load(book: &Path, name: Option<&str>) -> Result<Option<Logo>, BuildError> {
+    pub(crate) fn load(book: &Path, name: Option<&str>) -> Result<Option<Logo>, BuildError> {
         let Some(name) = name else {
             return Ok(None);
         };

@@ -3,13 +3,12 @@
 //! Tera; the HTML of a page's rows comes from [`crate::view`], the same view
 //! `import` writes as Markdown.
 
-use super::history::{Banner, History, HistoryCtx};
-use super::layout::{DATA_DIR, DATA_PAGE, PRINT_PAGE, SEARCH_PAGE};
 use super::logo::Logo;
-use super::search;
-use super::tree::Tree;
 use crate::code::Code;
 use crate::config::{self, Config, Ui};
+use crate::site::history::{Banner, History, HistoryCtx};
+use crate::site::layout::{DATA_DIR, DATA_PAGE, PRINT_PAGE, SEARCH_PAGE};
+use crate::site::tree::Tree;
 use crate::view;
 use serde::Serialize;
 
@@ -68,7 +67,7 @@ pub(super) struct FieldCtx {
 }
 
 #[derive(Serialize)]
-pub(super) struct ActivityCtx {
+pub(crate) struct ActivityCtx {
     id: String,
     line: usize,
     name: String,
@@ -88,7 +87,7 @@ pub(super) struct PrintNode {
 }
 
 #[derive(Serialize)]
-pub(super) struct NoteCtx {
+pub(crate) struct NoteCtx {
     line: usize,
     name: String,
     code_cell: Option<String>,
@@ -163,7 +162,7 @@ pub(super) fn child_ctx(config: &Config, tree: &Tree, i: usize, with_children: b
 
 /// A node's rows as the templates show them: its activities, and the notes
 /// on rows without data.
-pub(super) fn rows_ctx(
+pub(crate) fn rows_ctx(
     config: &Config,
     code: &Code,
     title: &str,
@@ -377,7 +376,7 @@ impl<'a> Globals<'a> {
             search_functions: tree
                 .roots
                 .iter()
-                .map(|&r| search::function_label(&tree.nodes[r]))
+                .map(|&r| tree.nodes[r].function_label())
                 .collect(),
             search_roles: roles,
         }
@@ -395,7 +394,7 @@ impl PageCtx {
 
 /// What a section comprises, in words: its children by their level's name,
 /// and the entries below them all when there are more.
-fn summary(config: &Config, n: &super::tree::Node) -> Option<String> {
+fn summary(config: &Config, n: &crate::site::tree::Node) -> Option<String> {
     let ui = &config.ui;
     let count = n.children.len();
     if count == 0 {

@@ -13,12 +13,12 @@
 //! against the address the harvester read it from, so the file works under
 //! any sub-path as the rest of the site does.
 
-use super::error::BuildError;
-use super::history::History;
-use super::layout::{CSV, DATA_DIR, EDITIONS_DIR, JSON, XLSX};
-use super::output::Folder;
-use super::tree::Tree;
 use crate::config::{Config, Ente};
+use crate::site::error::BuildError;
+use crate::site::history::History;
+use crate::site::layout::{CSV, DATA_DIR, EDITIONS_DIR, JSON, XLSX};
+use crate::site::output::Folder;
+use crate::site::tree::Tree;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -85,7 +85,7 @@ fn licence(config: &Config) -> (Licence, bool) {
 }
 
 /// What the catalogue needs and the book does not say: one warning each.
-pub(super) fn missing(config: &Config) -> Vec<String> {
+pub(crate) fn missing(config: &Config) -> Vec<String> {
     let mut out = Vec::new();
     if config.ente.codice_ipa.is_none() {
         out.push(
@@ -220,7 +220,7 @@ struct Distribution {
     modified: Option<String>,
 }
 
-pub(super) fn write(
+pub(crate) fn write(
     config: &Config,
     tree: &Tree,
     history: &History,

@@ -4,17 +4,17 @@
 //! [`crate::dictionary`]) are a public interface documented in the README:
 //! change them only additively.
 
-use super::error::{data, io, BuildError};
-use super::history::History;
-use super::layout::DATA_DIR;
-use super::layout::{CSV, JSON, PACKAGE, XLSX};
-use super::output::{Blocks, Folder};
 use super::table::{sheet_columns, sheet_role, DataNode, Table};
-use super::tree::Tree;
 use crate::config::Config;
 use crate::content::SourceColumn;
 use crate::dictionary;
 use crate::mapping::{Record, Role};
+use crate::site::error::{data, io, BuildError};
+use crate::site::history::History;
+use crate::site::layout::DATA_DIR;
+use crate::site::layout::{CSV, JSON, PACKAGE, XLSX};
+use crate::site::output::{Blocks, Folder};
+use crate::site::tree::Tree;
 use crate::text::escape_html;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -85,7 +85,7 @@ impl<'a> From<&'a Record> for JsonActivity<'a> {
 
 /// Writes the open data, and the sitemap when the site's address is known
 /// (with the editions' pages, each with the day it last changed).
-pub(super) fn write(
+pub(crate) fn write(
     config: &Config,
     tree: &Tree,
     history: &History,

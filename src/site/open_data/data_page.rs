@@ -4,12 +4,12 @@
 //! record.
 
 use super::dcat;
-use super::error::BuildError;
-use super::layout::{CSV, DATA_DIR, DATA_PAGE, EDITIONS_DIR, JSON, PACKAGE, XLSX};
-use super::pages::Pages;
 use super::table::{self, sheet_role};
 use crate::dictionary::{self, FIELDS};
 use crate::mapping::Role;
+use crate::site::error::BuildError;
+use crate::site::html::pages::Pages;
+use crate::site::layout::{CSV, DATA_DIR, DATA_PAGE, EDITIONS_DIR, JSON, PACKAGE, XLSX};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -64,7 +64,7 @@ fn kind_text(t: dictionary::Type) -> &'static str {
     }
 }
 
-pub(super) fn write(pages: &Pages) -> Result<(), BuildError> {
+pub(crate) fn write(pages: &Pages) -> Result<(), BuildError> {
     let config = pages.config();
     let tree = pages.tree();
     let sheet_columns = table::sheet_columns(tree);

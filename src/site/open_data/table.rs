@@ -2,12 +2,12 @@
 //! columns, then the sheet's own other columns, one row per row of the
 //! sheet.
 
-use super::tree::Tree;
 use crate::code::Code;
 use crate::config::Config;
 use crate::content::SourceColumn;
 use crate::dictionary;
 use crate::mapping::{Record, Role};
+use crate::site::tree::Tree;
 use std::borrow::Cow;
 
 /// A node as the open data describe it.

@@ -3,10 +3,10 @@
 //! a book's `themes/<name>/templates/*.html` and `themes/<name>/static/*`
 //! replace or add to it file by file.
 
-use super::error::{io, BuildError};
-use super::layout::ASSETS_DIR;
-use super::output::Folder;
 use crate::config::{self, Config};
+use crate::site::error::{io, BuildError};
+use crate::site::layout::ASSETS_DIR;
+use crate::site::output::Folder;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -34,13 +34,13 @@ const PAGE_BYTES: usize = 32 * 1024;
 
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
+        &[$(($name, include_str!(concat!("../../../themes/default/templates/", $name)))),*]
     };
 }
 
 macro_rules! embedded_static {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_bytes!(concat!("../../themes/default/static/", $name)).as_slice())),*]
+        &[$(($name, include_bytes!(concat!("../../../themes/default/static/", $name)).as_slice())),*]
     };
 }
 
@@ -72,7 +72,7 @@ const STATIC: &[(&str, &[u8])] = embedded_static![
     "fonts/OFL.txt",
 ];
 
-pub(super) struct Theme {
+pub(crate) struct Theme {
     tera: Tera,
     statics: BTreeMap<String, Vec<u8>>,
     /// A hash of every template and static file, to notice a theme edit.
@@ -83,7 +83,7 @@ pub(super) struct Theme {
 }
 
 impl Theme {
-    pub(super) fn load(book: &Path, config: &Config) -> Result<Theme, BuildError> {
+    pub(crate) fn load(book: &Path, config: &Config) -> Result<Theme, BuildError> {
         let dir = book.join("themes").join(&config.book.theme);
         if config.book.theme != "default" && !dir.is_dir() {
             return Err(BuildError::Page {
@@ -268,7 +268,7 @@ impl Theme {
 
     /// Writes the static files under `assets/`; `style.css` starts with
     /// the chamber's colours.
-    pub(super) fn write_assets(&self, folder: &Folder, config: &Config) -> Result<(), BuildError> {
+    pub(crate) fn write_assets(&self, folder: &Folder, config: &Config) -> Result<(), BuildError> {
         for (name, bytes) in &self.statics {
             let rel = Path::new(ASSETS_DIR).join(name);
             if let Some(p) = rel.parent() {
@@ -287,7 +287,7 @@ impl Theme {
 }
 
 /// The stylesheet of highlighted code, for pages that have some.
-pub(super) fn write_code_css(folder: &Folder) -> Result<(), BuildError> {
+pub(crate) fn write_code_css(folder: &Folder) -> Result<(), BuildError> {
     folder.create_dir(ASSETS_DIR)?;
     folder.write(
         Path::new(ASSETS_DIR).join("codice.css"),

@@ -5,23 +5,23 @@
 //! code appeared is returned, so the build knows to write its stylesheet.
 
 use super::context::{self, Globals};
-use super::error::BuildError;
-use super::history::History;
-use super::layout::{PAGES_DIR, PRINT_PAGE, SEARCH_PAGE};
 use super::logo::Logo;
 use super::markdown::{self, Rendered};
 use super::nav;
-use super::output::Folder;
 use super::theme::Theme;
-use super::tree::Tree;
 use crate::config::Config;
 use crate::content::{self, Page};
+use crate::site::error::BuildError;
+use crate::site::history::History;
+use crate::site::layout::{PAGES_DIR, PRINT_PAGE, SEARCH_PAGE};
+use crate::site::output::Folder;
+use crate::site::tree::Tree;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use tera::Context;
 
 /// Everything a page needs besides its own node.
-pub(super) struct Pages<'a> {
+pub(crate) struct Pages<'a> {
     config: &'a Config,
     tree: &'a Tree,
     theme: &'a Theme,
@@ -35,22 +35,22 @@ pub(super) struct Pages<'a> {
 }
 
 /// What the pages are made of, as a build has read it.
-pub(super) struct Book<'a> {
-    pub(super) config: &'a Config,
-    pub(super) tree: &'a Tree,
-    pub(super) theme: &'a Theme,
-    pub(super) history: &'a History,
-    pub(super) links: &'a Links,
-    pub(super) logo: Option<&'a Logo>,
+pub(crate) struct Book<'a> {
+    pub(crate) config: &'a Config,
+    pub(crate) tree: &'a Tree,
+    pub(crate) theme: &'a Theme,
+    pub(crate) history: &'a History,
+    pub(crate) links: &'a Links,
+    pub(crate) logo: Option<&'a Logo>,
     /// The roles of `[roles]` some row names (the search filter's values).
-    pub(super) roles: &'a [String],
+    pub(crate) roles: &'a [String],
 }
 
 /// Link targets for authors' Markdown: page files and codes to URLs,
 /// attachments; and the nodes' links of the navigation. The same for every
 /// page of a build, and kept by `serve` between saves (on a national map
 /// they take a while to gather).
-pub(super) struct Links {
+pub(crate) struct Links {
     page_files: BTreeMap<PathBuf, String>,
     codes: BTreeMap<String, String>,
     assets: HashSet<PathBuf>,
@@ -59,7 +59,7 @@ pub(super) struct Links {
 }
 
 impl Links {
-    pub(super) fn new(tree: &Tree, ui: &crate::config::Ui) -> Links {
+    pub(crate) fn new(tree: &Tree, ui: &crate::config::Ui) -> Links {
         Links {
             nav: nav::Links::new(tree, ui),
             page_files: tree
@@ -81,13 +81,13 @@ impl Links {
     }
 
     /// Whether `rel` (relative to `content/`) is an attachment of the book.
-    pub(super) fn is_asset(&self, rel: &std::path::Path) -> bool {
+    pub(crate) fn is_asset(&self, rel: &std::path::Path) -> bool {
         self.assets.contains(rel)
     }
 }
 
 impl<'a> Pages<'a> {
-    pub(super) fn new(
+    pub(crate) fn new(
         book: Book<'a>,
         folder: &'a Folder,
         live_reload: Option<&'a str>,
@@ -127,7 +127,7 @@ impl<'a> Pages<'a> {
 
     /// The author's text a page had in an edition, as HTML: links resolved
     /// as from its file then (`page`, in `content/`), to the pages of now.
-    pub(super) fn author_html(&self, author: &str, page: &std::path::Path, root: &str) -> String {
+    pub(crate) fn author_html(&self, author: &str, page: &std::path::Path, root: &str) -> String {
         if author.trim().is_empty() {
             return String::new();
         }
@@ -147,7 +147,7 @@ impl<'a> Pages<'a> {
     /// The pages of the nodes `indices`, rendered and written on every core:
     /// on a virtual disk the time goes into creating files, and that
     /// overlaps well.
-    pub(super) fn nodes(&self, indices: &[usize]) -> Result<bool, BuildError> {
+    pub(crate) fn nodes(&self, indices: &[usize]) -> Result<bool, BuildError> {
         let results = crate::parallel::try_map_with(
             indices,
             || self.globals.clone(),
@@ -184,7 +184,7 @@ impl<'a> Pages<'a> {
     }
 
     /// `index.html`: the introduction, the functions, the open data.
-    pub(super) fn home(&self) -> Result<bool, BuildError> {
+    pub(crate) fn home(&self) -> Result<bool, BuildError> {
         let md = match &self.tree.home {
             Some(h) => self.markdown(h, ""),
             None => Rendered {
@@ -211,7 +211,7 @@ impl<'a> Pages<'a> {
     /// rendered on its own, on every core, and the nodes are spliced into
     /// the page: a national map's page (tens of MB) is never held as one
     /// template context.
-    pub(super) fn print(&self) -> Result<bool, BuildError> {
+    pub(crate) fn print(&self) -> Result<bool, BuildError> {
         let indices: Vec<usize> = (0..self.tree.nodes.len()).collect();
         let parts = crate::parallel::try_map_with(
             &indices,
@@ -257,7 +257,7 @@ impl<'a> Pages<'a> {
 
     /// `cerca.html`: all the results of a search, with filters; the query
     /// is in its address (`?q=…`).
-    pub(super) fn search(&self) -> Result<(), BuildError> {
+    pub(crate) fn search(&self) -> Result<(), BuildError> {
         let page = context::search_ctx(self.config);
         let nav = self.links.nav.render(self.tree, None, "");
         let html = self.theme.render(
@@ -274,7 +274,7 @@ impl<'a> Pages<'a> {
 
     /// A page outside the tree (the editions' pages), written at `path`
     /// (its folders made), with links from `root` and the map closed.
-    pub(super) fn other<P: serde::Serialize>(
+    pub(crate) fn other<P: serde::Serialize>(
         &self,
         template: &str,
         ctx: &P,
@@ -301,26 +301,26 @@ impl<'a> Pages<'a> {
         self.folder.write(path, html.as_bytes())
     }
 
-    pub(super) fn config(&self) -> &Config {
+    pub(crate) fn config(&self) -> &Config {
         self.config
     }
 
-    pub(super) fn tree(&self) -> &Tree {
+    pub(crate) fn tree(&self) -> &Tree {
         self.tree
     }
 
-    pub(super) fn history(&self) -> &History {
+    pub(crate) fn history(&self) -> &History {
         self.history
     }
 
-    pub(super) fn folder(&self) -> &Folder {
+    pub(crate) fn folder(&self) -> &Folder {
         self.folder
     }
 
     /// `404.html`, served at any depth: its links start from the path of
     /// the site's address when it is known (`/trasparenza/processi/`), so
     /// the page works at any depth, on the real host and on a test one.
-    pub(super) fn not_found(&self) -> Result<(), BuildError> {
+    pub(crate) fn not_found(&self) -> Result<(), BuildError> {
         let root = self
             .config
             .site_url()

@@ -4,11 +4,11 @@
 //! opens right everywhere. Written with `rust_xlsxwriter`; its bytes depend
 //! only on the data (the document's date is the data's, not the clock's).
 
-use super::error::{data, BuildError};
-use super::output::Folder;
 use super::table::Table;
 use crate::config::Config;
 use crate::dictionary::{self, Type};
+use crate::site::error::{data, BuildError};
+use crate::site::output::Folder;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 use std::path::Path;
 

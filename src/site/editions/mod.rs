@@ -1,20 +1,21 @@
-//! The editions on the site: their list (`edizioni/index.html`), what changed
-//! in each (`edizioni/DATE/modifiche.html`), each one's data
-//! (`edizioni/DATE/processi.json`, `.csv`), the versions that later changed
+//! The editions room: the editions on the site, as pages. Writes their
+//! list (`edizioni/index.html`), what changed in each
+//! (`edizioni/DATE/modifiche.html`), the versions that later changed
 //! (`edizioni/DATE/processi/CODE.html`), a page at the old address of every
 //! node that left the map (`processi/CODE.html`), and an Atom feed
-//! (`edizioni/feed.xml`).
+//! (`edizioni/feed.xml`). The pages are rendered by the HTML room.
+//!
+//! Not here: each edition's data files (`edizioni/DATE/processi.json`,
+//! `.csv`, `.xlsx`), which the open-data room writes; what changed between
+//! editions, which [`History`](crate::site::history::History) works out.
 
-use super::context::{rows_ctx, ActivityCtx, NoteCtx};
-use super::error::{io, BuildError};
-use super::export;
+use super::error::BuildError;
 use super::history::{changes_url, version_url, EditionRef};
-use super::layout::{page_url, CSV, EDITIONS_DIR, JSON, XLSX};
-use super::output::Folder;
-use super::pages::Pages;
-use super::table::{self, DataNode};
+use super::layout::{page_url, EDITIONS_DIR};
 use crate::code::Code;
 use crate::editions::diff::{Change, Kind, Piece};
+use crate::site::html::context::{rows_ctx, ActivityCtx, NoteCtx};
+use crate::site::html::pages::Pages;
 use crate::text::{escape_html, label};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -124,7 +125,6 @@ pub(super) fn write(pages: &Pages) -> Result<usize, BuildError> {
     count += list(pages)?;
     for k in 0..history.editions.len() {
         count += changes(pages, k)?;
-        data(pages, k)?;
     }
     // Earlier versions, and the pages at removed processes' addresses: as
     // many as the entries that changed, rendered on every core.
@@ -276,96 +276,6 @@ fn changes(pages: &Pages, k: usize) -> Result<usize, BuildError> {
         &changes_url(&history.editions[k].info.data),
     )?;
     Ok(1)
-}
-
-/// The files of an edition's open data, as its folder in the book keeps
-/// them.
-const DATA_FILES: [&str; 3] = [JSON, CSV, XLSX];
-
-/// An edition's data on the site: the files its folder in the book keeps,
-/// byte for byte (recorded with it, they never change); for an edition
-/// recorded before they were kept, made from its map alone, the same at
-/// every build.
-fn data(pages: &Pages, k: usize) -> Result<(), BuildError> {
-    let e = &pages.history().editions[k];
-    let to = Path::new(EDITIONS_DIR).join(&e.info.data);
-    if let Some(dir) = e.dir.as_deref().filter(|d| has_data_files(d)) {
-        pages.folder().create_dir(&to)?;
-        for name in DATA_FILES {
-            let from = dir.join(name);
-            let bytes = crate::files::read_regular(&from, MAX_DATA_FILE).map_err(io(&from))?;
-            pages.folder().write(to.join(name), &bytes)?;
-        }
-        return Ok(());
-    }
-    write_data(
-        pages.config(),
-        e,
-        &table::default_columns(),
-        pages.folder(),
-        &to,
-    )
-}
-
-/// The largest file of an edition's data the build copies.
-const MAX_DATA_FILE: u64 = 1 << 30;
-
-/// True when `dir` holds every file of an edition's data.
-fn has_data_files(dir: &Path) -> bool {
-    DATA_FILES
-        .iter()
-        .all(|n| std::fs::symlink_metadata(dir.join(n)).is_ok_and(|m| m.file_type().is_file()))
-}
-
-/// Writes the open data of edition `e` into `dir` of `folder`: every node
-/// linked at its address (which keeps answering when it leaves the map),
-/// "aggiornato" the date of its data, as in the live files.
-fn write_data(
-    config: &crate::config::Config,
-    e: &crate::editions::Edition,
-    columns: &[crate::content::SourceColumn],
-    folder: &Folder,
-    dir: &Path,
-) -> Result<(), BuildError> {
-    let urls: Vec<String> = e.entries.keys().map(page_url).collect();
-    let nodes: Vec<DataNode> = e
-        .entries
-        .values()
-        .zip(&urls)
-        .map(|(entry, url)| DataNode {
-            code: &entry.code,
-            title: &entry.title,
-            url,
-            updated: Some(entry.updated.clone().unwrap_or_else(|| e.info.data.clone())),
-            rows: &entry.rows,
-        })
-        .collect();
-    export::write_data(config, &nodes, columns, folder, dir).map(|_| ())
-}
-
-/// Writes the open data of an edition being recorded into its folder
-/// `dir` (the sheet's columns as `content` last imported them): the
-/// files the site will publish for it from then on.
-pub fn write_edition_data(
-    config: &crate::config::Config,
-    content: &crate::content::Content,
-    edition: &crate::editions::Edition,
-    dir: &Path,
-) -> Result<(), BuildError> {
-    let columns = content
-        .home
-        .as_ref()
-        .and_then(|h| h.front.source.as_ref())
-        .map(|s| s.columns.clone())
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(table::default_columns);
-    write_data(
-        config,
-        edition,
-        &columns,
-        &Folder::plain(dir),
-        Path::new(""),
-    )
 }
 
 /// An earlier version of a node, or the page at the address of a node that

@@ -101,7 +101,7 @@ pub fn run(book: &Path, input: &Input, options: &Options) -> Result<Report, Impo
             .unwrap_or_default()
     });
     let content_dir = book.join("content");
-    let lock = Lock::take(&content_dir, "import")?;
+    let lock = Lock::take(&content_dir, "importa")?;
     let recovered = content::recover(&lock)?;
     let existing = content::load(&content_dir)?;
     let total = existing

@@ -77,7 +77,7 @@ impl Loaded {
             // pages while they are read, and no other build of this book
             // writes beside the same output.
             let (lock, content) = if content_dir.is_dir() {
-                let lock = content::Lock::take(&content_dir, "build")?;
+                let lock = content::Lock::take(&content_dir, "costruisci")?;
                 if let Some(r) = content::recover(&lock)? {
                     warnings.push(format!("{}: {r}", content_dir.display()));
                 }
@@ -92,7 +92,7 @@ impl Loaded {
             if content.pages.is_empty() {
                 return Err(BuildError::Page {
                     path: content_dir.clone(),
-                    message: "non ci sono pagine da pubblicare: esegui prima «manuale import» per crearle dal foglio della mappatura".into(),
+                    message: "non ci sono pagine da pubblicare: esegui prima «manuale importa» per crearle dal foglio della mappatura".into(),
                 });
             }
             warnings.extend(output::clear_leftovers(&output)?);

@@ -12,7 +12,7 @@ use super::layout::MARKER;
 use crate::files;
 use std::path::{Path, PathBuf};
 
-const MARKER_TEXT: &str = "Cartella generata da «manuale build». Viene sostituita per intero a ogni build: non metterci altri file.\n";
+const MARKER_TEXT: &str = "Cartella generata da «manuale costruisci». Viene sostituita per intero a ogni build: non metterci altri file.\n";
 
 /// A hash of bytes (a file's, as a [`stamp`] lists it; a page's text),
 /// to tell a change within one program.

@@ -155,7 +155,7 @@ pub fn update_saved(
         return Ok(None);
     }
     // No import writes pages while they are read.
-    let lock = content::Lock::take(&preview.loaded.content_dir, "serve")?;
+    let lock = content::Lock::take(&preview.loaded.content_dir, "anteprima")?;
     let mut edits = Vec::new();
     for path in saved {
         match preview.read_saved(path) {

@@ -108,7 +108,7 @@ impl Tree {
                     path: content_dir.join(&page.path),
                     message: format!(
                         "la pagina di {code} non ha una pagina per la sezione superiore {p}: \
-                         rilancia «manuale import» o crea la pagina di {p}"
+                         rilancia «manuale importa» o crea la pagina di {p}"
                     ),
                 })?),
             };

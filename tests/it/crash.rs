@@ -477,7 +477,7 @@ fn two_imports_at_once_wait_and_name_who_holds_content() {
     let err = stderr(&second);
     assert_eq!(second.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("le pagine sono in uso da «manuale import», processo"),
+        err.contains("le pagine sono in uso da «manuale importa», processo"),
         "{err}"
     );
     let out = first.wait_with_output().unwrap();

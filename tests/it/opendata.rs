@@ -293,7 +293,7 @@ fn without_the_sites_address_the_record_works_wherever_it_is_uploaded() {
     let out = b.run(&["costruisci"]);
     let err = stderr(&out);
     assert!(
-        err.contains("codice_ipa") && err.contains("site_url"),
+        err.contains("codice_ipa") && err.contains("[manuale] manca «indirizzo»"),
         "build should say what the catalogue lacks: {err}"
     );
     // Relative addresses, resolved against wherever the file is read from.

@@ -94,7 +94,7 @@ fn every_cell_of_every_row_reaches_the_page_of_its_code() {
         let code = page_of_line
             .get(line)
             .unwrap_or_else(|| panic!("line {line} is on no page"));
-        let html = page(&b, code);
+        let html = page(b, code);
         let main = text(main_of(&html));
         let has_data = cells[2..].iter().any(|c| !c.is_empty());
         // Data cells are in the activity's own section.
@@ -131,10 +131,10 @@ fn every_cell_of_every_row_reaches_the_page_of_its_code() {
 fn rows_are_placed_where_a_reader_expects_them() {
     let b = Book::shared();
     // Line 93 has no code: it is an activity of the process before it.
-    let p = text(&page(&b, "B1.1.1.3"));
+    let p = text(&page(b, "B1.1.1.3"));
     assert!(p.contains("Conferimento incarichi individuali di collaborazione"));
     // Line 57 holds two codes; its activity is named after the second.
-    let p = text(&page(&b, "A2.1.3.2"));
+    let p = text(&page(b, "A2.1.3.2"));
     assert!(
         p.contains("Assistenza legale ai settori dell'Ente, al Segretario Generale o agli Organi")
     );
@@ -142,13 +142,13 @@ fn rows_are_placed_where_a_reader_expects_them() {
         p.contains("A.2.1.3.1.Assistenza legale ai vertici camerati/A2.1.3.2"),
         "the cell as written is shown"
     );
-    let p = text(&page(&b, "A2.1.3.1"));
+    let p = text(&page(b, "A2.1.3.1"));
     assert!(p.contains("Assistenza legale ai vertici camerati"));
     // Several rows with one code are several activities of one process.
-    let p = page(&b, "C2.4.1.3");
+    let p = page(b, "C2.4.1.3");
     assert_eq!(p.matches("class=\"attivita\"").count(), 3);
     // Children in code order: C2.10 after C2.8.
-    let c2 = page(&b, "C2");
+    let c2 = page(b, "C2");
     let figli = &c2[c2.find("class=\"figli\"").unwrap()..];
     let p8 = figli.find("processi/C2.8.html").unwrap();
     let p10 = figli.find("processi/C2.10.html").unwrap();
@@ -159,17 +159,17 @@ fn rows_are_placed_where_a_reader_expects_them() {
 #[test]
 fn step_lists_become_lists_and_legal_references_stay_whole() {
     let b = Book::shared();
-    let p = page(&b, "A1.1.1.3");
+    let p = page(b, "A1.1.1.3");
     let steps = &p[p.find("campo-steps").unwrap()..];
     let steps = &steps[..steps.find("</div>").unwrap()];
     assert_eq!(steps.matches("<li").count(), 3, "{steps}");
     assert!(steps.contains("<li>Approvazione con deliberazione di Giunta</li>"));
     // A1.1.1.4: letters holding numbers, the sheet's own repeated "3.".
-    let p = page(&b, "A1.1.1.4");
+    let p = page(b, "A1.1.1.4");
     assert!(p.contains("<ol type=\"a\">"));
     assert!(p.contains("<li value=\"3\">esame Presidente</li>"));
     // A1.1.1.2's input cites "art. 14, comma 5" and "D.P.R. 254/2005": no list.
-    let p = page(&b, "A1.1.1.2");
+    let p = page(b, "A1.1.1.2");
     let input = &p[p.find("campo-input").unwrap()..];
     let input = &input[..input.find("</div>").unwrap()];
     assert!(!input.contains("<li"), "{input}");
@@ -188,7 +188,7 @@ fn every_page_links_to_its_parent_siblings_and_children() {
     let json = b.json();
     for n in json["processes"].as_array().unwrap() {
         let code = n["code"].as_str().unwrap();
-        let html = page(&b, code);
+        let html = page(b, code);
         let hrefs = attrs(&html, "href");
         let parent = match n["parent"].as_str() {
             Some(p) => format!("../processi/{p}.html"),
@@ -213,7 +213,7 @@ fn every_page_links_to_its_parent_siblings_and_children() {
         }
     }
     // Previous and next siblings.
-    let p = page(&b, "A1.1.1.4");
+    let p = page(b, "A1.1.1.4");
     assert!(p.contains("href=\"../processi/A1.1.1.3.html\" rel=\"prev\""));
     assert!(p.contains("href=\"../processi/A1.1.1.5.html\" rel=\"next\""));
 }
@@ -267,7 +267,7 @@ fn no_internal_link_is_broken() {
 #[test]
 fn section_and_home_pages_list_what_lies_below() {
     let b = Book::shared();
-    let a11 = text(&page(&b, "A1.1"));
+    let a11 = text(&page(b, "A1.1"));
     assert!(a11.contains("A1.1.1 Pianificazione e programmazione camerale"));
     assert!(a11.contains("Sotto-processo · 7 voci"), "{a11}");
     // What a section comprises, by the name of the level below.
@@ -700,7 +700,7 @@ fn build_before_import_says_what_to_do() {
     let out = b.run(&["costruisci"]);
     assert!(!out.status.success());
     assert!(
-        stderr(&out).contains("esegui prima «manuale import»"),
+        stderr(&out).contains("esegui prima «manuale importa»"),
         "{}",
         stderr(&out)
     );

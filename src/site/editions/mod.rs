@@ -390,11 +390,7 @@ fn feed(pages: &Pages) -> Result<(), BuildError> {
     let history = pages.history();
     let config = pages.config();
     let site = config.site_url();
-    let chamber = config
-        .ente
-        .nome
-        .clone()
-        .unwrap_or_else(|| config.book.chamber.clone());
+    let chamber = config.chamber_name();
     // Ids must be IRIs that never change: the site's address when known, a
     // tag URI of the book otherwise.
     let id = |rest: &str| match &site {

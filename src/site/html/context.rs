@@ -309,10 +309,7 @@ impl EnteCtx {
             })
         };
         EnteCtx {
-            nome: e
-                .nome
-                .clone()
-                .unwrap_or_else(|| config.book.chamber.clone()),
+            nome: config.chamber_name(),
             logo: logo.map(|l| {
                 let (width, height) = l.scaled(48);
                 LogoCtx {

@@ -111,8 +111,8 @@ pub(crate) fn missing(config: &Config) -> Vec<String> {
     }
     if config.site_url().is_none() {
         out.push(
-            "[book] manca «site_url»: dati/catalogo.ttl usa indirizzi relativi, che valgono solo se \
-             il catalogo nazionale lo legge dal sito pubblicato; con site_url sono completi"
+            "[manuale] manca «indirizzo»: dati/catalogo.ttl usa indirizzi relativi, che valgono solo \
+             se il catalogo nazionale lo legge dal sito pubblicato; con l'indirizzo del sito sono completi"
                 .to_string(),
         );
     }

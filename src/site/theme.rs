@@ -152,9 +152,9 @@ impl Theme {
         };
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        // Tera's own escaping also turns `/` into `&#x2F;`, which bloats
-        // every link; `/` needs no escaping in text or quoted attributes.
-        tera.set_escape_fn(crate::text::escape_html);
+        // manuale's own escaping ([`crate::text::escape_html`]): it also
+        // makes the controls HTML forbids visible, and leaves `/` as it is.
+        tera.set_escape_fn(escape_to);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| BuildError::Template(template_error(&dir.join("templates"), &e)))?;
         let frame = templates
@@ -257,7 +257,7 @@ impl Theme {
         &self,
         template: &str,
         ctx: &mut Context,
-        name: &str,
+        name: &'static str,
         value: &P,
     ) -> Result<String, BuildError> {
         ctx.insert(name, value);
@@ -293,6 +293,11 @@ pub(super) fn write_code_css(folder: &Folder) -> Result<(), BuildError> {
         Path::new(ASSETS_DIR).join("codice.css"),
         code_stylesheet().as_bytes(),
     )
+}
+
+/// Tera's escape function: [`crate::text::escape_html`], written out.
+fn escape_to(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(crate::text::escape_html(text).as_bytes())
 }
 
 /// Tera's error with its causes, which say the template and line.

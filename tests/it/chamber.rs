@@ -422,6 +422,22 @@ fn a_header_that_asks_for_the_page_is_refused_by_name() {
 }
 
 #[test]
+fn a_theme_written_for_tera_1_is_refused_with_what_changed() {
+    // The templates are Tera 2's: a chamber's own header that still imports
+    // the macros is refused where it does, and told what took their place.
+    let b = book_with_frame(
+        "{% import \"macros.html\" as m %}<header>{{ m::filters(ui=ui, search_functions=search_functions, search_roles=search_roles, id=\"t\") }}</header>\n",
+        "<footer class=\"piede\"></footer>\n",
+    );
+    let out = b.run(&["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("header.html:1"), "{err}");
+    assert!(err.contains("{% component") && err.contains("Tera 2"), "{err}");
+    assert!(!b.join("book").exists(), "nothing published");
+}
+
+#[test]
 fn a_theme_whose_base_has_its_own_header_is_not_made_to_render_the_default_one() {
     // A chamber's base.html from before header.html existed: the frame's
     // templates are not rendered, so one they cannot render (here, one

@@ -152,11 +152,17 @@ impl Theme {
         };
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        // Tera's own escaping also turns `/` into `&#x2F;`, which bloats
-        // every link; `/` needs no escaping in text or quoted attributes.
-        tera.set_escape_fn(crate::text::escape_html);
+        // manuale's own escaping ([`crate::text::escape_html`]): it also
+        // makes the controls HTML forbids visible, and leaves `/` as it is.
+        tera.set_escape_fn(escape_to);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| BuildError::Template(template_error(&dir.join("templates"), &e)))?;
+            .map_err(|e| {
+                let mut msg = template_error(&dir.join("templates"), &e);
+                if templates.values().any(|t| is_tera1(t)) {
+                    msg.push_str(TERA1_HINT);
+                }
+                BuildError::Template(msg)
+            })?;
         let frame = templates
             .iter()
             .filter(|(name, _)| !FRAME.iter().any(|(t, _)| t == name))
@@ -257,7 +263,7 @@ impl Theme {
         &self,
         template: &str,
         ctx: &mut Context,
-        name: &str,
+        name: &'static str,
         value: &P,
     ) -> Result<String, BuildError> {
         ctx.insert(name, value);
@@ -293,6 +299,25 @@ pub(crate) fn write_code_css(folder: &Folder) -> Result<(), BuildError> {
         Path::new(ASSETS_DIR).join("codice.css"),
         code_stylesheet().as_bytes(),
     )
+}
+
+/// What a theme's template written for Tera 1 is told: macros are gone.
+const TERA1_HINT: &str = "\nnota: i modelli sono Tera 2, dove `import` e `macro` non esistono più: \
+     i pezzi comuni sono componenti, definiti con `{% component nome(a, b) %}` e usati con \
+     `{{ <nome a b /> }}`, senza import (come in themes/default/templates/macros.html)";
+
+/// Whether a template uses Tera 1's macros (`{% import %}`, `{% macro %}`,
+/// `m::name(...)`), which Tera 2 no longer has.
+fn is_tera1(text: &str) -> bool {
+    text.contains("::")
+        || ["{% import ", "{%- import ", "{% macro ", "{%- macro "]
+            .iter()
+            .any(|tag| text.contains(tag))
+}
+
+/// Tera's escape function: [`crate::text::escape_html`], written out.
+fn escape_to(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(crate::text::escape_html(text).as_bytes())
 }
 
 /// Tera's error with its causes, which say the template and line.

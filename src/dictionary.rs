@@ -2,11 +2,83 @@
 //! `processi.xlsx`, with their machine names, types, Italian titles and
 //! descriptions. One list, read by the CSV and the workbook, by
 //! `datapackage.json`, by the "Dati aperti" page and by the import of the
-//! CSV, so that they cannot disagree.
+//! CSV, so that they cannot disagree. Each column says where its value
+//! comes from ([`Origin`]), and the table that writes the files matches
+//! every case: a column added here without a way to make its value does
+//! not compile.
 //!
 //! The machine names are stable: they do not follow the wording of the
 //! sheet's headers, which each chamber writes its own way (those are kept in
 //! the `intestazione` of each field, shown in the dictionary).
+
+use serde::{Deserialize, Serialize};
+
+/// What a column of the sheet holds. Its name in pages and data files
+/// ([`Role::field`]) is the name of the field of a
+/// [`crate::mapping::Record`] it fills. The words `[colonne]` uses for it
+/// are in `mapping::columns`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// `codice`: the normalised code written by `manuale`'s own CSV export.
+    #[serde(rename = "code")]
+    Normalised,
+    /// CODIFICA UNIONCAMERE: code and title.
+    #[serde(rename = "code_cell")]
+    Code,
+    /// NOME PROCESSO - ATTIVITA'.
+    Name,
+    /// Elementi in ingresso che innescano il processo (input).
+    Input,
+    /// Risultato atteso del processo (output).
+    Output,
+    /// Sequenza di attività.
+    Steps,
+    /// Responsabile output (ruolo).
+    Responsible,
+}
+
+impl Role {
+    /// The columns that make a row an activity, in the order pages show them.
+    pub const DATA: [Role; 4] = [Role::Input, Role::Output, Role::Steps, Role::Responsible];
+
+    /// The columns every map has (`codice` may stand for the first).
+    pub const REQUIRED: [Role; 6] = [
+        Role::Code,
+        Role::Name,
+        Role::Input,
+        Role::Output,
+        Role::Steps,
+        Role::Responsible,
+    ];
+
+    /// The column's header in the national scheme.
+    pub fn header(self) -> &'static str {
+        match self {
+            Role::Normalised => "codice",
+            Role::Code => "CODIFICA UNIONCAMERE",
+            Role::Name => "NOME PROCESSO - ATTIVITA'",
+            Role::Input => "Elementi in ingresso che innescano il processo (input)",
+            Role::Output => "Risultato atteso del processo (output)",
+            Role::Steps => "Sequenza di attività",
+            Role::Responsible => "Responsabile output (ruolo)",
+        }
+    }
+
+    /// The name of the field this role fills, as pages, data files and
+    /// templates write it.
+    pub fn field(self) -> &'static str {
+        match self {
+            Role::Normalised => "code",
+            Role::Code => "code_cell",
+            Role::Name => "name",
+            Role::Input => "input",
+            Role::Output => "output",
+            Role::Steps => "steps",
+            Role::Responsible => "responsible",
+        }
+    }
+}
 
 /// A column's type, as Frictionless Table Schema names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,17 +98,39 @@ impl Type {
     }
 }
 
-/// Where a column's values come from.
+/// Where a column's values come from: what the open data's table matches
+/// on, every case, so a column whose value nobody makes does not compile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
     /// Worked out by `manuale` from the code and the tree: ignored when the
     /// CSV is imported again, and computed afresh.
-    Derived,
+    Derived(Derived),
     /// The line of the original sheet: read back on import, so that pages
     /// cite the original rows.
     Line,
-    /// A column of the sheet, by the national header of the mapping.
-    Sheet(&'static str),
+    /// The sheet's column that plays this role, as written.
+    Sheet(Role),
+}
+
+/// The values `manuale` works out for each row from its node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Derived {
+    /// The normalised code.
+    Code,
+    /// 1 for a function, 2 for a macro-process…
+    Level,
+    /// The level's name in `book.toml`.
+    LevelName,
+    /// The code of the node above.
+    ParentCode,
+    /// The node's title, without its code.
+    Title,
+    /// The page's path in the site.
+    Page,
+    /// [`UPDATED_MEANING`].
+    Updated,
+    /// [`HEADING_ROW`] or [`DATA_ROW`].
+    RowKind,
 }
 
 /// One column of the open data.
@@ -49,6 +143,16 @@ pub struct Field {
     pub origin: Origin,
     /// Every row has a value.
     pub required: bool,
+}
+
+impl Field {
+    /// The role of the sheet's column this field holds, if it holds one.
+    pub fn sheet_role(&self) -> Option<Role> {
+        match self.origin {
+            Origin::Sheet(role) => Some(role),
+            Origin::Derived(_) | Origin::Line => None,
+        }
+    }
 }
 
 /// What `tipo_riga` says of a row that only names its node.
@@ -105,7 +209,7 @@ pub const FIELDS: &[Field] = &[
         description:
             "Codice della voce secondo lo schema Unioncamere, scritto in forma normalizzata \
              (per esempio C2.5.3.1 o C1.1.7b).",
-        origin: Origin::Derived,
+        origin: Origin::Derived(Derived::Code),
         required: true,
     },
     Field {
@@ -115,7 +219,7 @@ pub const FIELDS: &[Field] = &[
         description:
             "Livello della voce nella mappatura: 1 per le funzioni istituzionali A–F, 2 per \
              i macro-processi e così via.",
-        origin: Origin::Derived,
+        origin: Origin::Derived(Derived::Level),
         required: true,
     },
     Field {
@@ -124,7 +228,7 @@ pub const FIELDS: &[Field] = &[
         title: "Nome del livello",
         description: "Nome del livello (Funzione istituzionale, Macro-processo, Processo, \
              Sotto-processo, Attività, Azione).",
-        origin: Origin::Derived,
+        origin: Origin::Derived(Derived::LevelName),
         required: true,
     },
     Field {
@@ -132,7 +236,7 @@ pub const FIELDS: &[Field] = &[
         kind: Type::String,
         title: "Codice della voce superiore",
         description: "Codice della voce che contiene questa; vuoto per le funzioni istituzionali.",
-        origin: Origin::Derived,
+        origin: Origin::Derived(Derived::ParentCode),
         required: false,
     },
     Field {
@@ -140,7 +244,7 @@ pub const FIELDS: &[Field] = &[
         kind: Type::String,
         title: "Titolo",
         description: "Titolo della voce, senza il codice.",
-        origin: Origin::Derived,
+        origin: Origin::Derived(Derived::Title),
         required: false,
     },
     Field {
@@ -149,7 +253,7 @@ pub const FIELDS: &[Field] = &[
         title: "Pagina",
         description: "Percorso della pagina della voce nel sito, rispetto al suo indirizzo \
              (per esempio processi/C2.5.3.1.html).",
-        origin: Origin::Derived,
+        origin: Origin::Derived(Derived::Page),
         required: true,
     },
     Field {
@@ -157,7 +261,7 @@ pub const FIELDS: &[Field] = &[
         kind: Type::Date,
         title: "Aggiornato il",
         description: UPDATED_MEANING,
-        origin: Origin::Derived,
+        origin: Origin::Derived(Derived::Updated),
         required: false,
     },
     Field {
@@ -167,7 +271,7 @@ pub const FIELDS: &[Field] = &[
         description: "«intestazione» per una riga che dà solo il codice e il nome della voce; \
              «attivita» per una riga con i dati di un'attività (input, output, sequenza o \
              responsabile).",
-        origin: Origin::Derived,
+        origin: Origin::Derived(Derived::RowKind),
         required: true,
     },
     Field {
@@ -184,7 +288,7 @@ pub const FIELDS: &[Field] = &[
         kind: Type::String,
         title: "Codifica Unioncamere",
         description: "La prima cella della riga come scritta nel foglio: codice e titolo.",
-        origin: Origin::Sheet("CODIFICA UNIONCAMERE"),
+        origin: Origin::Sheet(Role::Code),
         required: false,
     },
     Field {
@@ -192,7 +296,7 @@ pub const FIELDS: &[Field] = &[
         kind: Type::String,
         title: "Nome del processo o dell'attività",
         description: "Il nome del processo o dell'attività come scritto nel foglio.",
-        origin: Origin::Sheet("NOME PROCESSO - ATTIVITA'"),
+        origin: Origin::Sheet(Role::Name),
         required: false,
     },
     Field {
@@ -201,7 +305,7 @@ pub const FIELDS: &[Field] = &[
         title: "Elementi in ingresso (input)",
         description:
             "Che cosa avvia il processo: la domanda, l'evento o il documento da cui parte.",
-        origin: Origin::Sheet("Elementi in ingresso che innescano il processo (input)"),
+        origin: Origin::Sheet(Role::Input),
         required: false,
     },
     Field {
@@ -209,7 +313,7 @@ pub const FIELDS: &[Field] = &[
         kind: Type::String,
         title: "Risultato atteso (output)",
         description: "Che cosa produce il processo: l'atto, il servizio o il documento finale.",
-        origin: Origin::Sheet("Risultato atteso del processo (output)"),
+        origin: Origin::Sheet(Role::Output),
         required: false,
     },
     Field {
@@ -218,7 +322,7 @@ pub const FIELDS: &[Field] = &[
         title: "Sequenza di attività",
         description: "I passi che portano all'output, nell'ordine, come scritti nel foglio \
              (un passo per riga).",
-        origin: Origin::Sheet("Sequenza di attività"),
+        origin: Origin::Sheet(Role::Steps),
         required: false,
     },
     Field {
@@ -226,7 +330,7 @@ pub const FIELDS: &[Field] = &[
         kind: Type::String,
         title: "Responsabile (ruolo)",
         description: "Il ruolo responsabile dell'output.",
-        origin: Origin::Sheet("Responsabile output (ruolo)"),
+        origin: Origin::Sheet(Role::Responsible),
         required: false,
     },
 ];

@@ -8,6 +8,7 @@ mod dati;
 mod defaults;
 mod ente;
 mod old_names;
+mod position;
 mod ui;
 pub(crate) mod url;
 
@@ -18,6 +19,7 @@ pub use defaults::{
 };
 pub use ente::{Ente, Tappa};
 pub use old_names::OLD_NAMES;
+use position::{key_offset, key_offset_of_value, line_col};
 pub use ui::Ui;
 
 use crate::mapping::{HeaderRoles, Role};
@@ -251,7 +253,7 @@ impl Config {
             let old: Vec<&str> = OLD_NAMES.iter().map(|(_, old, _)| *old).collect();
             invalid(offset, crate::toml_messages::italian_naming(e.message(), &old))
         })?;
-        config.notes = old_names::notes(text);
+        config.notes = old_names::notes(FILE_NAME, text);
         // Tables in the file add to the defaults rather than replace them.
         let mut functions = default_functions();
         functions.extend(std::mem::take(&mut config.functions));
@@ -479,47 +481,70 @@ impl Config {
     }
 }
 
-/// The offset of the first line whose text holds `value` as a TOML
-/// string (`"value"`); 0 when none does (written another way).
-fn key_offset_of_value(text: &str, value: &str) -> usize {
-    let written = toml::Value::String(value.to_string()).to_string();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if line.contains(&written) && !line.trim_start().starts_with('#') {
-            return offset + (line.len() - line.trim_start().len());
-        }
-        offset += line.len();
-    }
-    0
-}
-
-/// The offset of the first line that sets `key` (`key = …`), ignoring
-/// comments; 0 when the key is not written.
-pub(super) fn key_offset(text: &str, key: &str) -> usize {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let t = line.trim_start();
-        if let Some(rest) = t.strip_prefix(key) {
-            if rest.trim_start().starts_with('=') {
-                return offset + (line.len() - t.len());
-            }
-        }
-        offset += line.len();
-    }
-    0
-}
-
-pub(super) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The names of the first releases still read, each with a note that
+    /// names its line and the new name; the new names give no note.
+    #[test]
+    fn old_names_still_read_with_a_note() {
+        let old = "levels = [\"F\"]\n[book]\ntitle = \"T\"\nchamber = \"Camera di commercio di Alpi\"\n\
+                   color = \"#102030\"\nsite_url = \"https://x.it/m/\"\n\
+                   [source]\nfile = \"data/m.tsv\"\nupdated = \"2026-01-31\"\n\
+                   [functions]\nA = \"Organi\"\n[ui]\nhome = \"Inizio\"\n\
+                   [[footer]]\nname = \"Privacy\"\nurl = \"https://x.it/p\"\n";
+        let c = Config::parse(Path::new("book.toml"), old).unwrap();
+        assert_eq!(c.book.title, "T");
+        assert_eq!(c.chamber_name(), "Camera di commercio di Alpi");
+        assert_eq!(c.book.color, "#102030");
+        assert_eq!(c.source.file, Path::new("data/m.tsv"));
+        assert_eq!(c.source.updated.as_deref(), Some("2026-01-31"));
+        assert_eq!(c.functions["A"], "Organi");
+        assert_eq!(c.ui.home, "Inizio");
+        assert_eq!(c.footer[0].name, "Privacy");
+        let notes = c.notes.join("\n");
+        for (line, old, new) in [
+            (1, "levels", "livelli"),
+            (2, "[book]", "[manuale]"),
+            (3, "title", "[manuale] titolo"),
+            (4, "chamber", "[ente] nome"),
+            (5, "color", "[manuale] colore"),
+            (7, "[source]", "[mappatura]"),
+            (9, "updated", "[mappatura] aggiornata"),
+            (10, "[functions]", "[funzioni]"),
+            (12, "[ui]", "[testi]"),
+            (14, "[[footer]]", "[[piede]]"),
+            (15, "name", "[[piede]] nome"),
+        ] {
+            assert!(
+                notes.contains(&format!("book.toml:{line}: «{old}» ora si scrive «{new}»")),
+                "{old} at line {line}: {notes}"
+            );
+        }
+        let new = "livelli = [\"F\"]\n[manuale]\ntitolo = \"T\"\ncolore = \"#102030\"\nindirizzo = \"https://x.it/m/\"\n\
+                   [ente]\nnome = \"Camera di commercio di Alpi\"\n\
+                   [mappatura]\nfile = \"data/m.tsv\"\naggiornata = \"2026-01-31\"\n\
+                   [funzioni]\nA = \"Organi\"\n[testi]\nhome = \"Inizio\"\n\
+                   [[piede]]\nnome = \"Privacy\"\nurl = \"https://x.it/p\"\n";
+        let n = Config::parse(Path::new("book.toml"), new).unwrap();
+        assert!(n.notes.is_empty(), "{:?}", n.notes);
+        assert_eq!(
+            (&n.book.title, n.chamber_name(), &n.source.file, &n.ui.home, &n.footer[0].name),
+            (&c.book.title, c.chamber_name(), &c.source.file, &c.ui.home, &c.footer[0].name)
+        );
+        // An error names the key by its new name, at the line of the old one.
+        let err = Config::parse(Path::new("book.toml"), "[book]\ncolor = \"blu\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("book.toml:2") && err.contains("[manuale] colore"), "{err}");
+        // Both names at once: one of them is too many.
+        let err = Config::parse(Path::new("book.toml"), "[book]\ntitle = \"a\"\n[manuale]\ntitolo = \"b\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("book.toml:"), "{err}");
+    }
 
     #[test]
     fn empty_file_gives_defaults() {

@@ -4,76 +4,12 @@
 use crate::dictionary::{self, Origin};
 use crate::source::Sheet;
 use crate::text::normalise;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// How many non-blank rows from the top may hold the header row.
 pub(super) const HEADER_SEARCH: usize = 30;
 
-/// What a column of the sheet holds. Its name in pages and data files
-/// ([`Role::field`]) is the name of the field of a [`super::Record`] it fills.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// `codice`: the normalised code written by `manuale`'s own CSV export.
-    #[serde(rename = "code")]
-    Normalised,
-    /// CODIFICA UNIONCAMERE: code and title.
-    #[serde(rename = "code_cell")]
-    Code,
-    /// NOME PROCESSO - ATTIVITA'.
-    Name,
-    /// Elementi in ingresso che innescano il processo (input).
-    Input,
-    /// Risultato atteso del processo (output).
-    Output,
-    /// Sequenza di attività.
-    Steps,
-    /// Responsabile output (ruolo).
-    Responsible,
-}
-
-impl Role {
-    /// The columns that make a row an activity, in the order pages show them.
-    pub const DATA: [Role; 4] = [Role::Input, Role::Output, Role::Steps, Role::Responsible];
-
-    /// The columns every map has (`codice` may stand for the first).
-    pub const REQUIRED: [Role; 6] = [
-        Role::Code,
-        Role::Name,
-        Role::Input,
-        Role::Output,
-        Role::Steps,
-        Role::Responsible,
-    ];
-
-    /// The column's header in the national scheme.
-    pub fn header(self) -> &'static str {
-        match self {
-            Role::Normalised => "codice",
-            Role::Code => "CODIFICA UNIONCAMERE",
-            Role::Name => "NOME PROCESSO - ATTIVITA'",
-            Role::Input => "Elementi in ingresso che innescano il processo (input)",
-            Role::Output => "Risultato atteso del processo (output)",
-            Role::Steps => "Sequenza di attività",
-            Role::Responsible => "Responsabile output (ruolo)",
-        }
-    }
-
-    /// The name of the field this role fills, as pages, data files and
-    /// templates write it.
-    pub fn field(self) -> &'static str {
-        match self {
-            Role::Normalised => "code",
-            Role::Code => "code_cell",
-            Role::Name => "name",
-            Role::Input => "input",
-            Role::Output => "output",
-            Role::Steps => "steps",
-            Role::Responsible => "responsible",
-        }
-    }
-}
+pub use crate::dictionary::Role;
 
 /// Where each role sits in the sheet, and the headers as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,7 +68,7 @@ pub(super) fn find_columns(sheet: &Sheet, own: &HeaderRoles) -> Option<Columns> 
                         line = Some(i);
                         continue;
                     }
-                    Some(Origin::Derived) if h.trim() != dictionary::CODE => {
+                    Some(Origin::Derived(_)) if h.trim() != dictionary::CODE => {
                         derived.push(i);
                         continue;
                     }

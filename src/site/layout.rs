@@ -31,5 +31,8 @@ pub(super) fn page_url(code: &Code) -> String {
 /// The names of the open data's files in their folder.
 pub(super) const CSV: &str = "processi.csv";
 pub(super) const JSON: &str = "processi.json";
+/// `processi.json` with the English keys of the first releases, written
+/// for one release more beside the live data only.
+pub(super) const JSON_OLD_KEYS: &str = "processi-chiavi-inglesi.json";
 pub(super) const XLSX: &str = "processi.xlsx";
 pub(super) const PACKAGE: &str = "datapackage.json";

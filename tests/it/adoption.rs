@@ -188,14 +188,14 @@ fn aggiornato_is_the_date_of_the_data_in_an_edition_as_in_the_live_files() {
     let edition: serde_json::Value =
         serde_json::from_str(&b.read("book/edizioni/2026-01-28/processi.json")).unwrap();
     let updated = |v: &serde_json::Value| -> Vec<(String, String)> {
-        v["processes"]
+        v["processi"]
             .as_array()
             .unwrap()
             .iter()
             .map(|p| {
                 (
-                    p["code"].as_str().unwrap().to_string(),
-                    p["updated"].as_str().unwrap_or("").to_string(),
+                    p["codice"].as_str().unwrap().to_string(),
+                    p["aggiornato"].as_str().unwrap_or("").to_string(),
                 )
             })
             .collect()

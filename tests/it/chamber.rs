@@ -43,13 +43,13 @@ fn other_chambers_sheet(steps_header: &str) -> String {
 /// The activities of the open data, without what only the sheet's own
 /// wording changes (the order of columns is not in them).
 fn activities(b: &Book) -> Vec<serde_json::Value> {
-    b.json()["processes"]
+    b.json()["processi"]
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|n| n["activities"].as_array().unwrap().clone())
+        .flat_map(|n| n["attivita"].as_array().unwrap().clone())
         .map(|mut a| {
-            a.as_object_mut().unwrap().remove("extra");
+            a.as_object_mut().unwrap().remove("altre_colonne");
             a
         })
         .collect()

@@ -225,11 +225,11 @@ fn the_site_shows_every_edition_what_changed_and_keeps_every_url() {
     }
     let old: serde_json::Value =
         serde_json::from_str(&b.read("book/edizioni/2026-01-28/processi.json")).unwrap();
-    assert!(old["processes"]
+    assert!(old["processi"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|n| n["code"] == "A1.1.1.6"));
+        .any(|n| n["codice"] == "A1.1.1.6"));
     // What changed, with the words marked up for screen readers too.
     let changes = b.read("book/edizioni/2027-01-25/modifiche.html");
     let t = text(main_of(&changes));

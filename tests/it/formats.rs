@@ -14,10 +14,10 @@ fn json_of(b: &Book, file: &str, extra: &[&str]) -> serde_json::Value {
     let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{file}: {}", stderr(&out));
     let mut v = b.json();
-    for n in v["processes"].as_array_mut().unwrap() {
-        n.as_object_mut().unwrap().remove("updated");
-        for a in n["activities"].as_array_mut().unwrap() {
-            a.as_object_mut().unwrap().remove("line");
+    for n in v["processi"].as_array_mut().unwrap() {
+        n.as_object_mut().unwrap().remove("aggiornato");
+        for a in n["attivita"].as_array_mut().unwrap() {
+            a.as_object_mut().unwrap().remove("riga_foglio");
         }
     }
     v
@@ -145,20 +145,20 @@ fn cells_read_as_the_sheet_shows_them() {
         let b = Book::new();
         std::fs::copy(repo().join("tests/fixtures").join(name), b.join(name)).unwrap();
         let v = json_of(&b, name, &[]);
-        let p = v["processes"]
+        let p = v["processi"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|n| n["code"] == "C2.6.1.1")
+            .find(|n| n["codice"] == "C2.6.1.1")
             .unwrap();
-        let a = &p["activities"][0];
-        assert_eq!(a["name"], "ACCETTAZIONE domande", "{name}: formula value");
+        let a = &p["attivita"][0];
+        assert_eq!(a["nome_attivita"], "ACCETTAZIONE domande", "{name}: formula value");
         assert_eq!(a["output"], "3,5", "{name}");
-        assert_eq!(a["responsible"], "12", "{name}");
-        assert_eq!(a["extra"]["Scadenza"], "31/01/2024", "{name}: date");
-        assert_eq!(a["extra"]["Importo"], "1234,25", "{name}");
+        assert_eq!(a["responsabile"], "12", "{name}");
+        assert_eq!(a["altre_colonne"]["Scadenza"], "31/01/2024", "{name}: date");
+        assert_eq!(a["altre_colonne"]["Importo"], "1234,25", "{name}");
         assert_eq!(
-            a["steps"],
+            a["sequenza_attivita"],
             "Ricezione istanza\nVerifica documentazione\nProvvedimento dirigenziale"
         );
         // Unknown columns are kept and shown; Alt+Enter lines are a list.
@@ -182,15 +182,15 @@ fn line_breaks_inside_quoted_cells() {
     let b = Book::new();
     std::fs::write(b.join("alt-invio.csv"), text).unwrap();
     let v = json_of(&b, "alt-invio.csv", &[]);
-    let p = v["processes"]
+    let p = v["processi"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|n| n["code"] == "A1.1")
+        .find(|n| n["codice"] == "A1.1")
         .unwrap();
-    assert_eq!(p["activities"][0]["input"], "Richiesta \"urgente\"");
+    assert_eq!(p["attivita"][0]["input"], "Richiesta \"urgente\"");
     assert_eq!(
-        p["activities"][0]["steps"],
+        p["attivita"][0]["sequenza_attivita"],
         "Raccolta dati\nStesura\nApprovazione"
     );
     let html = b.read("book/processi/A1.1.html");

@@ -460,18 +460,18 @@ fn the_workbook_opens_with_calamine_to_the_csv_rows() {
 fn a_name_given_only_on_a_heading_row_reaches_the_json() {
     let b = Book::shared();
     let json = b.json();
-    let d51 = json["processes"]
+    let d51 = json["processi"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|n| n["code"] == "D5.1")
+        .find(|n| n["codice"] == "D5.1")
         .unwrap();
-    let headings = d51["headings"].as_array().expect("D5.1 has heading rows");
+    let headings = d51["intestazioni"].as_array().expect("D5.1 has heading rows");
     let row = headings
         .iter()
-        .find(|h| h["line"] == 309)
+        .find(|h| h["riga_foglio"] == 309)
         .unwrap_or_else(|| panic!("line 309 missing: {headings:?}"));
-    assert!(!row["name"].as_str().unwrap_or("").is_empty(), "{row}");
+    assert!(!row["nome_attivita"].as_str().unwrap_or("").is_empty(), "{row}");
     // And in the CSV, marked as a heading row with its line.
     let csv_text = b.read("book/dati/processi.csv");
     assert!(
@@ -500,16 +500,16 @@ fn a_section_is_updated_on_the_same_day_everywhere() {
     assert!(out.status.success(), "{}", stderr(&out));
     let json = b.json();
     let node = |c: &str| {
-        json["processes"]
+        json["processi"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|n| n["code"] == c)
+            .find(|n| n["codice"] == c)
             .unwrap()
             .clone()
     };
     for code in ["C2", "C2.5", "C2.5.3", "C2.5.3.1"] {
-        assert_eq!(node(code)["updated"], "2027-03-15", "{code} in the JSON");
+        assert_eq!(node(code)["aggiornato"], "2027-03-15", "{code} in the JSON");
         let html = b.read(&format!("book/processi/{code}.html"));
         assert!(
             html.contains("<time datetime=\"2027-03-15\">"),
@@ -619,13 +619,13 @@ fn formula_cells_never_run_when_the_csv_is_opened() {
     // The JSON keeps the text as it is.
     let json = b.read("book/dati/processi.json");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let f = v["processes"]
+    let f = v["processi"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|p| p["code"] == "F1.1.1.90")
+        .find(|p| p["codice"] == "F1.1.1.90")
         .unwrap();
-    assert_eq!(f["activities"][0]["name"], attacks[0]);
+    assert_eq!(f["attivita"][0]["nome_attivita"], attacks[0]);
     // The data package and the page of the open data say how to undo it.
     assert!(b
         .read("book/dati/datapackage.json")
@@ -650,4 +650,86 @@ fn formula_cells_never_run_when_the_csv_is_opened() {
         .unwrap();
     let text = std::fs::read_to_string(page.path()).unwrap();
     assert!(text.contains("name = \"'=già con l'apostrofo\""), "{text}");
+}
+
+/// The JSON's keys follow the CSV's naming rule: every key is a column of
+/// the dictionary, or one of the four that group them. The English keys of
+/// the first releases are still readable for a release, in a file beside
+/// it that holds the same data under the old names.
+#[test]
+fn the_json_keys_are_the_csvs_names_and_the_old_ones_stay_readable_beside_them() {
+    let b = Book::shared();
+    fn keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    out.insert(k.clone());
+                    // The sheet's own columns are named by their headers.
+                    if k != "altre_colonne" && k != "extra" {
+                        keys(v, out);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
+            _ => {}
+        }
+    }
+    let new = b.json();
+    let mut found = std::collections::BTreeSet::new();
+    keys(&new, &mut found);
+    let csv = b.read("book/dati/processi.csv");
+    let columns: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    for k in &found {
+        assert!(
+            columns.contains(&k.as_str())
+                || ["processi", "attivita", "intestazioni", "altre_colonne"].contains(&k.as_str()),
+            "JSON key «{k}» is not a CSV column: {columns:?}"
+        );
+    }
+    assert!(found.len() >= 15, "{found:?}");
+    // The old file: the same values, under the old names.
+    let old: serde_json::Value =
+        serde_json::from_str(&b.read("book/dati/processi-chiavi-inglesi.json")).unwrap();
+    let renames = [
+        ("processes", "processi"),
+        ("code", "codice"),
+        ("title", "titolo"),
+        ("level", "livello"),
+        ("level_name", "nome_livello"),
+        ("parent", "codice_padre"),
+        ("url", "pagina"),
+        ("updated", "aggiornato"),
+        ("activities", "attivita"),
+        ("headings", "intestazioni"),
+        ("line", "riga_foglio"),
+        ("code_cell", "codifica_unioncamere"),
+        ("name", "nome_attivita"),
+        ("steps", "sequenza_attivita"),
+        ("responsible", "responsabile"),
+        ("extra", "altre_colonne"),
+    ];
+    fn renamed(v: &serde_json::Value, r: &[(&str, &str)]) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(m) => serde_json::Value::Object(
+                m.iter()
+                    .map(|(k, v)| {
+                        let k2 = r.iter().find(|(o, _)| o == k).map_or(k.as_str(), |(_, n)| n);
+                        let v2 = if k == "extra" { v.clone() } else { renamed(v, r) };
+                        (k2.to_string(), v2)
+                    })
+                    .collect(),
+            ),
+            serde_json::Value::Array(a) => {
+                serde_json::Value::Array(a.iter().map(|v| renamed(v, r)).collect())
+            }
+            other => other.clone(),
+        }
+    }
+    assert!(old["processes"].as_array().is_some_and(|a| a.len() > 300));
+    assert_eq!(renamed(&old, &renames), new);
+    // Editions are published once: their files have the new keys alone.
+    assert!(!b.join("book/edizioni").exists() || walkdir::WalkDir::new(b.join("book/edizioni"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .all(|e| e.file_name() != "processi-chiavi-inglesi.json"));
 }

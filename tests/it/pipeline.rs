@@ -31,17 +31,17 @@ fn page(b: &Book, code: &str) -> String {
 fn the_tree_has_six_roots_and_the_ancestors_the_sheet_forgot() {
     let b = Book::shared();
     let json = b.json();
-    let nodes = json["processes"].as_array().unwrap();
+    let nodes = json["processi"].as_array().unwrap();
     let roots: Vec<&str> = nodes
         .iter()
-        .filter(|n| n["parent"].is_null())
-        .map(|n| n["code"].as_str().unwrap())
+        .filter(|n| n["codice_padre"].is_null())
+        .map(|n| n["codice"].as_str().unwrap())
         .collect();
     assert_eq!(roots, ["A", "B", "C", "D", "E", "F"]);
-    for n in nodes.iter().filter(|n| n["level"] == 1) {
-        assert!(!n["title"].as_str().unwrap().is_empty());
+    for n in nodes.iter().filter(|n| n["livello"] == 1) {
+        assert!(!n["titolo"].as_str().unwrap().is_empty());
     }
-    let codes: BTreeSet<&str> = nodes.iter().map(|n| n["code"].as_str().unwrap()).collect();
+    let codes: BTreeSet<&str> = nodes.iter().map(|n| n["codice"].as_str().unwrap()).collect();
     // Children of A1.3, C1.2.2, C2.5.2, D4.1.2 and D4.2 with no row of their own.
     for missing in ["A1.3", "A1.3.1", "C1.2.2", "C2.5.2", "D4.1.2", "D4.2"] {
         assert!(codes.contains(missing), "{missing} was not created");
@@ -50,10 +50,10 @@ fn the_tree_has_six_roots_and_the_ancestors_the_sheet_forgot() {
     // Every node's parent is in the tree and comes before it.
     let mut seen = BTreeSet::new();
     for n in nodes {
-        if let Some(p) = n["parent"].as_str() {
-            assert!(seen.contains(p), "{} before its parent {p}", n["code"]);
+        if let Some(p) = n["codice_padre"].as_str() {
+            assert!(seen.contains(p), "{} before its parent {p}", n["codice"]);
         }
-        seen.insert(n["code"].as_str().unwrap());
+        seen.insert(n["codice"].as_str().unwrap());
     }
     // Normalised codes, the suffix kept, level 6.
     for code in [
@@ -67,9 +67,9 @@ fn the_tree_has_six_roots_and_the_ancestors_the_sheet_forgot() {
     ] {
         assert!(codes.contains(code), "{code}");
     }
-    let c117b = nodes.iter().find(|n| n["code"] == "C1.1.7b").unwrap();
-    assert_eq!(c117b["parent"], "C1.1");
-    assert_eq!(c117b["title"], "Operazioni d'Ufficio");
+    let c117b = nodes.iter().find(|n| n["codice"] == "C1.1.7b").unwrap();
+    assert_eq!(c117b["codice_padre"], "C1.1");
+    assert_eq!(c117b["titolo"], "Operazioni d'Ufficio");
 }
 
 #[test]
@@ -186,11 +186,11 @@ fn step_lists_become_lists_and_legal_references_stay_whole() {
 fn every_page_links_to_its_parent_siblings_and_children() {
     let b = Book::shared();
     let json = b.json();
-    for n in json["processes"].as_array().unwrap() {
-        let code = n["code"].as_str().unwrap();
+    for n in json["processi"].as_array().unwrap() {
+        let code = n["codice"].as_str().unwrap();
         let html = page(b, code);
         let hrefs = attrs(&html, "href");
-        let parent = match n["parent"].as_str() {
+        let parent = match n["codice_padre"].as_str() {
             Some(p) => format!("../processi/{p}.html"),
             None => "../index.html".to_string(),
         };
@@ -199,13 +199,13 @@ fn every_page_links_to_its_parent_siblings_and_children() {
         assert!(html.contains("<nav class=\"briciole\" aria-label=\"Percorso di navigazione\">"));
         assert_eq!(html.matches("<h1").count(), 1, "{code}");
         assert!(html.contains("<html lang=\"it\">"));
-        for child in json["processes"]
+        for child in json["processi"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|c| c["parent"] == code)
+            .filter(|c| c["codice_padre"] == code)
         {
-            let href = format!("../processi/{}.html", child["code"].as_str().unwrap());
+            let href = format!("../processi/{}.html", child["codice"].as_str().unwrap());
             assert!(
                 hrefs.contains(&href),
                 "{code} does not link to its child {href}"
@@ -295,15 +295,15 @@ fn section_and_home_pages_list_what_lies_below() {
 fn json_and_csv_carry_every_row() {
     let b = Book::shared();
     let json = b.json();
-    let nodes = json["processes"].as_array().unwrap();
-    let a1113 = nodes.iter().find(|n| n["code"] == "A1.1.1.3").unwrap();
-    assert_eq!(a1113["url"], "processi/A1.1.1.3.html");
-    assert_eq!(a1113["level"], 5);
-    assert_eq!(a1113["parent"], "A1.1.1");
-    let act = &a1113["activities"][0];
-    assert_eq!(act["line"], 9);
-    assert_eq!(act["responsible"], "PO Settori");
-    assert!(act["steps"]
+    let nodes = json["processi"].as_array().unwrap();
+    let a1113 = nodes.iter().find(|n| n["codice"] == "A1.1.1.3").unwrap();
+    assert_eq!(a1113["pagina"], "processi/A1.1.1.3.html");
+    assert_eq!(a1113["livello"], 5);
+    assert_eq!(a1113["codice_padre"], "A1.1.1");
+    let act = &a1113["attivita"][0];
+    assert_eq!(act["riga_foglio"], 9);
+    assert_eq!(act["responsabile"], "PO Settori");
+    assert!(act["sequenza_attivita"]
         .as_str()
         .unwrap()
         .starts_with("1. Predisposizione del Piano"));
@@ -314,7 +314,7 @@ fn json_and_csv_carry_every_row() {
         .count();
     let activities: usize = nodes
         .iter()
-        .map(|n| n["activities"].as_array().unwrap().len())
+        .map(|n| n["attivita"].as_array().unwrap().len())
         .sum();
     assert_eq!(activities, data_rows);
     // The CSV: one row per row of the sheet, with stable machine names,
@@ -382,8 +382,8 @@ fn the_csv_export_imports_again_into_the_same_map() {
     assert!(out.status.success(), "{}", stderr(&out));
     let strip = |v: serde_json::Value| {
         let mut v = v;
-        for n in v["processes"].as_array_mut().unwrap() {
-            n.as_object_mut().unwrap().remove("updated");
+        for n in v["processi"].as_array_mut().unwrap() {
+            n.as_object_mut().unwrap().remove("aggiornato");
         }
         v
     };
@@ -715,11 +715,11 @@ fn the_print_page_carries_every_code_cell_as_written() {
     let print = text(main_of(&b.read("book/stampa.html")));
     let json = b.json();
     let mut checked = 0;
-    for node in json["processes"].as_array().unwrap() {
-        let code = node["code"].as_str().unwrap();
-        let title = node["title"].as_str().unwrap();
-        for a in node["activities"].as_array().unwrap() {
-            let cell = a["code_cell"]
+    for node in json["processi"].as_array().unwrap() {
+        let code = node["codice"].as_str().unwrap();
+        let title = node["titolo"].as_str().unwrap();
+        for a in node["attivita"].as_array().unwrap() {
+            let cell = a["codifica_unioncamere"]
                 .as_str()
                 .unwrap()
                 .split_whitespace()
@@ -732,7 +732,7 @@ fn the_print_page_carries_every_code_cell_as_written() {
             assert!(
                 print.contains(&cell),
                 "line {}: «{cell}» is not on the print page",
-                a["line"]
+                a["riga_foglio"]
             );
         }
     }

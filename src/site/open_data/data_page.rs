@@ -4,7 +4,7 @@
 //! record.
 
 use super::dcat;
-use super::table::{self, sheet_role};
+use super::table;
 use crate::dictionary::{self, FIELDS};
 use crate::mapping::Role;
 use crate::site::error::BuildError;
@@ -79,7 +79,7 @@ pub(crate) fn write(pages: &Pages) -> Result<(), BuildError> {
             title: f.title.to_string(),
             description: f.description.to_string(),
             kind: kind_text(f.kind),
-            sheet: sheet_role(f.name).and_then(|r| headers.get(&r).cloned()),
+            sheet: f.sheet_role().and_then(|r| headers.get(&r).cloned()),
             line: f.origin == dictionary::Origin::Line,
         })
         .collect();

@@ -1,10 +1,12 @@
 //! Open data and machine-readable files: `dati/processi.json`,
 //! `dati/processi.csv`, `dati/processi.xlsx`, `dati/datapackage.json` and
 //! `sitemap.xml`. The JSON fields and the CSV's columns (from
-//! [`crate::dictionary`]) are a public interface documented in the README:
-//! change them only additively.
+//! [`crate::dictionary`]) are a public interface documented in the guide
+//! (docs/guida/riferimento.md): one naming rule for both, Italian machine
+//! names; change them only additively, and keep a renamed key readable for
+//! a release.
 
-use super::table::{sheet_columns, sheet_role, DataNode, Table};
+use super::table::{sheet_columns, DataNode, Table};
 use crate::config::Config;
 use crate::content::SourceColumn;
 use crate::dictionary;
@@ -12,20 +14,22 @@ use crate::mapping::{Record, Role};
 use crate::site::error::{data, io, BuildError};
 use crate::site::history::History;
 use crate::site::layout::DATA_DIR;
-use crate::site::layout::{CSV, JSON, PACKAGE, XLSX};
+use crate::site::layout::{CSV, JSON, JSON_OLD_KEYS, PACKAGE, XLSX};
 use crate::site::output::{Blocks, Folder};
 use crate::site::tree::Tree;
 use crate::text::escape_html;
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-#[derive(Serialize)]
+/// `processi.json`: its keys are the CSV's column names (one naming rule
+/// for both, Italian machine names), in [`Keys::ITALIAN`]. The English keys
+/// of the first releases ([`Keys::ENGLISH`]) are written for one release
+/// more, in `processi-chiavi-inglesi.json` beside it, for the programs
+/// that read them.
 struct Json<'a> {
     processes: Vec<JsonNode<'a>>,
 }
 
-#[derive(Serialize)]
 struct JsonNode<'a> {
     code: String,
     title: &'a str,
@@ -35,51 +39,157 @@ struct JsonNode<'a> {
     url: &'a str,
     /// [`dictionary::UPDATED_MEANING`].
     updated: Option<String>,
-    activities: Vec<JsonActivity<'a>>,
+    activities: Vec<&'a Record>,
     /// Rows of the sheet that only name the node (a code and a title, or a
     /// name given on a heading row): kept, so that nothing of the sheet is
     /// only in the pages.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    headings: Vec<JsonHeading<'a>>,
+    headings: Vec<&'a Record>,
 }
 
-/// A row of the sheet that holds data, cells as read.
-#[derive(Serialize)]
-struct JsonActivity<'a> {
-    line: usize,
-    code_cell: &'a str,
-    name: &'a str,
-    input: &'a str,
-    output: &'a str,
-    steps: &'a str,
-    responsible: &'a str,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    extra: &'a BTreeMap<String, String>,
+/// The keys of `processi.json`, one set per naming.
+pub(super) struct Keys {
+    processes: &'static str,
+    code: &'static str,
+    title: &'static str,
+    level: &'static str,
+    level_name: &'static str,
+    parent: &'static str,
+    url: &'static str,
+    updated: &'static str,
+    activities: &'static str,
+    headings: &'static str,
+    line: &'static str,
+    code_cell: &'static str,
+    name: &'static str,
+    input: &'static str,
+    output: &'static str,
+    steps: &'static str,
+    responsible: &'static str,
+    extra: &'static str,
 }
 
-/// A heading row: no data, only the code cell and perhaps a name.
-#[derive(Serialize)]
-struct JsonHeading<'a> {
-    line: usize,
-    code_cell: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    name: &'a str,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    extra: &'a BTreeMap<String, String>,
+impl Keys {
+    /// The CSV's column names (the dictionary's), and four of their own:
+    /// `processi`, `attivita`, `intestazioni`, `altre_colonne`.
+    pub(super) const ITALIAN: Keys = Keys {
+        processes: "processi",
+        code: dictionary::CODE,
+        title: "titolo",
+        level: "livello",
+        level_name: "nome_livello",
+        parent: "codice_padre",
+        url: "pagina",
+        updated: "aggiornato",
+        activities: "attivita",
+        headings: "intestazioni",
+        line: dictionary::LINE,
+        code_cell: "codifica_unioncamere",
+        name: "nome_attivita",
+        input: "input",
+        output: "output",
+        steps: "sequenza_attivita",
+        responsible: "responsabile",
+        extra: "altre_colonne",
+    };
+
+    /// The keys of the first releases, written for one release more.
+    pub(super) const ENGLISH: Keys = Keys {
+        processes: "processes",
+        code: "code",
+        title: "title",
+        level: "level",
+        level_name: "level_name",
+        parent: "parent",
+        url: "url",
+        updated: "updated",
+        activities: "activities",
+        headings: "headings",
+        line: "line",
+        code_cell: "code_cell",
+        name: "name",
+        input: "input",
+        output: "output",
+        steps: "steps",
+        responsible: "responsible",
+        extra: "extra",
+    };
 }
 
-impl<'a> From<&'a Record> for JsonActivity<'a> {
-    fn from(r: &'a Record) -> Self {
-        JsonActivity {
-            line: r.line,
-            code_cell: &r.code_cell,
-            name: &r.name,
-            input: &r.input,
-            output: &r.output,
-            steps: &r.steps,
-            responsible: &r.responsible,
-            extra: &r.extra,
+/// `value` written with the keys `keys`.
+struct Keyed<'k, T> {
+    value: T,
+    keys: &'k Keys,
+}
+
+impl serde::Serialize for Keyed<'_, &Json<'_>> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(1))?;
+        let nodes: Vec<Keyed<&JsonNode>> = self
+            .value
+            .processes
+            .iter()
+            .map(|n| Keyed { value: n, keys: self.keys })
+            .collect();
+        m.serialize_entry(self.keys.processes, &nodes)?;
+        m.end()
+    }
+}
+
+impl serde::Serialize for Keyed<'_, &JsonNode<'_>> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (n, k) = (self.value, self.keys);
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry(k.code, &n.code)?;
+        m.serialize_entry(k.title, n.title)?;
+        m.serialize_entry(k.level, &n.level)?;
+        m.serialize_entry(k.level_name, &n.level_name)?;
+        m.serialize_entry(k.parent, &n.parent)?;
+        m.serialize_entry(k.url, n.url)?;
+        m.serialize_entry(k.updated, &n.updated)?;
+        let activities: Vec<Keyed<(&Record, bool)>> = n
+            .activities
+            .iter()
+            .map(|r| Keyed { value: (*r, false), keys: k })
+            .collect();
+        m.serialize_entry(k.activities, &activities)?;
+        if !n.headings.is_empty() {
+            let headings: Vec<Keyed<(&Record, bool)>> = n
+                .headings
+                .iter()
+                .map(|r| Keyed { value: (*r, true), keys: k })
+                .collect();
+            m.serialize_entry(k.headings, &headings)?;
         }
+        m.end()
+    }
+}
+
+/// A row of the sheet, cells as read: one with data (all its cells), or a
+/// heading (no data: the code cell and perhaps a name).
+impl serde::Serialize for Keyed<'_, (&Record, bool)> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let ((r, heading), k) = (self.value, self.keys);
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry(k.line, &r.line)?;
+        m.serialize_entry(k.code_cell, &r.code_cell)?;
+        if heading {
+            if !r.name.is_empty() {
+                m.serialize_entry(k.name, &r.name)?;
+            }
+        } else {
+            m.serialize_entry(k.name, &r.name)?;
+            m.serialize_entry(k.input, &r.input)?;
+            m.serialize_entry(k.output, &r.output)?;
+            m.serialize_entry(k.steps, &r.steps)?;
+            m.serialize_entry(k.responsible, &r.responsible)?;
+        }
+        if !r.extra.is_empty() {
+            m.serialize_entry(k.extra, &r.extra)?;
+        }
+        m.end()
     }
 }
 
@@ -133,7 +243,10 @@ pub(super) fn write_data(
     dir: &Path,
 ) -> Result<DataFiles, BuildError> {
     folder.create_dir(dir)?;
-    write_json(config, nodes, folder, &dir.join(JSON))?;
+    // The English keys only beside the live data: an edition's files are
+    // published once and never change, so they get the new keys alone.
+    let old_keys = (dir == Path::new(DATA_DIR)).then(|| dir.join(JSON_OLD_KEYS));
+    write_json(config, nodes, folder, &dir.join(JSON), old_keys.as_deref())?;
     let table = Table::new(config, nodes, columns);
     write_csv(&table, folder, &dir.join(CSV))?;
     let updated = nodes.iter().filter_map(|n| n.updated.as_deref()).max();
@@ -163,6 +276,7 @@ fn write_json(
     nodes: &[DataNode],
     folder: &Folder,
     path: &Path,
+    old_keys: Option<&Path>,
 ) -> Result<(), BuildError> {
     use std::io::Write;
     let json = Json {
@@ -176,31 +290,23 @@ fn write_json(
                 parent: n.code.parent().map(|p| p.to_string()),
                 url: n.url,
                 updated: n.updated.clone(),
-                activities: n
-                    .rows
-                    .iter()
-                    .filter(|r| r.has_data())
-                    .map(JsonActivity::from)
-                    .collect(),
-                headings: n
-                    .rows
-                    .iter()
-                    .filter(|r| !r.has_data())
-                    .map(|r| JsonHeading {
-                        line: r.line,
-                        code_cell: &r.code_cell,
-                        name: &r.name,
-                        extra: &r.extra,
-                    })
-                    .collect(),
+                activities: n.rows.iter().filter(|r| r.has_data()).collect(),
+                headings: n.rows.iter().filter(|r| !r.has_data()).collect(),
             })
             .collect(),
     };
-    let mut text = Blocks::default();
-    serde_json::to_writer_pretty(&mut text, &json).map_err(data(&folder.path(path)))?;
-    drop(json);
-    text.write_all(b"\n").map_err(io(&folder.path(path)))?;
-    folder.write_parts(path, &text.parts())
+    let write = |keys: &Keys, path: &Path| -> Result<(), BuildError> {
+        let mut text = Blocks::default();
+        serde_json::to_writer_pretty(&mut text, &Keyed { value: &json, keys })
+            .map_err(data(&folder.path(path)))?;
+        text.write_all(b"\n").map_err(io(&folder.path(path)))?;
+        folder.write_parts(path, &text.parts())
+    };
+    write(&Keys::ITALIAN, path)?;
+    if let Some(old) = old_keys {
+        write(&Keys::ENGLISH, old)?;
+    }
+    Ok(())
 }
 
 /// One row per row of the sheet (headings included), in tree order, with
@@ -261,7 +367,7 @@ fn write_package(
         .iter()
         .map(|f| {
             let mut description = f.description.to_string();
-            if let Some(h) = sheet_role(f.name).and_then(|r| files.sheet_headers.get(&r)) {
+            if let Some(h) = f.sheet_role().and_then(|r| files.sheet_headers.get(&r)) {
                 description.push_str(&format!(" Nel foglio: «{h}»."));
             }
             let mut v = json!({

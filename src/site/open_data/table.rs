@@ -5,7 +5,7 @@
 use crate::code::Code;
 use crate::config::Config;
 use crate::content::SourceColumn;
-use crate::dictionary;
+use crate::dictionary::{self, Derived, Origin};
 use crate::mapping::{Record, Role};
 use crate::site::tree::Tree;
 use std::borrow::Cow;
@@ -57,27 +57,29 @@ impl<'a> Table<'a> {
             for r in n.rows {
                 let mut row: Vec<Cow<'a, str>> = dictionary::FIELDS
                     .iter()
-                    .map(|f| match f.name {
-                        "codice" => n.code.to_string().into(),
-                        "livello" => level.to_string().into(),
-                        "nome_livello" => config.level_name(level).into(),
-                        "codice_padre" => n
-                            .code
-                            .parent()
-                            .map(|p| p.to_string())
-                            .unwrap_or_default()
+                    .map(|f| match f.origin {
+                        Origin::Derived(what) => match what {
+                            Derived::Code => n.code.to_string().into(),
+                            Derived::Level => level.to_string().into(),
+                            Derived::LevelName => config.level_name(level).into(),
+                            Derived::ParentCode => n
+                                .code
+                                .parent()
+                                .map(|p| p.to_string())
+                                .unwrap_or_default()
+                                .into(),
+                            Derived::Title => n.title.into(),
+                            Derived::Page => n.url.into(),
+                            Derived::Updated => n.updated.as_deref().unwrap_or_default().into(),
+                            Derived::RowKind => if r.has_data() {
+                                dictionary::DATA_ROW
+                            } else {
+                                dictionary::HEADING_ROW
+                            }
                             .into(),
-                        "titolo" => n.title.into(),
-                        "pagina" => n.url.into(),
-                        "aggiornato" => n.updated.as_deref().unwrap_or_default().into(),
-                        "tipo_riga" => if r.has_data() {
-                            dictionary::DATA_ROW
-                        } else {
-                            dictionary::HEADING_ROW
-                        }
-                        .into(),
-                        "riga_foglio" => r.line.to_string().into(),
-                        other => sheet_role(other).map_or("", |role| r.cell(role)).into(),
+                        },
+                        Origin::Line => r.line.to_string().into(),
+                        Origin::Sheet(role) => r.cell(role).into(),
                     })
                     .collect();
                 row.extend(
@@ -125,19 +127,6 @@ pub(super) fn extra_headers<'a>(
         }
     }
     extra
-}
-
-/// The role of the sheet's column a dictionary field holds.
-pub(super) fn sheet_role(field: &str) -> Option<Role> {
-    Some(match field {
-        "codifica_unioncamere" => Role::Code,
-        "nome_attivita" => Role::Name,
-        "input" => Role::Input,
-        "output" => Role::Output,
-        "sequenza_attivita" => Role::Steps,
-        "responsabile" => Role::Responsible,
-        _ => return None,
-    })
 }
 
 /// The national scheme's columns, for data that do not record the sheet's.

@@ -266,9 +266,8 @@ pub async fn build_indexes_from(
     let page_count = fragments.len();
     let mut final_fragments = Vec::new();
 
-    if let Some(max_fragments) = options
-        .max_fragments
-        .filter(|&m| m > 0 && (m as usize) < fragments.len())
+    if let Some(max_fragments) =
+        options.max_fragments.filter(|&m| m > 0 && (m as usize) < fragments.len())
     {
         let group_size = (fragments.len() as f32 / max_fragments as f32).ceil() as usize;
         options.logger.info(format!(

@@ -351,8 +351,9 @@ impl PagefindIndexes {
         }));
 
         if synthetic {
-            // manuale: in memory, the files are compressed on every core
-            // (the futures above are never polled); same bytes, same order.
+            // manuale: in memory, the files are compressed as
+            // `synthetic_files_with` compresses them (the futures above are
+            // never polled); same order.
             drop(files);
             return Some(self.synthetic_files(outdir));
         }
@@ -360,12 +361,10 @@ impl PagefindIndexes {
         None
     }
 
-    /// manuale: the files of [`write_files`] for memory, compressed in
-    /// parallel with rayon.
+    /// manuale: the files of [`write_files`] for memory.
     fn synthetic_files(&self, outdir: &PathBuf) -> Vec<SyntheticFile> {
-        use rayon::prelude::*;
         self.jobs(outdir)
-            .into_par_iter()
+            .into_iter()
             .map(|(filename, bytes, level)| SyntheticFile {
                 filename,
                 contents: compress(bytes, level),

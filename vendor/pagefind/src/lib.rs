@@ -40,10 +40,6 @@ struct SearchState {
     options: SearchOptions,
     fossicked_pages: Vec<FossickedData>,
     built_indexes: Vec<PagefindIndexes>,
-    /// manuale: whether a page indexed so far referred to these, kept once
-    /// the pages have moved into the indexes.
-    has_old_bundle_reference: bool,
-    has_default_ui_reference: bool,
 }
 
 impl SearchState {
@@ -52,8 +48,6 @@ impl SearchState {
             options,
             fossicked_pages: vec![],
             built_indexes: vec![],
-            has_old_bundle_reference: false,
-            has_default_ui_reference: false,
         }
     }
 
@@ -146,7 +140,7 @@ impl SearchState {
             anyhow::bail!("index_streamed indexes a site of its own, from nothing");
         }
         let options = &self.options;
-        let (mut old_bundle, mut default_ui, mut indexed) = (false, false, 0);
+        let mut indexed = 0;
         let mut files = files.into_iter();
         let slices = std::iter::from_fn(|| {
             let slice: Vec<Fossicker> = files.by_ref().take(index::SLICE).collect();
@@ -167,8 +161,6 @@ impl SearchState {
                         page.url
                     );
                 }
-                old_bundle |= pages.iter().any(|p| p.has_old_bundle_reference);
-                default_ui |= pages.iter().any(|p| p.has_default_ui_reference);
                 let pages: Vec<FossickedData> = pages
                     .into_iter()
                     .filter(|p| !p.word_data.is_empty())
@@ -178,8 +170,6 @@ impl SearchState {
             }))
         });
         let built = build_indexes_from(slices, Vec::new(), language, options).await?;
-        self.has_old_bundle_reference |= old_bundle;
-        self.has_default_ui_reference |= default_ui;
         self.built_indexes = vec![built];
         Ok(indexed)
     }
@@ -234,33 +224,20 @@ impl SearchState {
 
         log.status("[Reading languages]");
 
-        // manuale: the pages move into the indexes instead of being copied
-        // (a copy of every page's words doubled the memory of a large
-        // site); what callers read of them afterwards is kept.
-        self.has_old_bundle_reference |= self
-            .fossicked_pages
-            .iter()
-            .any(|p| p.has_old_bundle_reference);
-        self.has_default_ui_reference |= self
-            .fossicked_pages
-            .iter()
-            .any(|p| p.has_default_ui_reference);
-        let pages_with_data = std::mem::take(&mut self.fossicked_pages)
-            .into_iter()
-            .filter(|d| {
-                if used_custom_body && !d.has_custom_body && !d.force_inclusion {
-                    return false;
-                }
-                !d.word_data.is_empty()
-            });
+        let pages_with_data = self.fossicked_pages.iter().filter(|d| {
+            if used_custom_body && !d.has_custom_body && !d.force_inclusion {
+                return false;
+            }
+            !d.word_data.is_empty()
+        });
 
         let mut language_map: HashMap<String, Vec<fossick::FossickedData>> = HashMap::new();
         for page in pages_with_data {
             let language = page.language.clone();
             if let Some(lang_pages) = language_map.get_mut(&language) {
-                lang_pages.push(page);
+                lang_pages.push(page.clone());
             } else {
-                language_map.insert(language, vec![page]);
+                language_map.insert(language, vec![page.clone()]);
             }
         }
 

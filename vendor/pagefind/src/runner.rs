@@ -81,7 +81,9 @@ pub async fn run_indexer() -> Result<()> {
                     && runner
                         .fossicked_pages
                         .iter()
-                        .any(|p| p.has_old_bundle_reference);
+                        .filter(|p| p.has_old_bundle_reference)
+                        .next()
+                        .is_some();
                 if use_old_bundle {
                     logger.warn(
                             "!! Found references to a /_pagefind/ resource, running in pre-1.0 compatibility mode.",
@@ -96,8 +98,10 @@ pub async fn run_indexer() -> Result<()> {
                     _ = &runner.write_files(Some(old_bundle_location)).await;
                 }
 
-                // manuale: the pages have moved into the indexes.
-                let has_default_ui = runner.has_default_ui_reference;
+                let has_default_ui = runner
+                    .fossicked_pages
+                    .iter()
+                    .any(|p| p.has_default_ui_reference);
 
                 if has_default_ui {
                     logger.status(&crate::logging::boxed(

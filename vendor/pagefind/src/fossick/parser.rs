@@ -1,6 +1,6 @@
 use lazy_static::lazy_static;
 use lol_html::html_content::Element;
-use lol_html::{HtmlRewriter, Selector, Settings};
+use lol_html::{element, text, HtmlRewriter, Selector, Settings};
 use regex::Regex;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -130,67 +130,9 @@ macro_rules! enclose {
     };
 }
 
-/// manuale: lol_html's `element!`, for a selector parsed already.
-macro_rules! element_parsed {
-    ($selector:expr, $handler:expr) => {{
-        #[inline(always)]
-        const fn type_hint<'h, T, H: lol_html::HandlerTypes>(h: T) -> T
-        where
-            T: FnMut(&mut Element<'_, '_, H>) -> lol_html::HandlerResult + 'h,
-        {
-            h
-        }
-        (
-            std::borrow::Cow::Borrowed($selector),
-            lol_html::ElementContentHandlers::default().element(type_hint($handler)),
-        )
-    }};
-}
-
-/// manuale: lol_html's `text!`, for a selector parsed already.
-macro_rules! text_parsed {
-    ($selector:expr, $handler:expr) => {{
-        #[inline(always)]
-        fn type_hint<T>(h: T) -> T
-        where
-            T: FnMut(&mut lol_html::html_content::TextChunk) -> lol_html::HandlerResult,
-        {
-            h
-        }
-        (
-            std::borrow::Cow::Borrowed($selector),
-            lol_html::ElementContentHandlers::default().text(type_hint($handler)),
-        )
-    }};
-}
-
-/// manuale: the selectors of a [`DomParser`], a function of the options'
-/// root selector and exclusions alone. Upstream parses them for every
-/// document (and each exclusion twice, once to check it): 3 % of the CPU
-/// of a build of 3,000 processes. Kept per thread, for the options last
-/// seen; an exclusion that does not parse is warned about once per thread
-/// and left out, as upstream does for every document.
-struct Selectors {
-    key: (String, Vec<String>),
-    html: Selector,
-    root: Selector,
-    exclusions: Selector,
-    text: Selector,
-    script_link: Selector,
-}
-
-thread_local! {
-    static SELECTORS: RefCell<Option<Rc<Selectors>>> = const { RefCell::new(None) };
-}
-
-fn selectors(options: &SearchOptions) -> Rc<Selectors> {
-    SELECTORS.with(|cell| {
-        let mut cell = cell.borrow_mut();
-        if let Some(s) = cell.as_ref() {
-            if s.key.0 == options.root_selector && s.key.1 == options.exclude_selectors {
-                return Rc::clone(s);
-            }
-        }
+impl<'a> DomParser<'a> {
+    pub fn new(options: &'a SearchOptions) -> Self {
+        let data = Rc::new(RefCell::new(DomParserData::default()));
         let root = format!("{}, {} *", options.root_selector, options.root_selector);
         let mut custom_exclusions = options.exclude_selectors.clone();
         custom_exclusions.extend(REMOVE_SELECTORS.iter().map(|s| s.to_string()));
@@ -210,34 +152,11 @@ fn selectors(options: &SearchOptions) -> Rc<Selectors> {
             })
             .collect::<Vec<_>>()
             .join(", ");
-        let s = Rc::new(Selectors {
-            key: (
-                options.root_selector.clone(),
-                options.exclude_selectors.clone(),
-            ),
-            html: "html".parse().unwrap(),
-            root: root.parse().unwrap(),
-            exclusions: custom_exclusions.parse().unwrap(),
-            text: options.root_selector.parse().unwrap(),
-            script_link: "script, link".parse().unwrap(),
-        });
-        *cell = Some(Rc::clone(&s));
-        s
-    })
-}
-
-impl<'a> DomParser<'a> {
-    pub fn new(options: &'a SearchOptions) -> Self {
-        let data = Rc::new(RefCell::new(DomParserData::default()));
-        // manuale: the selectors are parsed once per thread (see
-        // `selectors`), not for every document.
-        let selectors = selectors(options);
-        let selectors = &*selectors;
         let mut anchor_counter = 0;
 
         let rewriter = HtmlRewriter::new(
             vec![
-                    enclose! { (data) element_parsed!(&selectors.html, move |el| {
+                    enclose! { (data) element!("html", move |el| {
                         let mut data = data.borrow_mut();
                         data.has_html_element = true;
                         if let Some(lang) = el.get_attribute("lang") {
@@ -245,7 +164,7 @@ impl<'a> DomParser<'a> {
                         }
                         Ok(())
                     })},
-                    enclose! { (data) element_parsed!(&selectors.root, move |el| {
+                    enclose! { (data) element!(root, move |el| {
                         let explicit_ignore_flag = el.get_attribute("data-pagefind-ignore").map(|attr| {
                             match attr.to_ascii_lowercase().as_str() {
                                 "" | "index" | "true" => NodeStatus::Ignored,
@@ -588,14 +507,14 @@ impl<'a> DomParser<'a> {
                         Ok(())
                     })},
                     // If we hit a selector that should be excluded, mark whatever the current node is as such
-                    enclose! { (data) element_parsed!(&selectors.exclusions, move |_el| {
+                    enclose! { (data) element!(custom_exclusions, move |_el| {
                         let data = data.borrow_mut();
                         let mut node = data.current_node.borrow_mut();
                         node.status = NodeStatus::Ignored;
                         Ok(())
                     })},
                     // Slap any text we encounter inside the body into the current node's current value
-                    enclose! { (data) text_parsed!(&selectors.text, move |el| {
+                    enclose! { (data) text!(&options.root_selector, move |el| {
                         let mut data = data.borrow_mut();
                         let mut node = data.current_node.borrow_mut();
                         let element_text = el.as_str();
@@ -618,7 +537,7 @@ impl<'a> DomParser<'a> {
                     })},
                     // Dig into script and style references to see if they refer to pre-1.0 conventions
                     // or the Default UI (pagefind-ui.js / pagefind-modular-ui.js)
-                    enclose! { (data) element_parsed!(&selectors.script_link, move |el| {
+                    enclose! { (data) element!("script, link", move |el| {
                         if el.tag_name() == "script" {
                             if let Some(src) = el.get_attribute("src") {
                                 if src.starts_with("_pagefind") || src.contains("/_pagefind") {

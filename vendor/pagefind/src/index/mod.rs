@@ -266,9 +266,8 @@ pub async fn build_indexes_from(
     let page_count = fragments.len();
     let mut final_fragments = Vec::new();
 
-    if let Some(max_fragments) = options
-        .max_fragments
-        .filter(|&m| m > 0 && (m as usize) < fragments.len())
+    if let Some(max_fragments) =
+        options.max_fragments.filter(|&m| m > 0 && (m as usize) < fragments.len())
     {
         let group_size = (fragments.len() as f32 / max_fragments as f32).ceil() as usize;
         options.logger.info(format!(
@@ -469,10 +468,7 @@ fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usiz
     // when we inline weight changes.
     // We then sort by position within each weight group,
     // which helps us delta encode the index.
-    // manuale: `sort_by_key`, not `sort_by_cached_key`: the key is two
-    // integers, and the cache was a new Vec for every word of every page
-    // (most of them met once). Both sorts are stable: the same order.
-    positions.sort_by_key(|p| (if p.weight == 25 { 0 } else { p.weight }, p.position));
+    positions.sort_by_cached_key(|p| (if p.weight == 25 { 0 } else { p.weight }, p.position));
 
     let mut current_weight = 25;
     let mut weighted_positions = Vec::with_capacity(positions.len());
@@ -524,8 +520,8 @@ fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<
             + word.additional_variants.len();
         index_chunk.push(word);
         if index_chunk_size >= chunk_size {
-            // manuale: moved, not copied.
-            index_chunks.push(std::mem::take(&mut index_chunk));
+            index_chunks.push(index_chunk.clone());
+            index_chunk.clear();
             index_chunk_size = 0;
         }
     }
@@ -591,10 +587,7 @@ fn process_page(
     meta_fields: &[String],
     language: &str,
 ) -> PageProcessingResult {
-    // manuale: sized for the page's words at once (it was grown, rehashing,
-    // word after word).
-    let mut local_word_map: HashMap<String, PackedWord> =
-        HashMap::with_capacity(page.word_data.len() + page.meta_word_data.len());
+    let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
 
     // Meta field IDs were assigned per-page,
     // but need to be remapped to the global meta_fields order.
@@ -609,31 +602,22 @@ fn process_page(
         let mut normalized_positions: Vec<FossickedWord> = Vec::new();
         let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
 
-        // manuale: a word without diacritic variants on the page (nearly
-        // all of them) keeps its Vec of positions instead of being moved
-        // into a new one.
-        if positions.iter().all(|p| p.original_word.is_none()) {
-            normalized_positions = positions;
-        } else {
-            for fossicked in positions {
-                if fossicked.original_word.is_none() {
-                    // No diacritics - original matches normalized form
-                    normalized_positions.push(fossicked);
-                } else {
-                    // Original form differs (has diacritics) - stored instead in additional_variants
-                    variant_positions
-                        .entry(fossicked.original_word.clone().unwrap())
-                        .or_default()
-                        .push(fossicked);
-                }
+        for fossicked in positions {
+            if fossicked.original_word.is_none() {
+                // No diacritics - original matches normalized form
+                normalized_positions.push(fossicked);
+            } else {
+                // Original form differs (has diacritics) - stored instead in additional_variants
+                variant_positions
+                    .entry(fossicked.original_word.clone().unwrap())
+                    .or_default()
+                    .push(fossicked);
             }
         }
 
-        // manuale: the word moves into the map; its one copy is made only
-        // when it is new there (it was cloned twice for every word).
         let packed_word = local_word_map
-            .entry(word)
-            .or_insert_with_key(|word| PackedWord {
+            .entry(word.clone())
+            .or_insert_with(|| PackedWord {
                 word: word.clone(),
                 pages: Vec::new(),
                 additional_variants: Vec::new(),
@@ -681,8 +665,8 @@ fn process_page(
         }
 
         let packed_word = local_word_map
-            .entry(word)
-            .or_insert_with_key(|word| PackedWord {
+            .entry(word.clone())
+            .or_insert_with(|| PackedWord {
                 word: word.clone(),
                 pages: Vec::new(),
                 additional_variants: Vec::new(),

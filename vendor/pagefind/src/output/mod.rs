@@ -9,6 +9,7 @@ use flate2::Compression; //   // require that crate for the input compression an
 use futures::future::join_all;
 use std::collections::BTreeMap;
 use include_dir::{include_dir, Dir};
+use minifier::js::minify;
 use tokio::fs::{create_dir_all, File};
 use tokio::io::AsyncWriteExt;
 use tokio::time::sleep;
@@ -23,8 +24,12 @@ const GENERIC_WEB_WASM: &[u8] = include_bytes!(concat!(
 ));
 const WEB_WASM_FILES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/vendor/wasm");
 
-// manuale: pagefind_web, pagefind_public_search_api and pagefind_worker are
-// read and minified by build.rs.
+const WEB_JS: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/vendor/pagefind_web.",
+    env!("CARGO_PKG_VERSION"),
+    ".js"
+));
 const WEB_UI_JS: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/vendor/pagefind_ui.",
@@ -61,9 +66,21 @@ const COMPONENT_UI_CSS: &[u8] = include_bytes!(concat!(
     env!("CARGO_PKG_VERSION"),
     ".css"
 ));
+const SEARCH_JS: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/vendor/pagefind_public_search_api.",
+    env!("CARGO_PKG_VERSION"),
+    ".js"
+));
 const HIGHLIGHT_JS: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/vendor/pagefind_highlight.",
+    env!("CARGO_PKG_VERSION"),
+    ".js"
+));
+const WORKER_JS: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/vendor/pagefind_worker.",
     env!("CARGO_PKG_VERSION"),
     ".js"
 ));
@@ -102,9 +119,21 @@ async fn write_common(
     options: &SearchOptions,
     synthetic: bool,
 ) -> Option<Vec<SyntheticFile>> {
-    // manuale: minified once by build.rs, from the same sources.
-    let js: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/pagefind.js"));
-    let worker_js: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/pagefind-worker.js"));
+    let js_version = format!("const pagefind_version = \"{PAGEFIND_VERSION}\";");
+    let mut js = vec![];
+    minify(&format!("{js_version}\n{WEB_JS}\n{SEARCH_JS}"))
+        .expect("Minifying Pagefind JS failed")
+        .write(&mut js)
+        .expect("Writing minified Pagefind JS failed");
+
+    let mut worker_js = vec![];
+    minify(&format!(
+        "{js_version}\n{WEB_JS}\n{}",
+        String::from_utf8_lossy(WORKER_JS)
+    ))
+    .expect("Minifying Pagefind Worker JS failed")
+    .write(&mut worker_js)
+    .expect("Writing minified Pagefind Worker JS failed");
 
     let entry_meta = entry::PagefindEntryMeta {
         version: PAGEFIND_VERSION,
@@ -131,7 +160,7 @@ async fn write_common(
     let mut files = vec![
         write(
             outdir.join("pagefind.js"),
-            vec![js],
+            vec![&js],
             Compress::None,
             write_behavior,
         ),
@@ -143,7 +172,7 @@ async fn write_common(
         ),
         write(
             outdir.join("pagefind-worker.js"),
-            vec![worker_js],
+            vec![&worker_js],
             Compress::None,
             write_behavior,
         ),
@@ -351,8 +380,9 @@ impl PagefindIndexes {
         }));
 
         if synthetic {
-            // manuale: in memory, the files are compressed on every core
-            // (the futures above are never polled); same bytes, same order.
+            // manuale: in memory, the files are compressed as
+            // `synthetic_files_with` compresses them (the futures above are
+            // never polled); same order.
             drop(files);
             return Some(self.synthetic_files(outdir));
         }
@@ -360,12 +390,10 @@ impl PagefindIndexes {
         None
     }
 
-    /// manuale: the files of [`write_files`] for memory, compressed in
-    /// parallel with rayon.
+    /// manuale: the files of [`write_files`] for memory.
     fn synthetic_files(&self, outdir: &PathBuf) -> Vec<SyntheticFile> {
-        use rayon::prelude::*;
         self.jobs(outdir)
-            .into_par_iter()
+            .into_iter()
             .map(|(filename, bytes, level)| SyntheticFile {
                 filename,
                 contents: compress(bytes, level),

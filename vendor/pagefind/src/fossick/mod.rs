@@ -784,7 +784,7 @@ fn build_url(page_url: &Path, relative_to: Option<&Path>, options: &SearchOption
 /// fortieth of a national build. Each run of whitespace inside the text
 /// becomes one space, but a run of one character other than `\n`, which
 /// upstream leaves as it is. `\s` is Unicode's White_Space, which
-/// `char::is_whitespace` tests. `tests/search_index.rs` in manuale
+/// `char::is_whitespace` tests. `tests/it/search_index.rs` in manuale
 /// compares the two on generated texts.
 pub fn normalize_content(content: &str) -> String {
     let decoded = html_escape::decode_html_entities(content);

@@ -659,7 +659,7 @@ impl<'a> DomParser<'a> {
 /// the HTML [`SimpleDocument::to_html`] writes, and [`SimpleDocument::parse`]
 /// gives what [`DomParser`] gives for that HTML, without parsing it: a
 /// search index built from the parts is the index of the HTML (a test
-/// below compares the two on generated documents; `tests/search_index.rs`
+/// below compares the two on generated documents; `tests/it/search_index.rs`
 /// in manuale compares whole indexes).
 ///
 /// Every text is HTML text as it would appear in the page: escaped, with no

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { bin, launch } from './lib.mjs';
 
 const [dir, n = '10', page_path = 'processi/C2.6.1.1.html', md = 'content/C/C2/C2.6/C2.6.1/C2.6.1.1.md'] = process.argv.slice(2);
-const server = spawn(bin, ['serve', '--port', '0'], { cwd: dir });
+const server = spawn(bin, ['anteprima', '--porta', '0'], { cwd: dir });
 let output = '';
 server.stdout.on('data', (d) => { output += d; });
 server.stderr.on('data', (d) => { output += d; });

@@ -25,10 +25,10 @@ export function buildBook({ toml, secondEdition } = {}) {
   if (toml) toml(dir);
   if (secondEdition) {
     cpSync(join(repo, 'tests', 'fixtures', 'mappatura-2027.tsv'), join(dir, 'data', 'mappatura-2027.tsv'));
-    execFileSync(bin, ['import', 'data/mappatura-2027.tsv'], { cwd: dir, stdio: 'pipe' });
+    execFileSync(bin, ['importa', 'data/mappatura-2027.tsv'], { cwd: dir, stdio: 'pipe' });
     execFileSync(bin, ['edizione', '--data', '2027-01-25', '--atto', 'Delibera di Giunta n. 5 del 25/01/2027', '--forza-data'], { cwd: dir, stdio: 'pipe' });
   }
-  execFileSync(bin, ['build'], { cwd: dir, stdio: 'pipe' });
+  execFileSync(bin, ['costruisci'], { cwd: dir, stdio: 'pipe' });
   return { dir, site: join(dir, 'book'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -62,5 +62,39 @@ new_book() {
   rm -rf "$1" && mkdir -p "$1/data"
   cp "$ROOT/book.toml" "$ROOT/logo.svg" "$1/"
   cp "$2" "$1/data/mappatura-processi.tsv"
+  # A build from before the Italian names of book.toml (0.1.0) reads only
+  # the English ones: the same book.toml, in those names.
+  if ! "$3" --help 2>/dev/null | grep -q costruisci; then old_names_toml "$1/book.toml"; fi
   (cd "$1" && "$3" import >/dev/null 2>&1) || { echo "fallito: manuale import in $1" >&2; exit 1; }
+}
+
+# book.toml FILE rewritten with the names of the first releases ([book],
+# [source], [functions], [[footer]], title, color…), for an earlier build.
+old_names_toml() {
+  python3 - "$1" <<'PY'
+import re, sys
+p = sys.argv[1]
+text = open(p, encoding="utf-8").read()
+tables = {"manuale": "book", "mappatura": "source", "funzioni": "functions", "testi": "ui"}
+keys = {"book": {"titolo": "title", "descrizione": "description", "indirizzo": "site_url",
+                 "colore": "color", "tema": "theme", "licenza": "licence", "licenza_url": "licence_url"},
+        "source": {"aggiornata": "updated"}, "footer": {"nome": "name"}}
+top = {"livelli": "levels", "livelli_plurale": "levels_plural", "ruoli": "roles"}
+out, table = [], ""
+for line in text.splitlines(keepends=True):
+    m = re.match(r"(\s*)(#\s*)?\[(\[?)([a-z_.]+)(\]?)\]", line)
+    if m:
+        name = m.group(4)
+        name = "footer" if name == "piede" else tables.get(name, name)
+        table = name
+        line = line[:m.start(4)] + name + line[m.end(4):]
+    else:
+        m = re.match(r"(\s*#?\s*)([a-z_]+)(\s*=)", line)
+        if m:
+            old = (keys.get(table, {}) if table else top).get(m.group(2))
+            if old:
+                line = m.group(1) + old + line[m.end(2):]
+    out.append(line)
+open(p, "w", encoding="utf-8").write("".join(out))
+PY
 }

@@ -263,9 +263,11 @@ fn old_names_in(cmd: &Command, args: &[String]) -> Vec<(String, String)> {
             None => None,
         };
         if let Some(v) = value {
-            if let Some(pv) = arg.get_possible_values().into_iter().find(|p| {
-                p.get_name() != v && p.get_name_and_aliases().any(|n| n == v)
-            }) {
+            if let Some(pv) = arg
+                .get_possible_values()
+                .into_iter()
+                .find(|p| p.get_name() != v && p.get_name_and_aliases().any(|n| n == v))
+            {
                 notes.push(note(&v, pv.get_name()));
             }
         }
@@ -345,7 +347,10 @@ mod tests {
             "porta 3000: l'indirizzo è già in uso: un altro programma ascolta su questa porta (errore di sistema 98)"
         );
         // Unknown numbers and text without a number stay as they are.
-        assert_eq!(it("x: Strange (os error 4242)"), "x: Strange (os error 4242)");
+        assert_eq!(
+            it("x: Strange (os error 4242)"),
+            "x: Strange (os error 4242)"
+        );
         assert_eq!(it("niente da tradurre"), "niente da tradurre");
         assert_eq!(it("a (os error x) b"), "a (os error x) b");
     }

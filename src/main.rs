@@ -49,7 +49,12 @@ enum Command {
         #[arg(long, value_name = "NOME")]
         ente: Option<String>,
         /// Il nome di prima di FILE («init CARTELLA --foglio FILE»)
-        #[arg(long = "foglio", value_name = "FILE", hide = true, conflicts_with = "file")]
+        #[arg(
+            long = "foglio",
+            value_name = "FILE",
+            hide = true,
+            conflicts_with = "file"
+        )]
         old_file: Option<PathBuf>,
     },
     /// Legge il file della mappatura e scrive una pagina Markdown per processo in content/
@@ -148,7 +153,12 @@ enum Command {
 #[derive(clap::Args)]
 struct BookDir {
     /// Cartella del manuale, quella con book.toml (predefinita: la cartella corrente)
-    #[arg(long = "cartella", alias = "book", default_value = ".", value_name = "CARTELLA")]
+    #[arg(
+        long = "cartella",
+        alias = "book",
+        default_value = ".",
+        value_name = "CARTELLA"
+    )]
     dir: PathBuf,
 }
 
@@ -486,7 +496,8 @@ fn run_check(book: &Path, input: &Input, format: Format) -> Result<ExitCode, Str
         Ok(r) => r,
         Err(e) => {
             if let Format::Json = format {
-                let json = serde_json::json!({ "error": aiuto::os_errors_in_italian(&e.to_string()) });
+                let json =
+                    serde_json::json!({ "error": aiuto::os_errors_in_italian(&e.to_string()) });
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&json).unwrap_or_default()

@@ -251,7 +251,10 @@ impl Config {
         let mut config: Config = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
             let old: Vec<&str> = OLD_NAMES.iter().map(|(_, old, _)| *old).collect();
-            invalid(offset, crate::toml_messages::italian_naming(e.message(), &old))
+            invalid(
+                offset,
+                crate::toml_messages::italian_naming(e.message(), &old),
+            )
         })?;
         config.notes = old_names::notes(FILE_NAME, text);
         // Tables in the file add to the defaults rather than replace them.
@@ -481,7 +484,6 @@ impl Config {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -490,7 +492,8 @@ mod tests {
     /// names its line and the new name; the new names give no note.
     #[test]
     fn old_names_still_read_with_a_note() {
-        let old = "levels = [\"F\"]\n[book]\ntitle = \"T\"\nchamber = \"Camera di commercio di Alpi\"\n\
+        let old =
+            "levels = [\"F\"]\n[book]\ntitle = \"T\"\nchamber = \"Camera di commercio di Alpi\"\n\
                    color = \"#102030\"\nsite_url = \"https://x.it/m/\"\n\
                    [source]\nfile = \"data/m.tsv\"\nupdated = \"2026-01-31\"\n\
                    [functions]\nA = \"Organi\"\n[ui]\nhome = \"Inizio\"\n\
@@ -531,18 +534,36 @@ mod tests {
         let n = Config::parse(Path::new("book.toml"), new).unwrap();
         assert!(n.notes.is_empty(), "{:?}", n.notes);
         assert_eq!(
-            (&n.book.title, n.chamber_name(), &n.source.file, &n.ui.home, &n.footer[0].name),
-            (&c.book.title, c.chamber_name(), &c.source.file, &c.ui.home, &c.footer[0].name)
+            (
+                &n.book.title,
+                n.chamber_name(),
+                &n.source.file,
+                &n.ui.home,
+                &n.footer[0].name
+            ),
+            (
+                &c.book.title,
+                c.chamber_name(),
+                &c.source.file,
+                &c.ui.home,
+                &c.footer[0].name
+            )
         );
         // An error names the key by its new name, at the line of the old one.
         let err = Config::parse(Path::new("book.toml"), "[book]\ncolor = \"blu\"\n")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("book.toml:2") && err.contains("[manuale] colore"), "{err}");
+        assert!(
+            err.contains("book.toml:2") && err.contains("[manuale] colore"),
+            "{err}"
+        );
         // Both names at once: one of them is too many.
-        let err = Config::parse(Path::new("book.toml"), "[book]\ntitle = \"a\"\n[manuale]\ntitolo = \"b\"\n")
-            .unwrap_err()
-            .to_string();
+        let err = Config::parse(
+            Path::new("book.toml"),
+            "[book]\ntitle = \"a\"\n[manuale]\ntitolo = \"b\"\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("book.toml:"), "{err}");
     }
 

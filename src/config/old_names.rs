@@ -72,15 +72,16 @@ pub(super) fn notes(file: &str, text: &str) -> Vec<String> {
             .iter()
             .find(|(w, o, _)| w.is_empty() && o == within)
             .map(|(_, _, n)| n.trim_matches(['[', ']']));
-        let used = [Some(*within), new_table].into_iter().flatten().any(|t| {
-            match table.get(t) {
+        let used = [Some(*within), new_table]
+            .into_iter()
+            .flatten()
+            .any(|t| match table.get(t) {
                 Some(toml::Value::Table(t)) => t.contains_key(*old),
                 Some(toml::Value::Array(a)) => a
                     .iter()
                     .any(|e| e.as_table().is_some_and(|t| t.contains_key(*old))),
                 _ => false,
-            }
-        });
+            });
         if used {
             note((*old).to_string(), key_offset(text, old), new);
         }

@@ -18,7 +18,11 @@ fn cpu_time(pid: u32) -> Option<Duration> {
     // The fields after the command's name, which is in parentheses.
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     // utime, stime, cutime, cstime: fields 14 to 17, 12 to 15 here.
-    let ticks: u64 = fields.get(11..15)?.iter().filter_map(|f| f.parse::<u64>().ok()).sum();
+    let ticks: u64 = fields
+        .get(11..15)?
+        .iter()
+        .filter_map(|f| f.parse::<u64>().ok())
+        .sum();
     // SAFETY: sysconf reads a constant of the system.
     let per_second = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) }).ok()?;
     Some(Duration::from_millis(ticks * 1000 / per_second.max(1)))

@@ -207,7 +207,8 @@ fn without_ente_nothing_empty_is_published_and_build_says_what_is_missing() {
         // The name is asked once, in [ente]: without it, the default.
         assert!(
             !page.contains("Camera di commercio di Esempio")
-                && page.contains("<title>") && page.contains("Camera di commercio"),
+                && page.contains("<title>")
+                && page.contains("Camera di commercio"),
             "{file}: the chamber's name without [ente]"
         );
     }
@@ -433,7 +434,10 @@ fn a_theme_written_for_tera_1_is_refused_with_what_changed() {
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("header.html:1"), "{err}");
-    assert!(err.contains("{% component") && err.contains("Tera 2"), "{err}");
+    assert!(
+        err.contains("{% component") && err.contains("Tera 2"),
+        "{err}"
+    );
     assert!(!b.join("book").exists(), "nothing published");
 }
 

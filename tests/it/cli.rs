@@ -87,17 +87,30 @@ fn a_mistyped_command_option_or_value_is_told_in_italian() {
         (&["edizone"], &["«edizone»", "«edizione»"]),
         (
             &["costruisci", "--destinazone", "x"],
-            &["«--destinazone»", "«--destinazione»", "manuale costruisci --help"],
+            &[
+                "«--destinazone»",
+                "«--destinazione»",
+                "manuale costruisci --help",
+            ],
         ),
         (&["costruisci", "sito"], &["non prende l'argomento «sito»"]),
-        (&["controlla", "--formato", "xml"], &["«xml»", "testo, json"]),
-        (&["controlla", "--formato"], &["--formato", "vuole un valore"]),
+        (
+            &["controlla", "--formato", "xml"],
+            &["«xml»", "testo, json"],
+        ),
+        (
+            &["controlla", "--formato"],
+            &["--formato", "vuole un valore"],
+        ),
         (
             &["edizione", "--atto", "Delibera n. 1"],
             &["vuole anche --data"],
         ),
         (&["nuovo"], &["vuole anche <CARTELLA>"]),
-        (&["anteprima", "--porta", "tremila"], &["«tremila»", "--porta"]),
+        (
+            &["anteprima", "--porta", "tremila"],
+            &["«tremila»", "--porta"],
+        ),
         (
             &["anteprima", "--indirizzo", "localhost:80"],
             &["«localhost:80»", "--indirizzo"],
@@ -138,7 +151,8 @@ fn the_old_english_names_still_work_and_say_the_new_ones() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(
-        err.contains("«init» ora è «nuovo»") && err.contains("«--foglio FILE» ora è «FILE, dopo la cartella»"),
+        err.contains("«init» ora è «nuovo»")
+            && err.contains("«--foglio FILE» ora è «FILE, dopo la cartella»"),
         "{err}"
     );
     // A book.toml written with the old names, as the first releases wrote it.
@@ -193,7 +207,11 @@ fn a_broken_book_toml_is_told_in_italian_at_its_line() {
             "serve un numero intero non negativo, e c'è il testo «cinque»",
         ),
         ("[manuale]\ntitolo = Mappatura\n", 2, "tra virgolette"),
-        ("[manuale]\ntitolo = \"a\"\ntitolo = \"b\"\n", 3, "già scritta"),
+        (
+            "[manuale]\ntitolo = \"a\"\ntitolo = \"b\"\n",
+            3,
+            "già scritta",
+        ),
         (
             "[[piede]]\nurl = \"https://a.it\"\n",
             1,

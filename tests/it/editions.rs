@@ -279,7 +279,9 @@ fn the_site_shows_every_edition_what_changed_and_keeps_every_url() {
 #[test]
 fn the_atom_feed_lists_the_editions() {
     let b = two_editions();
-    let toml = b.read("book.toml").replace("# indirizzo = ", "indirizzo = ");
+    let toml = b
+        .read("book.toml")
+        .replace("# indirizzo = ", "indirizzo = ");
     std::fs::write(b.join("book.toml"), toml).unwrap();
     assert!(b.run(&["costruisci"]).status.success());
     // Feed readers find it from any page; search engines find the pages.

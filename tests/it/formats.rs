@@ -152,7 +152,10 @@ fn cells_read_as_the_sheet_shows_them() {
             .find(|n| n["codice"] == "C2.6.1.1")
             .unwrap();
         let a = &p["attivita"][0];
-        assert_eq!(a["nome_attivita"], "ACCETTAZIONE domande", "{name}: formula value");
+        assert_eq!(
+            a["nome_attivita"], "ACCETTAZIONE domande",
+            "{name}: formula value"
+        );
         assert_eq!(a["output"], "3,5", "{name}");
         assert_eq!(a["responsabile"], "12", "{name}");
         assert_eq!(a["altre_colonne"]["Scadenza"], "31/01/2024", "{name}: date");

@@ -107,7 +107,13 @@ fn every_book_toml_key_is_in_the_guide() {
     let spans = code_spans(&guide());
     let keys = config_keys();
     // The probe itself must see the tables it is meant to check.
-    for k in ["manuale.titolo", "ente.nome", "ente.percorso[].url", "mappatura.file", "piede[].nome"] {
+    for k in [
+        "manuale.titolo",
+        "ente.nome",
+        "ente.percorso[].url",
+        "mappatura.file",
+        "piede[].nome",
+    ] {
         assert!(keys.contains(&k.to_string()), "{k} not found in {keys:?}");
     }
     let mut missing = Vec::new();
@@ -161,7 +167,10 @@ fn every_old_name_is_in_the_guide_with_the_new_one() {
             missing.push(format!("{old} → {new}"));
         }
     }
-    assert!(missing.is_empty(), "old names not in docs/guida/: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "old names not in docs/guida/: {missing:?}"
+    );
 }
 
 /// Every key `book.toml` accepts, as `table.key` (`piede[].nome` inside a

@@ -466,12 +466,17 @@ fn a_name_given_only_on_a_heading_row_reaches_the_json() {
         .iter()
         .find(|n| n["codice"] == "D5.1")
         .unwrap();
-    let headings = d51["intestazioni"].as_array().expect("D5.1 has heading rows");
+    let headings = d51["intestazioni"]
+        .as_array()
+        .expect("D5.1 has heading rows");
     let row = headings
         .iter()
         .find(|h| h["riga_foglio"] == 309)
         .unwrap_or_else(|| panic!("line 309 missing: {headings:?}"));
-    assert!(!row["nome_attivita"].as_str().unwrap_or("").is_empty(), "{row}");
+    assert!(
+        !row["nome_attivita"].as_str().unwrap_or("").is_empty(),
+        "{row}"
+    );
     // And in the CSV, marked as a heading row with its line.
     let csv_text = b.read("book/dati/processi.csv");
     assert!(
@@ -713,8 +718,15 @@ fn the_json_keys_are_the_csvs_names_and_the_old_ones_stay_readable_beside_them()
             serde_json::Value::Object(m) => serde_json::Value::Object(
                 m.iter()
                     .map(|(k, v)| {
-                        let k2 = r.iter().find(|(o, _)| o == k).map_or(k.as_str(), |(_, n)| n);
-                        let v2 = if k == "extra" { v.clone() } else { renamed(v, r) };
+                        let k2 = r
+                            .iter()
+                            .find(|(o, _)| o == k)
+                            .map_or(k.as_str(), |(_, n)| n);
+                        let v2 = if k == "extra" {
+                            v.clone()
+                        } else {
+                            renamed(v, r)
+                        };
                         (k2.to_string(), v2)
                     })
                     .collect(),
@@ -728,8 +740,11 @@ fn the_json_keys_are_the_csvs_names_and_the_old_ones_stay_readable_beside_them()
     assert!(old["processes"].as_array().is_some_and(|a| a.len() > 300));
     assert_eq!(renamed(&old, &renames), new);
     // Editions are published once: their files have the new keys alone.
-    assert!(!b.join("book/edizioni").exists() || walkdir::WalkDir::new(b.join("book/edizioni"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .all(|e| e.file_name() != "processi-chiavi-inglesi.json"));
+    assert!(
+        !b.join("book/edizioni").exists()
+            || walkdir::WalkDir::new(b.join("book/edizioni"))
+                .into_iter()
+                .filter_map(Result::ok)
+                .all(|e| e.file_name() != "processi-chiavi-inglesi.json")
+    );
 }

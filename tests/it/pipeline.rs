@@ -41,7 +41,10 @@ fn the_tree_has_six_roots_and_the_ancestors_the_sheet_forgot() {
     for n in nodes.iter().filter(|n| n["livello"] == 1) {
         assert!(!n["titolo"].as_str().unwrap().is_empty());
     }
-    let codes: BTreeSet<&str> = nodes.iter().map(|n| n["codice"].as_str().unwrap()).collect();
+    let codes: BTreeSet<&str> = nodes
+        .iter()
+        .map(|n| n["codice"].as_str().unwrap())
+        .collect();
     // Children of A1.3, C1.2.2, C2.5.2, D4.1.2 and D4.2 with no row of their own.
     for missing in ["A1.3", "A1.3.1", "C1.2.2", "C2.5.2", "D4.1.2", "D4.2"] {
         assert!(codes.contains(missing), "{missing} was not created");
@@ -410,8 +413,14 @@ fn same_input_same_bytes() {
         "{}",
         stdout(&out)
     );
-    assert!(b.run(&["costruisci", "--destinazione", "uno"]).status.success());
-    assert!(b.run(&["costruisci", "--destinazione", "due"]).status.success());
+    assert!(b
+        .run(&["costruisci", "--destinazione", "uno"])
+        .status
+        .success());
+    assert!(b
+        .run(&["costruisci", "--destinazione", "due"])
+        .status
+        .success());
     let uno = snapshot(&b.join("uno"));
     assert!(uno.len() > 300);
     assert_eq!(uno, snapshot(&b.join("due")));
@@ -458,7 +467,10 @@ fn a_rebuild_over_the_last_site_gives_the_bytes_of_a_clean_build() {
     b.add_author_note("Nota aggiunta dall'ufficio qualità.");
     let out = b.run(&["costruisci"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(b.run(&["costruisci", "--destinazione", "pulito"]).status.success());
+    assert!(b
+        .run(&["costruisci", "--destinazione", "pulito"])
+        .status
+        .success());
     let rebuilt = snapshot(&b.join("book"));
     assert_ne!(rebuilt, first, "the author's note did not reach the site");
 
@@ -617,9 +629,15 @@ fn build_refuses_a_folder_it_did_not_create() {
     assert_eq!(b.read("sito/importante.txt"), "non cancellarmi");
     assert!(!b.join("sito/index.html").exists());
     // Its own folder it replaces, leaving nothing behind.
-    assert!(b.run(&["costruisci", "--destinazione", "mio"]).status.success());
+    assert!(b
+        .run(&["costruisci", "--destinazione", "mio"])
+        .status
+        .success());
     std::fs::write(b.join("mio/vecchio.html"), "x").unwrap();
-    assert!(b.run(&["costruisci", "--destinazione", "mio"]).status.success());
+    assert!(b
+        .run(&["costruisci", "--destinazione", "mio"])
+        .status
+        .success());
     assert!(!b.join("mio/vecchio.html").exists());
     let leftovers: Vec<PathBuf> = std::fs::read_dir(b.path())
         .unwrap()
@@ -690,7 +708,10 @@ fn a_bad_config_is_named_by_file_and_line() {
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("book.toml:16:"), "{err}");
-    assert!(err.contains("[manuale] colore") && err.contains("#1f5f74"), "{err}");
+    assert!(
+        err.contains("[manuale] colore") && err.contains("#1f5f74"),
+        "{err}"
+    );
     let _ = Path::new("");
 }
 

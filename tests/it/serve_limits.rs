@@ -113,7 +113,10 @@ fn pages_get_through_while_more_streams_are_open_than_the_server_holds() {
         assert!(Instant::now() < deadline, "{open} streams still open");
         std::thread::sleep(Duration::from_millis(200));
     }
-    assert!(!still_open(&mut streams[0], &mut seen[0]), "the oldest stream is still open");
+    assert!(
+        !still_open(&mut streams[0], &mut seen[0]),
+        "the oldest stream is still open"
+    );
 
     // A tab opened now is not starved: its stream stays open and is told
     // the version online, and another gives way to it.
@@ -126,7 +129,10 @@ fn pages_get_through_while_more_streams_are_open_than_the_server_holds() {
         if String::from_utf8_lossy(&seen[newest]).contains("event: versione") {
             break;
         }
-        assert!(Instant::now() < deadline, "the newest stream was never told the version");
+        assert!(
+            Instant::now() < deadline,
+            "the newest stream was never told the version"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let open = (0..streams.len())

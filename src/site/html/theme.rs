@@ -302,7 +302,8 @@ pub(crate) fn write_code_css(folder: &Folder) -> Result<(), BuildError> {
 }
 
 /// What a theme's template written for Tera 1 is told: macros are gone.
-const TERA1_HINT: &str = "\nnota: i modelli sono Tera 2, dove `import` e `macro` non esistono più: \
+const TERA1_HINT: &str =
+    "\nnota: i modelli sono Tera 2, dove `import` e `macro` non esistono più: \
      i pezzi comuni sono componenti, definiti con `{% component nome(a, b) %}` e usati con \
      `{{ <nome a b /> }}`, senza import (come in themes/default/templates/macros.html)";
 

@@ -129,7 +129,10 @@ impl serde::Serialize for Keyed<'_, &Json<'_>> {
             .value
             .processes
             .iter()
-            .map(|n| Keyed { value: n, keys: self.keys })
+            .map(|n| Keyed {
+                value: n,
+                keys: self.keys,
+            })
             .collect();
         m.serialize_entry(self.keys.processes, &nodes)?;
         m.end()
@@ -151,14 +154,20 @@ impl serde::Serialize for Keyed<'_, &JsonNode<'_>> {
         let activities: Vec<Keyed<(&Record, bool)>> = n
             .activities
             .iter()
-            .map(|r| Keyed { value: (*r, false), keys: k })
+            .map(|r| Keyed {
+                value: (*r, false),
+                keys: k,
+            })
             .collect();
         m.serialize_entry(k.activities, &activities)?;
         if !n.headings.is_empty() {
             let headings: Vec<Keyed<(&Record, bool)>> = n
                 .headings
                 .iter()
-                .map(|r| Keyed { value: (*r, true), keys: k })
+                .map(|r| Keyed {
+                    value: (*r, true),
+                    keys: k,
+                })
                 .collect();
             m.serialize_entry(k.headings, &headings)?;
         }

@@ -47,7 +47,7 @@ struct JsonNode<'a> {
 }
 
 /// The keys of `processi.json`, one set per naming.
-pub(super) struct Keys {
+struct Keys {
     processes: &'static str,
     code: &'static str,
     title: &'static str,
@@ -71,7 +71,7 @@ pub(super) struct Keys {
 impl Keys {
     /// The CSV's column names (the dictionary's), and four of their own:
     /// `processi`, `attivita`, `intestazioni`, `altre_colonne`.
-    pub(super) const ITALIAN: Keys = Keys {
+    const ITALIAN: Keys = Keys {
         processes: "processi",
         code: dictionary::CODE,
         title: "titolo",
@@ -93,7 +93,7 @@ impl Keys {
     };
 
     /// The keys of the first releases, written for one release more.
-    pub(super) const ENGLISH: Keys = Keys {
+    const ENGLISH: Keys = Keys {
         processes: "processes",
         code: "code",
         title: "title",
@@ -125,17 +125,22 @@ impl serde::Serialize for Keyed<'_, &Json<'_>> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(Some(1))?;
-        let nodes: Vec<Keyed<&JsonNode>> = self
-            .value
-            .processes
-            .iter()
-            .map(|n| Keyed {
-                value: n,
-                keys: self.keys,
-            })
-            .collect();
+        let nodes = Keyed {
+            value: &self.value.processes[..],
+            keys: self.keys,
+        };
         m.serialize_entry(self.keys.processes, &nodes)?;
         m.end()
+    }
+}
+
+/// The nodes, each written as it comes (no list of them made first).
+impl serde::Serialize for Keyed<'_, &[JsonNode<'_>]> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.value.iter().map(|n| Keyed {
+            value: n,
+            keys: self.keys,
+        }))
     }
 }
 
@@ -151,27 +156,31 @@ impl serde::Serialize for Keyed<'_, &JsonNode<'_>> {
         m.serialize_entry(k.parent, &n.parent)?;
         m.serialize_entry(k.url, n.url)?;
         m.serialize_entry(k.updated, &n.updated)?;
-        let activities: Vec<Keyed<(&Record, bool)>> = n
-            .activities
-            .iter()
-            .map(|r| Keyed {
-                value: (*r, false),
-                keys: k,
-            })
-            .collect();
+        let activities = Keyed {
+            value: (&n.activities[..], false),
+            keys: k,
+        };
         m.serialize_entry(k.activities, &activities)?;
         if !n.headings.is_empty() {
-            let headings: Vec<Keyed<(&Record, bool)>> = n
-                .headings
-                .iter()
-                .map(|r| Keyed {
-                    value: (*r, true),
-                    keys: k,
-                })
-                .collect();
+            let headings = Keyed {
+                value: (&n.headings[..], true),
+                keys: k,
+            };
             m.serialize_entry(k.headings, &headings)?;
         }
         m.end()
+    }
+}
+
+/// Rows of the sheet, each written as it comes: activities (`false`) or
+/// headings (`true`).
+impl serde::Serialize for Keyed<'_, (&[&Record], bool)> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (rows, heading) = self.value;
+        s.collect_seq(rows.iter().map(|r| Keyed {
+            value: (*r, heading),
+            keys: self.keys,
+        }))
     }
 }
 

@@ -443,14 +443,14 @@ fn run_init(
         println!("  2. metti il foglio della mappatura in {book}/data/ e scrivi il suo nome in [mappatura] file;");
     }
     println!(
-        "  {}. cd {book} && manuale controlla     (i difetti del foglio, riga per riga)",
+        "  {}. cd {book} && manuale controlla  (i difetti del foglio, riga per riga)",
         if created.sheet.is_none() { 3 } else { 2 }
     );
     if !imported {
         println!("     manuale importa    (le pagine in content/)");
     }
-    println!("     manuale anteprima     (l'anteprima, che si aggiorna a ogni salvataggio)");
-    println!("     manuale costruisci     (il sito da pubblicare, in {book}/book)");
+    println!("     manuale anteprima  (l'anteprima, che si aggiorna a ogni salvataggio)");
+    println!("     manuale costruisci (il sito da pubblicare, in {book}/book)");
     Ok(if created.sheet.is_some() && !imported {
         ExitCode::FAILURE
     } else {
